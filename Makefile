@@ -1,0 +1,56 @@
+# Clip Studio: `make run` and `make test` are the only two set-up commands (README.md).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+CLIP ?=
+
+.PHONY: run test bench lint sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+# Test extras: pytest-qt, ruff, and the optional openai-whisper engine with the CPU torch on disk.
+# System packages (espeak-ng for speech, Xvfb and the xcb libraries for real-window screenshots)
+# are installed with apt when we are root and they are missing.
+$(TESTSTAMP): $(STAMP)
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	   ! { command -v espeak-ng && command -v Xvfb && [ -e /usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0 -o -e /usr/lib/aarch64-linux-gnu/libxcb-cursor.so.0 ]; } >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    espeak-ng xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
+	    libxcb-shape0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libfontconfig1 libdbus-1-3 >/dev/null; \
+	fi
+	$(PIP) install -q -e '.[test,openai-whisper]'
+	touch $@
+
+run: $(STAMP)
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$(uname)" = Linux ]; then \
+	  echo "No display found, so the window cannot open here."; \
+	  echo "Use the command line instead, for example:"; \
+	  echo "  $(VENV)/bin/clipstudio check CLIP"; \
+	  echo "  $(VENV)/bin/clipstudio export CLIP -o OUT.mp4"; \
+	  echo "  $(VENV)/bin/clipstudio --help"; \
+	else \
+	  $(VENV)/bin/clipstudio gui $(CLIP); \
+	fi
+
+test: $(TESTSTAMP)
+	$(VENV)/bin/ruff check .
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(TESTSTAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+lint: $(TESTSTAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+sample: $(STAMP)
+	$(PY) assets/make_sample.py
+
+clean:
+	rm -rf $(VENV) .media-cache test-artifacts bench-out

@@ -1,0 +1,246 @@
+"""Command line: argument parsing and printing only; every decision lives in clipstudio.core.
+
+Exit status: 0 done, 1 internal failure (with ffmpeg's own words), 2 bad input or usage,
+130 cancelled (Ctrl+C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from clipstudio.core.errors import BadInputError, Cancelled, ClipStudioError, InternalError
+from clipstudio.core.presets import DEFAULT_PRESET, MAX_DURATION_S, PRESETS
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        argv = ["gui"]  # `clipstudio` alone opens the window
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or EXIT_OK)
+    except BadInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Cancelled:
+        print("error: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except KeyboardInterrupt:
+        print("error: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except (InternalError, ClipStudioError) as exc:
+        print(f"error: internal failure: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clipstudio",
+        description="Turn phone footage into a Facebook-ready campaign clip.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    probe = commands.add_parser("probe", help="describe a clip (streams, rotation, HDR, VFR)")
+    probe.add_argument("clip", type=Path)
+    probe.add_argument("--json", action="store_true", help="print JSON")
+    probe.set_defaults(handler=cmd_probe)
+
+    check = commands.add_parser("check", help="find what is wrong with a clip, in plain words")
+    check.add_argument("clip", type=Path)
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.set_defaults(handler=cmd_check)
+
+    export = commands.add_parser("export", help="render a Facebook-ready MP4")
+    export.add_argument("clip", type=Path)
+    export.add_argument("-o", "--output", type=Path, required=True)
+    export.add_argument("--preset", choices=sorted(PRESETS), default=DEFAULT_PRESET)
+    export.add_argument("--start", type=float, default=None, help="keep from this second")
+    export.add_argument("--end", type=float, default=None, help="keep up to this second")
+    export.add_argument("--max-duration", type=float, default=MAX_DURATION_S)
+    export.add_argument("--overwrite", action="store_true")
+    export.add_argument("--fix-portrait", choices=["blur", "crop"], default="blur")
+    export.add_argument("--brighten", action="store_true", help="lift dark or backlit footage")
+    export.add_argument("--stabilise", action="store_true", help="smooth hand-held shake")
+    export.add_argument("--denoise-audio", action="store_true", help="reduce noise and wind")
+    export.add_argument("--deflicker", action="store_true", help="even out flickering light")
+    export.add_argument(
+        "--captions", choices=["burn", "srt", "both", "none"], default="burn",
+        help="burn captions into the picture (default), write a sidecar .srt, both, or none",
+    )  # fmt: skip
+    export.add_argument("--subtitles", type=Path, default=None, help="use this edited .srt")
+    export.add_argument("--auto-trim", action="store_true", help="sentence-aware trim")
+    export.add_argument("--language", default="en_GB", help="caption language_COUNTRY")
+    export.add_argument("--engine", default="faster-whisper")
+    export.add_argument("--model", default=None)
+    export.add_argument("--quiet", action="store_true", help="no progress bar")
+    export.set_defaults(handler=cmd_export)
+
+    transcribe = commands.add_parser("transcribe", help="write subtitles with Whisper, offline")
+    transcribe.add_argument("clip", type=Path)
+    transcribe.add_argument("-o", "--output", type=Path, default=None)
+    transcribe.add_argument("--engine", choices=["faster-whisper", "openai-whisper"],
+                            default="faster-whisper")  # fmt: skip
+    transcribe.add_argument("--model", default=None, help="model name or path")
+    transcribe.add_argument("--language", default="en")
+    transcribe.set_defaults(handler=cmd_transcribe)
+
+    models = commands.add_parser("models", help="list or download speech models")
+    models_commands = models.add_subparsers(dest="models_command", required=True)
+    models_list = models_commands.add_parser("list", help="models found on this computer")
+    models_list.set_defaults(handler=cmd_models_list)
+    models_download = models_commands.add_parser("download", help="download a larger model")
+    models_download.add_argument("name")
+    models_download.set_defaults(handler=cmd_models_download)
+
+    gui = commands.add_parser("gui", help="open the window (the default)")
+    gui.add_argument("clips", nargs="*", type=Path)
+    gui.set_defaults(handler=cmd_gui)
+    return parser
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def progress_bar(label: str, enabled: bool = True) -> Callable[[float], None]:
+    """A one-line progress bar on stderr with time remaining; silent when stderr is not a tty."""
+    from clipstudio.core.process import EtaClock
+
+    clock = EtaClock()
+    show = enabled and sys.stderr.isatty()
+    last = [-1]
+
+    def report(fraction: float) -> None:
+        percent = int(fraction * 100)
+        if not show or percent == last[0]:
+            return
+        last[0] = percent
+        remaining = clock.remaining(fraction)
+        eta = f"  {remaining:4.0f} s left" if remaining is not None else ""
+        bar = "#" * (percent // 4)
+        end = "\n" if percent >= 100 else ""
+        print(f"\r{label} [{bar:<25}] {percent:3d}%{eta}", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from clipstudio.core.probe import probe
+
+    info = probe(args.clip)
+    if args.json:
+        print_json(info.to_dict())
+        return EXIT_OK
+    print(f"{info.path}: {info.container}, {info.duration:.2f} s, {info.size_bytes} bytes")
+    if info.video:
+        v = info.video
+        print(
+            f"  video: {v.codec} {v.profile or ''} {v.coded_width}x{v.coded_height}"
+            f" rotation {v.rotation} -> {v.display_width}x{v.display_height} {v.orientation},"
+            f" {v.real_frame_rate:g} fps{' (variable)' if v.is_vfr else ''}, {v.pix_fmt},"
+            f" {v.bit_depth}-bit{', HDR ' + v.hdr_format if v.hdr_format else ''}"
+        )
+    else:
+        print("  video: none")
+    if info.audio:
+        a = info.audio
+        print(f"  audio: {a.codec}, {a.sample_rate} Hz, {a.channels} channel(s)")
+    else:
+        print("  audio: none")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from clipstudio.core.analysis.report import analyse_clip, report_lines, report_to_dict
+
+    report = analyse_clip(args.clip, progress=progress_bar("Checking", not args.json))
+    if args.json:
+        print_json(report_to_dict(report))
+    else:
+        for line in report_lines(report):
+            print(line)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from clipstudio.core.render import ExportRequest, export_clip
+
+    request = ExportRequest(
+        source=args.clip,
+        output=args.output,
+        preset=args.preset,
+        start=args.start,
+        end=args.end,
+        max_duration=args.max_duration,
+        overwrite=args.overwrite,
+        fix_portrait=args.fix_portrait,
+        brighten=args.brighten,
+        stabilise=args.stabilise,
+        denoise_audio=args.denoise_audio,
+        deflicker=args.deflicker,
+        caption_mode=args.captions,
+        subtitles=args.subtitles,
+        auto_trim=args.auto_trim,
+        language=args.language,
+        engine=args.engine,
+        model=args.model,
+    )
+    result = export_clip(
+        request,
+        progress=progress_bar("Exporting", not args.quiet),
+        log=lambda message: print(message, file=sys.stderr),
+    )
+    print(f"wrote {result.output} ({result.duration:.2f} s, {result.width}x{result.height})")
+    for extra in result.sidecars:
+        print(f"wrote {extra}")
+    return EXIT_OK
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    from clipstudio.core.speech.cli_support import transcribe_command
+
+    return transcribe_command(
+        clip=args.clip,
+        output=args.output,
+        engine=args.engine,
+        model=args.model,
+        language=args.language,
+        progress=progress_bar("Transcribing"),
+    )
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from clipstudio.core.speech.models import list_models_lines
+
+    for line in list_models_lines():
+        print(line)
+    return EXIT_OK
+
+
+def cmd_models_download(args: argparse.Namespace) -> int:
+    from clipstudio.core.speech.models import download_model
+
+    path = download_model(args.name, progress=progress_bar(f"Downloading {args.name}"))
+    print(f"downloaded {args.name} to {path}")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from clipstudio.gui.app import run_app
+
+    return run_app([str(p) for p in args.clips])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

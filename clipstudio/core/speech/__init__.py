@@ -1,0 +1,1 @@
+"""Speech: transcription engines, caption layout, subtitle files, sentence-aware trim."""

@@ -1,0 +1,35 @@
+"""Shared fixtures. Qt must never look for a display in tests (it aborts the run without one)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pytest  # noqa: E402
+
+from media import MediaFactory  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def media() -> MediaFactory:
+    """The session's media factory; clips are cached in .media-cache/ across runs."""
+    return MediaFactory()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Keep autosaves, settings, logs and model caches of tests out of the real user's folders."""
+    home = tmp_path_factory.getbasetemp() / "xdg"
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        monkeypatch.setenv(var, str(home / sub))
+    # Tests never touch the network: the Hugging Face hub must not be asked for models.
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
