@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -233,7 +234,7 @@ def _packet_intervals(
     finally:
         container.seek(0)
     timestamps.sort()
-    intervals = [float((b - a) * time_base) for a, b in zip(timestamps, timestamps[1:]) if b > a]
+    intervals = [float((b - a) * time_base) for a, b in itertools.pairwise(timestamps) if b > a]
     return intervals, len(timestamps)
 
 
