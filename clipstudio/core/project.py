@@ -1,0 +1,195 @@
+"""A project: the user's work on one clip (trim, caption edits, fixes, preset, post copy) as JSON.
+
+The GUI autosaves it so closing the window or a crash loses nothing; opening the same file again
+(same path, size and modification time) brings the work back. No Qt here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from clipstudio.core.edit import Segment
+from clipstudio.core.errors import BadInputError
+from clipstudio.core.postcopy import Imprint, PostCopy
+from clipstudio.core.presets import DEFAULT_PRESET, PRESETS
+from clipstudio.core.speech.types import Caption
+
+# Bumped when the JSON layout changes incompatibly; older files are then ignored, not misread.
+PROJECT_FORMAT_VERSION = 1
+APP_NAME = "clipstudio"
+CAPTION_MODES = ("burn", "srt", "both", "none")
+
+
+@dataclass(frozen=True)
+class Project:
+    source: str
+    source_size: int
+    source_mtime_ns: int
+    preset: str = DEFAULT_PRESET
+    # Kept ranges in source seconds; empty means the whole clip.
+    segments: tuple[Segment, ...] = ()
+    # The user's edited captions in source time; None until the user changes anything.
+    captions: tuple[Caption, ...] | None = None
+    # Export options the user switched on from the checks panel, e.g. {"brighten", "stabilise"}.
+    fixes: frozenset[str] = frozenset()
+    caption_mode: str = "both"
+    output_dir: str = ""
+    post_copy: PostCopy = field(default_factory=PostCopy)
+
+    def with_changes(self, **changes: Any) -> Project:
+        return replace(self, **changes)
+
+
+def source_identity(path: str | Path) -> tuple[str, int, int]:
+    """Absolute path, size and mtime: together they tell 'the same clip' from a new one."""
+    resolved = Path(path).resolve()
+    stat = resolved.stat()
+    return str(resolved), stat.st_size, stat.st_mtime_ns
+
+
+def new_project(path: str | Path) -> Project:
+    source, size, mtime_ns = source_identity(path)
+    return Project(source=source, source_size=size, source_mtime_ns=mtime_ns)
+
+
+def project_key(source: str, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(f"{source}|{size}|{mtime_ns}".encode()).hexdigest()[:24]
+
+
+def projects_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "projects"
+
+
+def project_file_for(path: str | Path, root: Path | None = None) -> Path:
+    """Where the autosave of the clip at `path` lives."""
+    key = project_key(*source_identity(path))
+    return (root or projects_dir()) / f"{key}.json"
+
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    return {
+        "version": PROJECT_FORMAT_VERSION,
+        "source": project.source,
+        "source_size": project.source_size,
+        "source_mtime_ns": project.source_mtime_ns,
+        "preset": project.preset,
+        "segments": [[s.start, s.end] for s in project.segments],
+        "captions": None
+        if project.captions is None
+        else [{"start": c.start, "end": c.end, "lines": list(c.lines)} for c in project.captions],
+        "fixes": sorted(project.fixes),
+        "caption_mode": project.caption_mode,
+        "output_dir": project.output_dir,
+        "post_copy": {
+            "headline": project.post_copy.headline,
+            "body": project.post_copy.body,
+            "link_description": project.post_copy.link_description,
+            "imprint": {
+                "promoter": project.post_copy.imprint.promoter,
+                "on_behalf_of": project.post_copy.imprint.on_behalf_of,
+                "address": project.post_copy.imprint.address,
+            },
+        },
+    }
+
+
+def project_from_dict(data: dict[str, Any]) -> Project:
+    """Inverse of project_to_dict. Raises BadInputError for a file of another version or shape."""
+    if not isinstance(data, dict) or data.get("version") != PROJECT_FORMAT_VERSION:
+        raise BadInputError("the saved project was written by another version of Clip Studio")
+    try:
+        captions_data = data.get("captions")
+        captions = (
+            None
+            if captions_data is None
+            else tuple(
+                Caption(float(c["start"]), float(c["end"]), tuple(str(x) for x in c["lines"]))
+                for c in captions_data
+            )
+        )
+        post = data.get("post_copy") or {}
+        imprint = post.get("imprint") or {}
+        preset = str(data.get("preset", DEFAULT_PRESET))
+        caption_mode = str(data.get("caption_mode", "both"))
+        return Project(
+            source=str(data["source"]),
+            source_size=int(data["source_size"]),
+            source_mtime_ns=int(data["source_mtime_ns"]),
+            preset=preset if preset in PRESETS else DEFAULT_PRESET,
+            segments=tuple(Segment(float(a), float(b)) for a, b in data.get("segments", [])),
+            captions=captions,
+            fixes=frozenset(str(f) for f in data.get("fixes", [])),
+            caption_mode=caption_mode if caption_mode in CAPTION_MODES else "both",
+            output_dir=str(data.get("output_dir", "")),
+            post_copy=PostCopy(
+                headline=str(post.get("headline", "")),
+                body=str(post.get("body", "")),
+                link_description=str(post.get("link_description", "")),
+                imprint=Imprint(
+                    promoter=str(imprint.get("promoter", "")),
+                    on_behalf_of=str(imprint.get("on_behalf_of", "")),
+                    address=str(imprint.get("address", "")),
+                ),
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadInputError(f"the saved project is damaged: {exc}") from exc
+
+
+def save_project(project: Project, path: Path) -> None:
+    """Atomic write: a crash mid-save leaves the previous file whole (temp file + os.replace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(project_to_dict(project), indent=1, ensure_ascii=False)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def load_project(path: Path) -> Project | None:
+    """The saved project at `path`, or None when there is none. Raises BadInputError if damaged."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInputError(f"the saved project is damaged: {exc}") from exc
+    return project_from_dict(data)
+
+
+def restore_or_new(path: str | Path, root: Path | None = None) -> tuple[Project, bool]:
+    """The autosaved project for this exact clip if there is a usable one, else a fresh one.
+
+    Returns (project, restored). A damaged autosave is not silently reused: it is renamed to
+    `.damaged` so the next save does not overwrite the evidence, and a fresh project starts.
+    """
+    fresh = new_project(path)
+    file = project_file_for(path, root)
+    try:
+        saved = load_project(file)
+    except BadInputError:
+        file.replace(file.with_suffix(".damaged"))
+        return fresh, False
+    if saved is None or (saved.source, saved.source_size, saved.source_mtime_ns) != (
+        fresh.source,
+        fresh.source_size,
+        fresh.source_mtime_ns,
+    ):
+        return fresh, False
+    return saved, True
