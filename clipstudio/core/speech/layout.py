@@ -1,0 +1,384 @@
+"""Caption layout: timed words in, readable captions out (BBC/Netflix subtitle guidelines).
+
+A caption never spans a pause in speech longer than `pause_split`; inside a run of speech the
+captions are chosen together (dynamic programming) so they end at sentence or clause ends where
+they can, fit `max_lines` lines of `max_chars_per_line`, and stay on screen long enough to read.
+Lines break between words only, preferring punctuation and balanced lengths.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+
+from clipstudio.core.speech.types import Caption, LayoutRules, Word
+
+SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
+CLAUSE_END = (",", ";", ":", "—", "–", "-", "，", "、")
+# Words that belong with the word after them: a line or caption should not end on one.
+# fmt: off
+BINDING_WORDS = frozenset({
+    "a", "an", "the", "to", "of", "and", "or", "but", "nor", "in", "on", "at", "for", "with", "by",
+    "from", "as", "into", "onto", "than", "that", "this", "these", "those", "my", "our", "your",
+    "their", "his", "her", "its", "is", "are", "was", "were", "be", "i", "we", "you", "they",
+    "he", "she", "it", "not", "no",
+})
+# fmt: on
+DEFAULT_RULES = LayoutRules()
+# Whisper's hallucination loop: the same phrase of at least this many words...
+REPEAT_MIN_WORDS = 3
+# ...repeated at least this many times in a row is kept once.
+REPEAT_MIN_TIMES = 3
+# A pause-separated run of words whose mean probability is below this is not speech (Whisper
+# guessing over music or noise). Real espeak and phone speech measured 0.6-1.0 with tiny.en.
+NON_SPEECH_MEAN_PROBABILITY = 0.4
+# Symbols Whisper writes over music; they are not words to caption.
+MUSIC_SYMBOLS = "♪♫♬♩"
+# Cost weights of the caption search (relative; only their order matters much).
+COST_PER_CAPTION = 1.0
+COST_END_AT_CLAUSE = 0.4
+COST_END_MID_PHRASE = 1.2
+COST_END_ON_BINDING_WORD = 0.6
+COST_SENTENCE_INSIDE = 0.3
+COST_TOO_SHORT_PER_S = 6.0
+COST_TOO_FAST = 2.0
+COST_UNFITTABLE = 1000.0
+# Line break costs.
+COST_LINE_AFTER_PUNCTUATION = -0.3
+COST_LINE_ON_BINDING_WORD = 0.5
+COST_TOP_HEAVY = 0.1  # a slightly longer bottom line reads better (Netflix's "pyramid")
+# Captions are timed to the millisecond in every subtitle format we write.
+TIME_DECIMALS = 3
+
+
+# --- cleaning: what is not speech never gets a caption -----------------------------------------
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _is_bracket_word(word: Word) -> bool:
+    text = word.text.strip()
+    return text.startswith(("[", "(")) or text.endswith(("]", ")"))
+
+
+def remove_annotations(words: Sequence[Word]) -> list[Word]:
+    """Drop music symbols and bracketed notes such as "[Music]" or "(applause)"."""
+    kept: list[Word] = []
+    depth = 0
+    for word in words:
+        text = word.text
+        for symbol in MUSIC_SYMBOLS:
+            text = text.replace(symbol, "")
+        stripped = text.strip()
+        opens = stripped.count("[") + stripped.count("(")
+        closes = stripped.count("]") + stripped.count(")")
+        inside = depth > 0 or (opens > 0 and stripped[:1] in "[(")
+        depth = max(0, depth + opens - closes)
+        if inside or not stripped or not any(ch.isalnum() for ch in stripped):
+            # Punctuation-only tokens are glued to the previous word instead of dropped.
+            if not inside and stripped and kept:
+                last = kept[-1]
+                kept[-1] = replace(last, text=last.text + stripped, end=max(last.end, word.end))
+            continue
+        kept.append(replace(word, text=text) if text != word.text else word)
+    return kept
+
+
+def remove_repeated_phrases(words: Sequence[Word]) -> list[Word]:
+    """Keep one copy of a phrase Whisper repeats REPEAT_MIN_TIMES+ times in a row."""
+    tokens = [_norm(w.text) for w in words]
+    kept: list[Word] = []
+    i = 0
+    while i < len(words):
+        skipped = False
+        longest = (len(words) - i) // REPEAT_MIN_TIMES
+        for size in range(REPEAT_MIN_WORDS, longest + 1):
+            phrase = tokens[i : i + size]
+            repeats = 1
+            while tokens[i + repeats * size : i + (repeats + 1) * size] == phrase:
+                repeats += 1
+            if repeats >= REPEAT_MIN_TIMES:
+                kept.extend(words[i : i + size])
+                i += repeats * size
+                skipped = True
+                break
+        if not skipped:
+            kept.append(words[i])
+            i += 1
+    return kept
+
+
+def split_at_pauses(words: Sequence[Word], pause: float) -> list[list[Word]]:
+    """Runs of words with no pause longer than `pause` inside."""
+    runs: list[list[Word]] = []
+    for word in words:
+        if runs and word.start - runs[-1][-1].end <= pause:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    return runs
+
+
+def speech_words(words: Sequence[Word], rules: LayoutRules = DEFAULT_RULES) -> list[Word]:
+    """The words worth captioning: no annotations, no hallucinated loops, no runs of guesses."""
+    ordered = sorted((w for w in words if w.end >= w.start), key=lambda w: w.start)
+    cleaned = remove_repeated_phrases(remove_annotations(ordered))
+    kept: list[Word] = []
+    for run in split_at_pauses(cleaned, rules.pause_split):
+        mean = sum(w.probability for w in run) / len(run)
+        if mean >= NON_SPEECH_MEAN_PROBABILITY:
+            kept.extend(run)
+    return kept
+
+
+# --- line breaking -----------------------------------------------------------------------------
+
+
+def _join(pieces: Sequence[str]) -> str:
+    """Words as Whisper wrote them (each with its own leading space, or none in CJK)."""
+    return "".join(pieces).strip()
+
+
+def _display_len(text: str) -> int:
+    """Characters as a reader counts them (combining marks do not add width)."""
+    return sum(1 for ch in unicodedata.normalize("NFC", text) if not unicodedata.combining(ch))
+
+
+def _ends_with(piece: str, endings: tuple[str, ...]) -> bool:
+    return piece.rstrip().rstrip("\"'”’)»").endswith(endings)
+
+
+def _is_binding(piece: str) -> bool:
+    return _norm(piece) in BINDING_WORDS
+
+
+def break_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...] | None:
+    """Best split of word `pieces` into at most `max_lines` lines, or None if they cannot fit.
+
+    One line when it fits; otherwise balanced lines broken after punctuation, not after a word
+    that binds to the next one."""
+    limit = rules.max_chars_per_line
+    whole = _join(pieces)
+    if _display_len(whole) <= limit:
+        return (whole,) if whole else ()
+    count = len(pieces)
+    best: tuple[float, tuple[str, ...]] | None = None
+
+    def search(start: int, lines_left: int, chosen: list[str], cost: float) -> None:
+        nonlocal best
+        rest = _join(pieces[start:])
+        if _display_len(rest) <= limit:
+            lines = (*chosen, rest)
+            lengths = [_display_len(line) for line in lines]
+            spread = (max(lengths) - min(lengths)) / limit
+            top_heavy = COST_TOP_HEAVY if len(lines) > 1 and lengths[0] > lengths[-1] else 0.0
+            total = cost + spread + top_heavy
+            if best is None or total < best[0]:
+                best = (total, lines)
+        if lines_left == 1:
+            return
+        for end in range(start + 1, count):
+            line = _join(pieces[start:end])
+            if _display_len(line) > limit:
+                break
+            penalty = 0.0
+            if _ends_with(pieces[end - 1], SENTENCE_END + CLAUSE_END):
+                penalty += COST_LINE_AFTER_PUNCTUATION
+            if _is_binding(pieces[end - 1]):
+                penalty += COST_LINE_ON_BINDING_WORD
+            search(end, lines_left - 1, [*chosen, line], cost + penalty)
+
+    search(0, rules.max_lines, [], 0.0)
+    return best[1] if best else None
+
+
+def _forced_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...]:
+    """Lines for words that cannot fit (a single very long word): one word group per line."""
+    lines: list[str] = []
+    for piece in pieces:
+        candidate = _join([lines[-1], " " + piece.strip()]) if lines else piece.strip()
+        if lines and _display_len(candidate) <= rules.max_chars_per_line:
+            lines[-1] = candidate
+        else:
+            lines.append(piece.strip())
+    return tuple(lines)
+
+
+# --- captions from words -----------------------------------------------------------------------
+
+
+def build_captions(words: Sequence[Word], rules: LayoutRules = DEFAULT_RULES) -> list[Caption]:
+    """Captions for timed words (source time), obeying `rules` wherever the speech allows."""
+    kept = speech_words(words, rules)
+    runs = split_at_pauses(kept, rules.pause_split)
+    groups: list[list[Word]] = []
+    for index, run in enumerate(runs):
+        available_end = runs[index + 1][0].start if index + 1 < len(runs) else math.inf
+        groups.extend(_split_run(run, available_end, rules))
+    captions: list[Caption] = []
+    for group in groups:
+        pieces = [w.text for w in group]
+        lines = break_lines(pieces, rules) or _forced_lines(pieces, rules)
+        captions.append(Caption(group[0].start, group[-1].end, lines))
+    return _time_captions(captions, rules)
+
+
+def _split_run(run: list[Word], available_end: float, rules: LayoutRules) -> list[list[Word]]:
+    """Cut a pause-free run of words into captions at the cheapest places (dynamic programming)."""
+    count = len(run)
+    best_cost = [math.inf] * (count + 1)
+    best_from = [0] * (count + 1)
+    best_cost[0] = 0.0
+    for end in range(1, count + 1):
+        for start in range(end - 1, -1, -1):
+            if best_cost[start] == math.inf:
+                continue
+            cost = _caption_cost(run, start, end, available_end, rules)
+            if cost is None:
+                break  # longer captions from earlier starts do not fit either
+            total = best_cost[start] + cost
+            if total < best_cost[end]:
+                best_cost[end] = total
+                best_from[end] = start
+    groups: list[list[Word]] = []
+    end = count
+    while end > 0:
+        start = best_from[end]
+        groups.append(run[start:end])
+        end = start
+    groups.reverse()
+    return groups
+
+
+def _caption_cost(
+    run: list[Word], start: int, end: int, available_end: float, rules: LayoutRules
+) -> float | None:
+    """Cost of one caption holding run[start:end]; None when it breaks a hard rule."""
+    words = run[start:end]
+    pieces = [w.text for w in words]
+    single = end - start == 1
+    fits = break_lines(pieces, rules) is not None
+    spoken = words[-1].end - words[0].start
+    if not single and (not fits or spoken > rules.max_duration):
+        return None
+    cost = COST_PER_CAPTION if fits and spoken <= rules.max_duration else COST_UNFITTABLE
+    last = pieces[-1]
+    if end < len(run):
+        if _ends_with(last, SENTENCE_END):
+            pass
+        elif _ends_with(last, CLAUSE_END):
+            cost += COST_END_AT_CLAUSE
+        else:
+            cost += COST_END_MID_PHRASE
+            if _is_binding(last):
+                cost += COST_END_ON_BINDING_WORD
+    cost += COST_SENTENCE_INSIDE * sum(_ends_with(p, SENTENCE_END) for p in pieces[:-1])
+    next_start = run[end].start if end < len(run) else available_end
+    room = min(next_start, words[0].start + rules.max_duration) - words[0].start
+    if room < rules.min_duration:
+        cost += COST_TOO_SHORT_PER_S * (rules.min_duration - room)
+    chars = _display_len(_join(pieces))
+    if room > 0 and chars / room > rules.max_chars_per_second:
+        cost += COST_TOO_FAST * (chars / room / rules.max_chars_per_second - 1)
+    return cost
+
+
+def _time_captions(captions: list[Caption], rules: LayoutRules) -> list[Caption]:
+    """Give each caption enough time to read (into the following silence, up to the next
+    caption), never longer than max_duration and never overlapping the next one."""
+    timed: list[Caption] = []
+    for index, caption in enumerate(captions):
+        next_start = captions[index + 1].start if index + 1 < len(captions) else math.inf
+        chars = _display_len(caption.text.replace("\n", " "))
+        wanted = max(
+            caption.end,
+            caption.start + rules.min_duration,
+            caption.start + chars / rules.max_chars_per_second,
+        )
+        end = min(wanted, caption.start + rules.max_duration, next_start)
+        timed.append(
+            Caption(round(caption.start, TIME_DECIMALS), round(end, TIME_DECIMALS), caption.lines)
+        )
+    return timed
+
+
+# --- after the user edits text -----------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def reflow_captions(
+    captions: Sequence[Caption], rules: LayoutRules = DEFAULT_RULES
+) -> list[Caption]:
+    """Re-break edited captions into lines that obey `rules`, keeping their timings. A caption
+    whose text no longer fits is split into consecutive captions sharing its time by length."""
+    result: list[Caption] = []
+    for caption in captions:
+        tokens = _SPACE.split(" ".join(caption.lines).strip())
+        tokens = [t for t in tokens if t]
+        if not tokens:
+            continue
+        pieces = [" " + t for t in tokens]
+        lines = break_lines(pieces, rules)
+        if lines is not None:
+            result.append(Caption(caption.start, caption.end, lines))
+            continue
+        chunks = _split_text(pieces, rules)
+        total = sum(_display_len(_join(chunk)) for chunk in chunks)
+        t = caption.start
+        for index, chunk in enumerate(chunks):
+            share = _display_len(_join(chunk)) / total
+            end = (
+                caption.end
+                if index == len(chunks) - 1
+                else t + share * (caption.end - caption.start)
+            )
+            lines = break_lines(chunk, rules) or _forced_lines(chunk, rules)
+            result.append(Caption(round(t, TIME_DECIMALS), round(end, TIME_DECIMALS), lines))
+            t = end
+    return result
+
+
+def _split_text(pieces: list[str], rules: LayoutRules) -> list[list[str]]:
+    """Fewest chunks of text that each fit a caption, cut at punctuation where possible."""
+    fake = [Word(p, float(i), float(i), 1.0) for i, p in enumerate(pieces)]
+    untimed = replace(rules, max_duration=math.inf, min_duration=0.0, max_chars_per_second=math.inf)
+    return [[w.text for w in group] for group in _split_run(fake, math.inf, untimed)]
+
+
+# --- checking ----------------------------------------------------------------------------------
+
+
+def caption_problems(captions: Sequence[Caption], rules: LayoutRules = DEFAULT_RULES) -> list[str]:
+    """Every way `captions` break `rules`, in words (the GUI shows them; tests assert none)."""
+    problems: list[str] = []
+    tolerance = 10**-TIME_DECIMALS
+    for index, caption in enumerate(captions, start=1):
+        where = f"caption {index} ({caption.start:.2f}-{caption.end:.2f} s)"
+        duration = caption.end - caption.start
+        if len(caption.lines) > rules.max_lines:
+            problems.append(f"{where}: {len(caption.lines)} lines (at most {rules.max_lines})")
+        for line in caption.lines:
+            if _display_len(line) > rules.max_chars_per_line:
+                problems.append(
+                    f"{where}: line of {_display_len(line)} characters"
+                    f" (at most {rules.max_chars_per_line})"
+                )
+        if duration < rules.min_duration - tolerance:
+            problems.append(f"{where}: on screen {duration:.2f} s (at least {rules.min_duration})")
+        if duration > rules.max_duration + tolerance:
+            problems.append(f"{where}: on screen {duration:.2f} s (at most {rules.max_duration})")
+        chars = _display_len(" ".join(caption.lines))
+        if duration > 0 and chars / duration > rules.max_chars_per_second + 0.05:
+            problems.append(
+                f"{where}: {chars / duration:.1f} characters a second"
+                f" (at most {rules.max_chars_per_second:g})"
+            )
+        if index < len(captions) and captions[index].start < caption.end - tolerance:
+            problems.append(f"{where}: overlaps the next caption")
+    return problems

@@ -1,0 +1,252 @@
+"""Speech to words with timings, offline: faster-whisper (default) or openai-whisper (optional).
+
+Both engines get the same 16 kHz samples from `decode_audio` and give back the same Transcript.
+Word starts are then checked against the audio's own energy: Whisper often starts the first word
+after a silence up to half a second early (measured: 0.39 s on espeak speech), which would put a
+caption on screen before anyone speaks.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from clipstudio.core.errors import BadInputError
+from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
+from clipstudio.core.speech.audio import (
+    ENERGY_FRAME_S,
+    WHISPER_SAMPLE_RATE,
+    decode_audio,
+    frame_energy_db,
+)
+from clipstudio.core.speech.models import ModelRef, resolve_model
+from clipstudio.core.speech.types import Transcript, Word
+
+# Settings shared by our faster-whisper call and the benchmark's bare call (bench_transcribe.py).
+# VAD keeps Whisper from inventing words over silence and music; not conditioning on the previous
+# text stops one hallucinated phrase from repeating through the rest of the clip.
+FASTER_WHISPER_OPTIONS: dict[str, Any] = {
+    "vad_filter": True,
+    "word_timestamps": True,
+    "condition_on_previous_text": False,
+}
+FASTER_WHISPER_COMPUTE = {"device": "cpu", "compute_type": "int8"}  # no GPU on volunteers' laptops
+# Share of the work that decoding the audio takes (measured: ~0.1 s of ~1.2 s for 17 s of speech).
+DECODE_SHARE = 0.1
+# Onset refinement: a word that follows this much silence has its start checked against the audio.
+REFINE_AFTER_GAP_S = 0.1
+# Refine only when speech stands this far (dB) above the noise floor; else the energy says little.
+REFINE_MIN_CONTRAST_DB = 15.0
+# Voice begins where the level crosses this share of the way from noise floor to speech level (dB).
+REFINE_THRESHOLD_SHARE = 0.3
+# A refined word keeps at least this much duration.
+MIN_WORD_S = 0.05
+
+
+class Transcriber(Protocol):
+    """Anything that turns a media file into a Transcript."""
+
+    engine: str
+    model_label: str
+
+    def transcribe(
+        self,
+        path: str | Path,
+        *,
+        language: str = "en",
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Transcript: ...
+
+
+def whisper_language(language: str) -> str:
+    """Whisper wants "en"; users and Facebook say "en_GB" or "en-GB"."""
+    code = language.replace("-", "_").split("_")[0].strip().lower()
+    if not code.isalpha() or not 2 <= len(code) <= 3:
+        raise BadInputError(f"not a language code: {language!r} (try en, fr, de)")
+    return code
+
+
+def get_transcriber(engine: str = "faster-whisper", model: str | None = None) -> Transcriber:
+    """The transcriber for `engine`/`model` (see models.resolve_model); loads lazily, once."""
+    ref = resolve_model(engine, model)
+    if ref.engine == "faster-whisper":
+        return FasterWhisperTranscriber(ref)
+    return OpenAIWhisperTranscriber(ref)
+
+
+class FasterWhisperTranscriber:
+    engine = "faster-whisper"
+
+    def __init__(self, ref: ModelRef) -> None:
+        self.ref = ref
+        self.model_label = ref.label
+
+    def transcribe(
+        self,
+        path: str | Path,
+        *,
+        language: str = "en",
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Transcript:
+        progress = progress or no_progress
+        code = whisper_language(language)
+        audio = decode_audio(path, cancel)
+        duration = len(audio) / WHISPER_SAMPLE_RATE
+        progress(DECODE_SHARE)
+        model = _load_faster_whisper(str(self.ref.location))
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        report = scaled(progress, DECODE_SHARE, 1.0)
+        words: list[Word] = []
+        if duration > 0:
+            segments, _info = model.transcribe(audio, language=code, **FASTER_WHISPER_OPTIONS)
+            # The generator does the work segment by segment: poll cancel between segments.
+            for segment in segments:
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                for w in segment.words or []:
+                    words.append(Word(w.word, float(w.start), float(w.end), float(w.probability)))
+                report(segment.end / duration)
+        progress(1.0)
+        return Transcript(
+            words=refine_word_onsets(tuple(words), audio),
+            language=code,
+            duration=duration,
+            engine=self.engine,
+            model=self.model_label,
+        )
+
+
+class OpenAIWhisperTranscriber:
+    engine = "openai-whisper"
+
+    def __init__(self, ref: ModelRef) -> None:
+        self.ref = ref
+        self.model_label = ref.label
+
+    def transcribe(
+        self,
+        path: str | Path,
+        *,
+        language: str = "en",
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Transcript:
+        progress = progress or no_progress
+        code = whisper_language(language)
+        audio = decode_audio(path, cancel)
+        duration = len(audio) / WHISPER_SAMPLE_RATE
+        progress(DECODE_SHARE)
+        model = _load_openai_whisper(str(self.ref.location))
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        words: list[Word] = []
+        if duration > 0:
+            language_arg = code if model.is_multilingual else None
+            # openai-whisper runs the whole file in one call: it can only be cancelled around it.
+            result = model.transcribe(
+                audio,
+                language=language_arg,
+                word_timestamps=True,
+                condition_on_previous_text=False,
+                fp16=False,  # CPU
+                verbose=None,
+            )
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            for segment in result.get("segments", []):
+                for w in segment.get("words", []):
+                    words.append(
+                        Word(
+                            str(w["word"]),
+                            float(w["start"]),
+                            float(w["end"]),
+                            float(w["probability"]),
+                        )
+                    )
+        progress(1.0)
+        return Transcript(
+            words=refine_word_onsets(tuple(words), audio),
+            language=code,
+            duration=duration,
+            engine=self.engine,
+            model=self.model_label,
+        )
+
+
+_load_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=2)
+def _load_faster_whisper_unlocked(location: str) -> Any:
+    from faster_whisper import WhisperModel
+
+    try:
+        return WhisperModel(location, **FASTER_WHISPER_COMPUTE)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise BadInputError(f"cannot load the speech model {location}: {exc}") from exc
+
+
+def _load_faster_whisper(location: str) -> Any:
+    """Loading takes ~0.5 s and 100+ MB: once per process per model (GUI and tests reuse it)."""
+    with _load_lock:
+        return _load_faster_whisper_unlocked(location)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_openai_whisper_unlocked(location: str) -> Any:
+    try:
+        import whisper
+    except ImportError as exc:
+        raise BadInputError(
+            "the openai-whisper engine is not installed (pip install clipstudio[openai-whisper])"
+        ) from exc
+    try:
+        return whisper.load_model(location, device="cpu")
+    except (RuntimeError, KeyError, OSError, ValueError) as exc:
+        raise BadInputError(f"cannot load the openai-whisper checkpoint {location}: {exc}") from exc
+
+
+def _load_openai_whisper(location: str) -> Any:
+    with _load_lock:
+        return _load_openai_whisper_unlocked(location)
+
+
+def refine_word_onsets(words: tuple[Word, ...], audio: np.ndarray) -> tuple[Word, ...]:
+    """Move the start of each word that follows a silence to where the voice really begins.
+
+    Only starts that sit in quiet audio move, and only forward inside the word; the audio must
+    show a clear speech/noise contrast, or the words come back unchanged."""
+    if not words:
+        return words
+    levels = frame_energy_db(audio)
+    if len(levels) == 0:
+        return words
+    floor = float(np.percentile(levels, 10))
+    speech = float(np.percentile(levels, 90))
+    if speech - floor < REFINE_MIN_CONTRAST_DB:
+        return words
+    threshold = floor + REFINE_THRESHOLD_SHARE * (speech - floor)
+    refined: list[Word] = []
+    previous_end = -1.0
+    for word in words:
+        start = word.start
+        if word.start - previous_end > REFINE_AFTER_GAP_S or not refined:
+            first = int(word.start / ENERGY_FRAME_S)
+            last = int(max(word.start, word.end - MIN_WORD_S) / ENERGY_FRAME_S)
+            if first < len(levels) and levels[first] < threshold:
+                window = levels[first : min(last, len(levels) - 1) + 1]
+                loud = np.flatnonzero(window >= threshold)
+                if len(loud):
+                    start = (first + int(loud[0])) * ENERGY_FRAME_S
+        if start != word.start:
+            word = Word(word.text, round(start, 3), word.end, word.probability)
+        refined.append(word)
+        previous_end = word.end
+    return tuple(refined)
