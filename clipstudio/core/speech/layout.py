@@ -149,7 +149,7 @@ def _display_len(text: str) -> int:
     return sum(1 for ch in unicodedata.normalize("NFC", text) if not unicodedata.combining(ch))
 
 
-def _ends_with(piece: str, endings: tuple[str, ...]) -> bool:
+def ends_with(piece: str, endings: tuple[str, ...]) -> bool:
     return piece.rstrip().rstrip("\"'”’)»").endswith(endings)
 
 
@@ -187,7 +187,7 @@ def break_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...] | 
             if _display_len(line) > limit:
                 break
             penalty = 0.0
-            if _ends_with(pieces[end - 1], SENTENCE_END + CLAUSE_END):
+            if ends_with(pieces[end - 1], SENTENCE_END + CLAUSE_END):
                 penalty += COST_LINE_AFTER_PUNCTUATION
             if _is_binding(pieces[end - 1]):
                 penalty += COST_LINE_ON_BINDING_WORD
@@ -269,15 +269,15 @@ def _caption_cost(
     cost = COST_PER_CAPTION if fits and spoken <= rules.max_duration else COST_UNFITTABLE
     last = pieces[-1]
     if end < len(run):
-        if _ends_with(last, SENTENCE_END):
+        if ends_with(last, SENTENCE_END):
             pass
-        elif _ends_with(last, CLAUSE_END):
+        elif ends_with(last, CLAUSE_END):
             cost += COST_END_AT_CLAUSE
         else:
             cost += COST_END_MID_PHRASE
             if _is_binding(last):
                 cost += COST_END_ON_BINDING_WORD
-    cost += COST_SENTENCE_INSIDE * sum(_ends_with(p, SENTENCE_END) for p in pieces[:-1])
+    cost += COST_SENTENCE_INSIDE * sum(ends_with(p, SENTENCE_END) for p in pieces[:-1])
     next_start = run[end].start if end < len(run) else available_end
     room = min(next_start, words[0].start + rules.max_duration) - words[0].start
     if room < rules.min_duration:

@@ -1,0 +1,251 @@
+"""Subtitle files: SRT/VTT sidecars, ASS for burning in, and reading the user's edited files.
+
+SRT and VTT are written here rather than through pysubs2: pysubs2 treats `{...}` in the text as
+ASS override tags and drops it, so a caption the user typed with braces would lose words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pysubs2
+
+from clipstudio.core.errors import BadInputError
+from clipstudio.core.speech.types import Caption, CaptionStyle
+from clipstudio.resources import CAPTION_FONT_NAME
+
+# Facebook's uploader wants NAME.language_COUNTRY.srt; bare languages get their usual country.
+DEFAULT_COUNTRY = {
+    "en": "GB", "fr": "FR", "de": "DE", "es": "ES", "it": "IT", "nl": "NL", "pt": "PT",
+    "pl": "PL", "sv": "SE", "da": "DK", "fi": "FI", "nb": "NO", "no": "NO", "ga": "IE",
+    "cy": "GB", "gd": "GB", "el": "GR", "cs": "CZ", "hu": "HU", "ro": "RO", "ja": "JP",
+    "zh": "CN", "ko": "KR", "ar": "AR", "tr": "TR", "uk": "UA", "ru": "RU",
+}  # fmt: skip
+# Fonts are sized on the height of a 16:9 frame of the same width at most, so a 42-character
+# line of DejaVu Sans Bold (about 0.62 em a character) fits square and vertical frames too.
+REFERENCE_ASPECT = 16 / 9
+# Outline thickness and box padding as a fraction of the font size (thick enough on bright skies).
+OUTLINE_FRACTION = 0.08
+BOX_PADDING_FRACTION = 0.18
+# Space kept between the caption and the edge of the safe area, as a fraction of the height.
+SAFE_GAP_FRACTION = 0.02
+# Side margins: 5 % of the width each side (title-safe area).
+SIDE_MARGIN_FRACTION = 0.05
+# Semi-transparent dark box behind the text: ASS alpha 0x60 = about 62 % opaque.
+BOX_ALPHA = 0x60
+# Unicode WORD JOINER: placed after a user's backslash so "\N", "\h" never become ASS escapes.
+WORD_JOINER = "\u2060"
+_HTML_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>", re.IGNORECASE)
+
+
+def sidecar_path(video: Path, language: str = "en_GB") -> Path:
+    """NAME.language_COUNTRY.srt beside `video` ("en" becomes "en_GB"; "fr_FR" is kept)."""
+    return Path(video).with_name(f"{Path(video).stem}.{facebook_language(language)}.srt")
+
+
+def facebook_language(language: str) -> str:
+    parts = language.replace("-", "_").split("_")
+    code = parts[0].lower()
+    if not code.isalpha():
+        raise BadInputError(f"not a language code: {language!r} (try en_GB)")
+    country = parts[1].upper() if len(parts) > 1 and parts[1] else DEFAULT_COUNTRY.get(code, "")
+    if not country:
+        raise BadInputError(f"add the country to the language, e.g. {code}_{code.upper()}")
+    return f"{code}_{country}"
+
+
+# --- SRT / VTT ---------------------------------------------------------------------------------
+
+
+def _timestamp(seconds: float, separator: str) -> str:
+    ms = max(0, round(seconds * 1000))
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def _clean_lines(caption: Caption) -> list[str]:
+    # A blank line would end the cue early in SRT/VTT: never write one inside a cue.
+    return [line.strip() for line in caption.lines if line.strip()]
+
+
+def format_srt(captions: Sequence[Caption]) -> str:
+    blocks = []
+    for index, caption in enumerate(c for c in captions if _clean_lines(c)):
+        times = f"{_timestamp(caption.start, ',')} --> {_timestamp(caption.end, ',')}"
+        blocks.append("\n".join([str(index + 1), times, *_clean_lines(caption)]))
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def write_srt(captions: Sequence[Caption], path: Path) -> None:
+    Path(path).write_text(format_srt(captions), encoding="utf-8")
+
+
+def write_vtt(captions: Sequence[Caption], path: Path) -> None:
+    blocks = ["WEBVTT"]
+    for caption in captions:
+        lines = [line.replace("-->", "->") for line in _clean_lines(caption)]
+        if lines:
+            times = f"{_timestamp(caption.start, '.')} --> {_timestamp(caption.end, '.')}"
+            blocks.append("\n".join([times, *lines]))
+    Path(path).write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+
+
+def read_subtitles(path: Path) -> list[Caption]:
+    """Captions from an SRT, VTT or ASS file (e.g. one the user corrected), in time order."""
+    path = Path(path)
+    try:
+        subs = pysubs2.load(str(path), encoding="utf-8", keep_html_tags=True)
+    except (OSError, UnicodeDecodeError, pysubs2.exceptions.Pysubs2Error, ValueError) as exc:
+        raise BadInputError(f"cannot read the subtitles {path}: {exc}") from exc
+    is_ass = subs.format in ("ass", "ssa")
+    captions: list[Caption] = []
+    for event in subs:
+        if event.is_comment or event.end <= event.start:
+            continue
+        text = unescape_ass_text(event.text) if is_ass else _srt_text(event.text)
+        lines = tuple(line.strip() for line in text.split("\n") if line.strip())
+        if lines:
+            captions.append(Caption(event.start / 1000, event.end / 1000, lines))
+    captions.sort(key=lambda c: c.start)
+    return captions
+
+
+def _srt_text(text: str) -> str:
+    # pysubs2 stores SRT line breaks as \N; HTML styling tags are not caption text.
+    return _HTML_TAG.sub("", text).replace(r"\N", "\n")
+
+
+# --- ASS for burning in ------------------------------------------------------------------------
+
+
+def escape_ass_text(text: str) -> str:
+    """User text as ASS event text that libass draws literally: braces can never open an
+    override block and a backslash can never start an escape such as \\N."""
+    out: list[str] = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\" + WORD_JOINER)
+        elif ch in "{}":
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append(r"\N")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def unescape_ass_text(text: str) -> str:
+    """The text an ASS event shows: override blocks dropped, escapes turned back into text
+    (the inverse of escape_ass_text for text it wrote)."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        ch = text[index]
+        following = text[index + 1] if index + 1 < len(text) else ""
+        if ch == "{":
+            close = text.find("}", index)
+            index = len(text) if close < 0 else close + 1
+            continue
+        if ch == "\\" and following in ("N", "n"):
+            out.append("\n")
+        elif ch == "\\" and following == "h":
+            out.append("\u00a0")
+        elif ch == "\\" and following in ("{", "}"):
+            out.append(following)
+        elif ch == "\\" and following == WORD_JOINER:
+            out.append("\\")
+        else:
+            out.append(ch)
+            index += 1
+            continue
+        index += 2
+    return "".join(out)
+
+
+def caption_font_size(width: int, height: int, style: CaptionStyle) -> int:
+    """Font size in pixels (= PlayRes units): size_fraction of the height of a 16:9 frame, or of
+    the width's 16:9 height on square and vertical frames, so a full line still fits."""
+    return max(8, round(style.size_fraction * min(height, width / REFERENCE_ASPECT)))
+
+
+def caption_margin_v(height: int, bottom_unsafe_fraction: float, font_size: int) -> int:
+    """Distance from the frame edge to the text, clearing Facebook's UI band and the box."""
+    padding = font_size * BOX_PADDING_FRACTION
+    return math.ceil(bottom_unsafe_fraction * height + padding + SAFE_GAP_FRACTION * height)
+
+
+def build_ass(
+    captions: Sequence[Caption],
+    *,
+    width: int,
+    height: int,
+    style: CaptionStyle,
+    bottom_unsafe_fraction: float,
+) -> pysubs2.SSAFile:
+    size = caption_font_size(width, height, style)
+    boxed = style.background == "box"
+    subs = pysubs2.SSAFile()
+    subs.info["PlayResX"] = str(width)
+    subs.info["PlayResY"] = str(height)
+    subs.info["WrapStyle"] = "0"  # smart wrapping only as a safety net: lines come pre-broken
+    subs.info["ScaledBorderAndShadow"] = "yes"
+    subs.styles["Default"] = pysubs2.SSAStyle(
+        fontname=CAPTION_FONT_NAME,
+        fontsize=size,
+        primarycolor=pysubs2.Color(255, 255, 255, 0),
+        secondarycolor=pysubs2.Color(255, 255, 255, 0),
+        # libass paints the BorderStyle=3 box in the outline colour.
+        outlinecolor=pysubs2.Color(0, 0, 0, BOX_ALPHA if boxed else 0),
+        backcolor=pysubs2.Color(0, 0, 0, BOX_ALPHA if boxed else 0x80),
+        bold=True,
+        borderstyle=3 if boxed else 1,
+        outline=round(size * (BOX_PADDING_FRACTION if boxed else OUTLINE_FRACTION), 1),
+        shadow=0 if boxed else round(size * 0.04, 1),
+        alignment=(
+            pysubs2.Alignment.TOP_CENTER if style.position == "top"
+            else pysubs2.Alignment.BOTTOM_CENTER
+        ),
+        marginl=round(width * SIDE_MARGIN_FRACTION),
+        marginr=round(width * SIDE_MARGIN_FRACTION),
+        marginv=caption_margin_v(height, bottom_unsafe_fraction, size)
+        if style.position == "bottom"
+        else math.ceil(SAFE_GAP_FRACTION * height + size * BOX_PADDING_FRACTION),
+    )  # fmt: skip
+    for caption in captions:
+        lines = _clean_lines(caption)
+        if not lines:
+            continue
+        subs.append(
+            pysubs2.SSAEvent(
+                start=round(caption.start * 1000),
+                end=round(caption.end * 1000),
+                text=escape_ass_text("\n".join(lines)),
+            )
+        )
+    return subs
+
+
+def write_ass(
+    captions: Sequence[Caption],
+    path: Path,
+    *,
+    width: int,
+    height: int,
+    style: CaptionStyle,
+    bottom_unsafe_fraction: float,
+) -> None:
+    """An ASS file for ffmpeg's subtitles filter (libass) with PlayRes = the output size, so
+    font size and margins are exact pixels. Pass the bundled fonts folder as `fontsdir`."""
+    subs = build_ass(
+        captions,
+        width=width,
+        height=height,
+        style=style,
+        bottom_unsafe_fraction=bottom_unsafe_fraction,
+    )
+    subs.save(str(path), format_="ass", encoding="utf-8")
