@@ -37,6 +37,11 @@ def timed_words(text: str, start: float = 1.0, seconds_per_char: float = 0.075) 
     return words
 
 
+def pieces(text: str) -> list[str]:
+    """Words as Whisper writes them: each with its leading space."""
+    return [" " + token for token in text.split()]
+
+
 def caption_words(captions: list[Caption]) -> list[str]:
     return " ".join(" ".join(c.lines) for c in captions).split()
 
@@ -57,15 +62,13 @@ def test_captions_end_at_sentence_or_clause_ends_where_possible() -> None:
 
 
 def test_lines_are_balanced_and_break_after_punctuation() -> None:
-    pieces = [
-        " " + t for t in "We are fighting to keep the library open, for every family here.".split()
-    ]
-    lines = break_lines(pieces, RULES)
+    lines = break_lines(
+        pieces("We are fighting to keep the library open, for every family here."), RULES
+    )
     assert lines == ("We are fighting to keep the library open,", "for every family here.")
-    pieces = [
-        " " + t for t in "Please vote on Thursday and bring a friend with you to the hall".split()
-    ]
-    lines = break_lines(pieces, RULES)
+    lines = break_lines(
+        pieces("Please vote on Thursday and bring a friend with you to the hall"), RULES
+    )
     assert lines is not None and len(lines) == 2
     assert abs(len(lines[0]) - len(lines[1])) <= 14, lines
     assert not lines[0].lower().endswith((" the", " a", " to", " and")), lines
@@ -90,8 +93,9 @@ def test_short_caption_is_held_for_reading_but_not_over_the_next() -> None:
     assert captions[0].end == pytest.approx(2.0)  # held for min_duration into the silence
     assert caption_problems(captions) == []
     # When the next caption comes sooner, it is held only up to it: never an overlap.
-    captions = build_captions([yes, *timed_words("We can win this.", start=2.05)])
-    assert captions[0].end == pytest.approx(2.05)
+    quick_yes = Word(" Yes.", 1.0, 1.2, 0.9)
+    captions = build_captions([quick_yes, *timed_words("We can win this.", start=1.95)])
+    assert captions[0].end == pytest.approx(1.95)
     assert captions[0].end <= captions[1].start
 
 
@@ -106,7 +110,7 @@ def test_repeated_phrase_hallucination_is_kept_once() -> None:
     loop = " ".join(["thank you for watching"] * 5)
     words = timed_words("Vote on Thursday. " + loop)
     kept = [w.text.strip() for w in remove_repeated_phrases(words)]
-    assert kept == "Vote on Thursday. thank you for watching".split()
+    assert kept == [p.strip() for p in pieces("Vote on Thursday. thank you for watching")]
     # Twice is ordinary speech ("no, no") and stays.
     twice = timed_words("we will we will we will not stop")
     assert len(remove_repeated_phrases(twice)) == len(twice)
