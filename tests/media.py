@@ -108,7 +108,8 @@ class MediaFactory:
     def marked_clip(
         self, name: str, width: int, height: int, seconds: float, fps: str = "30"
     ) -> Path:
-        """Moving test pattern with a red square in the viewer's top-left corner and a tone."""
+        """Moving test pattern with a white square in the viewer's top-left corner and a tone
+        (white appears nowhere else near the corners of testsrc2)."""
         marker = max(16, height // 8)
         return self.ffmpeg_clip(
             name,
@@ -116,7 +117,7 @@ class MediaFactory:
                 "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                 "-filter_complex",
-                f"[0:v]drawbox=x=0:y=0:w={marker}:h={marker}:color=red@1:t=fill[v]",
+                f"[0:v]drawbox=x=0:y=0:w={marker}:h={marker}:color=white@1:t=fill[v]",
                 "-map", "[v]", "-map", "1:a", "-t", str(seconds),
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-b:a", "128k",
@@ -125,7 +126,7 @@ class MediaFactory:
 
     def rotated_portrait(self, seconds: float = 4.0) -> Path:
         """Coded landscape 640x360 with a display matrix that turns it portrait for the viewer,
-        as an iPhone does. The red marker is in the VIEWER's top-left corner."""
+        as an iPhone does. The white marker is in the VIEWER's top-left corner."""
         upright = self.marked_clip("upright360x640", 360, 640, seconds)
 
         def build(tmp: Path) -> None:
@@ -149,7 +150,10 @@ class MediaFactory:
                 "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                 "-t", str(seconds),
-                "-vf", "format=yuv420p10le",
+                # Convert the SDR pattern into real HLG/BT.2020 signal values (not just tags).
+                "-vf",
+                "zscale=tin=bt709:pin=bt709:min=bt709:t=arib-std-b67:p=bt2020:m=bt2020nc"
+                ":npl=100,format=yuv420p10le",
                 "-c:v", "libx265", "-pix_fmt", "yuv420p10le", "-tag:v", "hvc1",
                 "-x265-params",
                 "log-level=error:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc",

@@ -1,0 +1,386 @@
+"""The one place that finds ffmpeg and builds its commands (graphs via ffmpeg-python).
+
+Every function here returns an argument list or parses ffmpeg's output; running happens in
+clipstudio.core.process. Nothing else in the code base writes ffmpeg flags.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import ffmpeg as ffmpeg_graph  # ffmpeg-python
+
+from clipstudio.core import presets as rules
+from clipstudio.core.edit import Fixes, Segment
+from clipstudio.core.errors import InternalError
+from clipstudio.core.probe import MediaInfo
+
+# Silence detection for the default trim: speech pauses sit 30-40 dB under speech level.
+SILENCE_THRESHOLD_DB = -35
+SILENCE_MIN_GAP_S = 0.35
+# Blurred background for portrait-in-landscape: strong blur and a darker tone keep the eye on
+# the real picture (the look Facebook's own uploader and most editors use).
+BACKGROUND_BLUR_RADIUS = 30
+BACKGROUND_DARKEN = -0.12
+# Brighten fix: a curves lift of shadows and mids that leaves highlights alone. The steepest
+# slope is 1.6, so dark-area noise is amplified at most 1.6x (a gamma of 2 would give >4x).
+BRIGHTEN_CURVE = "0/0 0.15/0.24 0.35/0.50 0.6/0.72 1/1"
+# Stabilise fix: vid.stab defaults tuned for hand-held phone footage.
+VIDSTAB_SHAKINESS = 6
+VIDSTAB_SMOOTHING = 15
+# Audio clean-up: wind and handling rumble sit below 100 Hz; speech's lowest useful energy is
+# above 80 Hz. afftdn reduces steady background noise by up to 12 dB.
+HIGHPASS_HZ = 90
+DENOISE_REDUCTION_DB = 12
+# Deflicker: a moving average over 7 frames removes mains/fluorescent beating at phone rates.
+DEFLICKER_FRAMES = 7
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary shipped by imageio-ffmpeg (has libx264, libass, loudnorm, zscale)."""
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+BASE_ARGS = ["-hide_banner", "-nostdin", "-y"]
+
+
+def _compile(stream: ffmpeg_graph.nodes.Stream) -> list[str]:
+    """ffmpeg-python graph -> argv, with our binary and quiet-but-useful logging."""
+    args = ffmpeg_graph.compile(stream, cmd=ffmpeg_exe())
+    return [args[0], *BASE_ARGS, *args[1:]]
+
+
+# --- geometry -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How the source picture is placed in the preset frame."""
+
+    mode: str  # "scale", "crop" (fill and cut the sides/top), or "blur" (fit over blurred copy)
+    width: int
+    height: int
+
+
+def _even(value: float) -> int:
+    return max(2, int(round(value / 2)) * 2)
+
+
+# Aspect ratios closer than this are treated as equal (1080x1920 vs 9:16 rounding, 1366x768).
+ASPECT_TOLERANCE = 0.02
+
+
+def plan_fit(media: MediaInfo, preset: rules.Preset, fixes: Fixes) -> Fit:
+    """Output size and placement. Never upscales: a small source gives a smaller frame of the
+    preset's shape (Facebook upscales on playback better than we can add detail)."""
+    assert media.video is not None
+    source_w, source_h = media.video.display_width, media.video.display_height
+    source_aspect = source_w / source_h
+    if abs(source_aspect / preset.aspect - 1) < ASPECT_TOLERANCE:
+        mode, scale = "scale", min(1.0, source_h / preset.height)
+    elif source_aspect > preset.aspect:
+        # Wider than the frame (landscape into square/portrait/reels): fill, cut the sides.
+        mode, scale = "crop", min(1.0, source_h / preset.height)
+    elif fixes.portrait == "crop":
+        # Narrower (portrait into feed) and the user chose to fill: cut top and bottom.
+        mode, scale = "crop", min(1.0, source_w / preset.width)
+    else:
+        mode, scale = "blur", min(1.0, source_h / preset.height)
+    return Fit(mode, _even(preset.width * scale), _even(preset.height * scale))
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def _trimmed_input(source: str, segments: Sequence[Segment]) -> ffmpeg_graph.nodes.FilterableStream:
+    """Input seeking to the first kept second (fast), ending at the last; re-encoding makes the
+    cut frame-accurate (ffmpeg's accurate_seek drops the frames before the start)."""
+    first, last = segments[0].start, segments[-1].end
+    return ffmpeg_graph.input(source, ss=f"{first:.6f}", to=f"{last:.6f}")
+
+
+def _cut_and_join(
+    stream: ffmpeg_graph.nodes.FilterableStream,
+    segments: Sequence[Segment],
+    kind: str,
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """Keep `segments` of an input opened by `_trimmed_input` and join them end to end."""
+    offset = segments[0].start
+    if len(segments) == 1:
+        return stream
+    pieces = []
+    split = stream.filter_multi_output("split" if kind == "v" else "asplit", len(segments))
+    for index, segment in enumerate(segments):
+        start, end = segment.start - offset, segment.end - offset
+        if kind == "v":
+            pieces.append(split[index].trim(start=start, end=end).setpts("PTS-STARTPTS"))
+        else:
+            pieces.append(
+                split[index].filter("atrim", start=start, end=end).filter("asetpts", "PTS-STARTPTS")
+            )
+    return ffmpeg_graph.concat(*pieces, v=int(kind == "v"), a=int(kind == "a"))
+
+
+def _audio_chain(
+    stream: ffmpeg_graph.nodes.FilterableStream, media: MediaInfo, fixes: Fixes
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """Source audio as 48 kHz stereo, cleaned when asked; before loudness measurement."""
+    assert media.audio is not None
+    if media.audio.channels == 1:
+        stream = stream.filter("pan", args="stereo|c0=c0|c1=c0")  # mono on both sides, not -3 dB
+    stream = stream.filter("aformat", sample_rates=rules.AUDIO_RATE, channel_layouts="stereo")
+    if fixes.denoise_audio:
+        stream = stream.filter("highpass", f=HIGHPASS_HZ, poles=2)
+        stream = stream.filter("afftdn", nr=DENOISE_REDUCTION_DB, tn=1)
+    return stream
+
+
+def loudness_measure_command(
+    media: MediaInfo, segments: Sequence[Segment], fixes: Fixes, lra_target: float
+) -> list[str]:
+    """First loudnorm pass: measure the kept audio exactly as the render will see it."""
+    audio = _cut_and_join(_trimmed_input(media.path, segments).audio, segments, "a")
+    audio = _audio_chain(audio, media, fixes).filter(
+        "loudnorm",
+        I=rules.LOUDNESS_TARGET_LUFS,
+        TP=rules.TRUE_PEAK_DBTP,
+        LRA=lra_target,
+        print_format="json",
+    )
+    return _compile(ffmpeg_graph.output(audio, "-", f="null"))
+
+
+@dataclass(frozen=True)
+class LoudnessMeasurement:
+    input_i: float
+    input_tp: float
+    input_lra: float
+    input_thresh: float
+    target_offset: float
+    normalization_type: str = ""
+
+
+def parse_loudnorm_json(stderr: str) -> LoudnessMeasurement:
+    """The JSON block loudnorm prints at the end of a run."""
+    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr, re.S)
+    if not match:
+        raise InternalError(f"loudnorm printed no measurement:\n{stderr[-1500:]}")
+    data = json.loads(match.group(0))
+
+    def number(key: str) -> float:
+        value = str(data.get(key, "-inf"))
+        return float("-inf") if value in ("-inf", "inf") else float(value)
+
+    return LoudnessMeasurement(
+        input_i=number("input_i"),
+        input_tp=number("input_tp"),
+        input_lra=number("input_lra"),
+        input_thresh=number("input_thresh"),
+        target_offset=number("target_offset"),
+        normalization_type=str(data.get("normalization_type", "")),
+    )
+
+
+def silence_command(source: str, start: float, end: float) -> list[str]:
+    """silencedetect over the audio of [start, end] (times printed relative to `start`)."""
+    audio = ffmpeg_graph.input(source, ss=f"{start:.6f}", to=f"{end:.6f}").audio
+    audio = audio.filter("silencedetect", noise=f"{SILENCE_THRESHOLD_DB}dB", d=SILENCE_MIN_GAP_S)
+    return _compile(ffmpeg_graph.output(audio, "-", f="null"))
+
+
+def parse_silences(stderr: str, offset: float, end: float) -> list[tuple[float, float]]:
+    """(start, end) of each silence in source seconds; an open silence runs to `end`."""
+    silences: list[tuple[float, float]] = []
+    current: float | None = None
+    for line in stderr.splitlines():
+        if "silence_start:" in line:
+            current = offset + float(line.rsplit("silence_start:", 1)[1].split()[0])
+        elif "silence_end:" in line:
+            stop = offset + float(line.rsplit("silence_end:", 1)[1].split()[0])
+            silences.append((current if current is not None else offset, stop))
+            current = None
+    if current is not None:
+        silences.append((current, end))
+    return silences
+
+
+def ebur128_command(path: str) -> list[str]:
+    """Integrated loudness and true peak of a file's audio (the validation's separate pass)."""
+    audio = ffmpeg_graph.input(path).audio.filter("ebur128", peak="true", framelog="quiet")
+    return _compile(ffmpeg_graph.output(audio, "-", f="null"))
+
+
+def parse_ebur128(stderr: str) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) from ebur128's summary."""
+    summary = stderr[stderr.rfind("Summary:") :]
+    integrated = re.search(r"I:\s*(-?[\d.]+|-inf)\s*LUFS", summary)
+    peak = re.search(r"Peak:\s*(-?[\d.]+|-inf)\s*dBFS", summary)
+    if not integrated:
+        raise InternalError(f"ebur128 printed no summary:\n{stderr[-1500:]}")
+
+    def value(match: re.Match[str] | None) -> float:
+        return float("-inf") if match is None or match.group(1) == "-inf" else float(match.group(1))
+
+    return value(integrated), value(peak)
+
+
+def vidstab_detect_command(
+    media: MediaInfo, segments: Sequence[Segment], transforms: Path
+) -> list[str]:
+    """First vid.stab pass: motion analysis of the kept picture into a transforms file."""
+    video = _cut_and_join(_trimmed_input(media.path, segments).video, segments, "v")
+    video = video.filter(
+        "vidstabdetect", shakiness=VIDSTAB_SHAKINESS, accuracy=15, result=str(transforms)
+    )
+    return _compile(ffmpeg_graph.output(video, "-", f="null"))
+
+
+@dataclass(frozen=True)
+class RenderSpec:
+    """Everything the main render needs, resolved by render.py from the plan."""
+
+    media: MediaInfo
+    segments: tuple[Segment, ...]
+    preset: rules.Preset
+    fit: Fit
+    fps: float
+    fixes: Fixes
+    loudness: LoudnessMeasurement | None  # None: no source audio, a silent track is added
+    lra_target: float
+    subtitles_ass: Path | None
+    fonts_dir: Path | None
+    vidstab_transforms: Path | None
+    output: Path
+
+
+def _hdr_to_sdr(
+    video: ffmpeg_graph.nodes.FilterableStream, hdr_format: str
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """HLG/PQ BT.2020 -> BT.709 SDR with a real tone map (Hable), so it is not washed out."""
+    transfer_in = "arib-std-b67" if hdr_format == "hlg" else "smpte2084"
+    video = video.filter(
+        "zscale", tin=transfer_in, pin="bt2020", min="bt2020nc", t="linear", npl=100
+    )
+    video = video.filter("format", "gbrpf32le")
+    video = video.filter("zscale", p="bt709")
+    video = video.filter("tonemap", "hable", desat=0)
+    return video.filter("zscale", t="bt709", m="bt709", r="tv")
+
+
+def _fit_to_frame(
+    video: ffmpeg_graph.nodes.FilterableStream, fit: Fit
+) -> ffmpeg_graph.nodes.FilterableStream:
+    width, height = fit.width, fit.height
+    if fit.mode == "scale":
+        return video.filter("scale", width, height, flags="lanczos")
+    cover = video.filter(
+        "scale", width, height, force_original_aspect_ratio="increase", flags="lanczos"
+    )
+    if fit.mode == "crop":
+        # Keep the upper part when cutting top and bottom: the guide puts the head near the top.
+        return cover.filter("crop", width, height, "(iw-ow)/2", "(ih-oh)/3")
+    copies = video.split()
+    background_source, foreground_source = copies[0], copies[1]
+    background = (
+        background_source.filter(
+            "scale", width, height, force_original_aspect_ratio="increase", flags="bilinear"
+        )
+        .filter("crop", width, height)
+        .filter("boxblur", BACKGROUND_BLUR_RADIUS, 2)
+        .filter("eq", brightness=BACKGROUND_DARKEN)
+    )
+    foreground = foreground_source.filter("scale", -2, height, flags="lanczos")
+    return ffmpeg_graph.overlay(background, foreground, x="(W-w)/2", y="(H-h)/2")
+
+
+def render_command(spec: RenderSpec) -> list[str]:
+    """The single export run: cut, fix, fit, caption, normalise, encode, mux with faststart."""
+    media, segments, fixes = spec.media, spec.segments, spec.fixes
+    assert media.video is not None
+    source = _trimmed_input(media.path, segments)
+    duration = sum(segment.duration for segment in segments)
+
+    video = _cut_and_join(source.video, segments, "v")
+    if media.video.hdr_format:
+        video = _hdr_to_sdr(video, media.video.hdr_format)
+    if spec.vidstab_transforms is not None:
+        video = video.filter(
+            "vidstabtransform",
+            input=str(spec.vidstab_transforms),
+            smoothing=VIDSTAB_SMOOTHING,
+            optzoom=1,
+            interpol="bicubic",
+        ).filter("unsharp", 5, 5, 0.6, 3, 3, 0.3)
+    if fixes.deflicker:
+        video = video.filter("deflicker", size=DEFLICKER_FRAMES, mode="pm")
+    if fixes.brighten:
+        video = video.filter("curves", master=BRIGHTEN_CURVE)
+    video = video.filter("fps", fps=f"{spec.fps:.6f}".rstrip("0").rstrip("."))
+    video = _fit_to_frame(video, spec.fit).filter("setsar", 1)
+    if spec.subtitles_ass is not None:
+        options: dict[str, str] = {"filename": str(spec.subtitles_ass)}
+        if spec.fonts_dir is not None:
+            options["fontsdir"] = str(spec.fonts_dir)
+        video = video.filter("subtitles", **options)
+    video = video.filter("format", rules.PIX_FMT)
+
+    if spec.loudness is not None and media.audio is not None:
+        audio = _cut_and_join(source.audio, segments, "a")
+        audio = _audio_chain(audio, media, fixes)
+        m = spec.loudness
+        audio = audio.filter(
+            "loudnorm",
+            I=rules.LOUDNESS_TARGET_LUFS,
+            TP=rules.TRUE_PEAK_DBTP,
+            LRA=spec.lra_target,
+            measured_I=f"{m.input_i:.2f}",
+            measured_TP=f"{m.input_tp:.2f}",
+            # loudnorm reads a measured LRA of exactly 0 (a steady tone) as "not measured" and
+            # drops to dynamic mode; 0.01 LU is the same measurement without the sentinel.
+            measured_LRA=f"{max(m.input_lra, 0.01):.2f}",
+            measured_thresh=f"{m.input_thresh:.2f}",
+            offset=f"{m.target_offset:.2f}",
+            linear="true",
+            print_format="json",
+        )
+    else:
+        # Some uploads reject video-only files: add a silent stereo track of the same length.
+        audio = ffmpeg_graph.input(
+            f"anullsrc=r={rules.AUDIO_RATE}:cl=stereo", f="lavfi", t=f"{duration:.6f}"
+        ).audio
+    audio = audio.filter("aresample", rules.AUDIO_RATE).filter(
+        "aformat", sample_fmts="fltp", sample_rates=rules.AUDIO_RATE, channel_layouts="stereo"
+    )
+    out = ffmpeg_graph.output(
+        video,
+        audio,
+        str(spec.output),
+        f="mp4",
+        movflags="+faststart",
+        map_metadata=-1,  # drop phone metadata, GPS location included: volunteers film at home
+        map_chapters=-1,
+        t=f"{duration:.6f}",
+        **{
+            "c:v": "libx264",
+            "profile:v": "high",
+            "preset": rules.X264_PRESET,
+            "crf": rules.X264_CRF,
+            "pix_fmt": rules.PIX_FMT,
+            "color_primaries": "bt709",
+            "color_trc": "bt709",
+            "colorspace": "bt709",
+            "c:a": "aac",
+            "b:a": rules.AUDIO_BITRATE,
+            "ar": rules.AUDIO_RATE,
+            "ac": rules.AUDIO_CHANNELS,
+        },
+    ).global_args("-progress", "pipe:1", "-nostats", "-loglevel", "info")
+    return _compile(out)

@@ -1,0 +1,368 @@
+"""Export: request -> plan -> measured passes -> one ffmpeg render -> validation -> rename.
+
+The output is written under a temporary name beside the target and renamed only once it has
+passed validation, so a failed or cancelled export leaves nothing behind and the source is
+never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clipstudio.core import ffmpeg
+from clipstudio.core import presets as rules
+from clipstudio.core.edit import (
+    CaptionMode,
+    EditPlan,
+    Fixes,
+    PortraitFix,
+    Segment,
+    captions_on_timeline,
+)
+from clipstudio.core.errors import BadInputError, OutputExistsError, ValidationError
+from clipstudio.core.probe import MediaInfo, probe
+from clipstudio.core.process import progress_parser, run_process
+from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
+from clipstudio.core.speech.types import Caption, CaptionStyle, LayoutRules, Transcript
+from clipstudio.core.trim import plan_segments
+from clipstudio.core.validate import Expected, ValidationReport, validate_output
+from clipstudio.resources import caption_font_file
+
+Log = Callable[[str], None]
+OUTPUT_SUFFIXES = (".mp4", ".m4v")
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the CLI and the GUI ask for; `export_clip` resolves it into an EditPlan."""
+
+    source: Path
+    output: Path
+    preset: str = rules.DEFAULT_PRESET
+    start: float | None = None
+    end: float | None = None
+    max_duration: float = rules.MAX_DURATION_S
+    overwrite: bool = False
+    fix_portrait: PortraitFix = "blur"
+    brighten: bool = False
+    stabilise: bool = False
+    denoise_audio: bool = False
+    deflicker: bool = False
+    caption_mode: CaptionMode = "burn"
+    subtitles: Path | None = None  # an edited .srt/.vtt/.ass to use instead of transcribing
+    auto_trim: bool = False
+    language: str = "en_GB"
+    engine: str = "faster-whisper"
+    model: str | None = None
+    # The GUI passes its edited captions (source time) and its own kept ranges directly.
+    captions: Sequence[Caption] | None = None
+    segments: Sequence[Segment] | None = None
+    transcript: Transcript | None = None
+    caption_style: CaptionStyle = field(default_factory=CaptionStyle)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    output: Path
+    duration: float
+    width: int
+    height: int
+    sidecars: tuple[Path, ...]
+    validation: ValidationReport
+    plan: EditPlan
+    log: tuple[str, ...]
+
+
+def export_clip(
+    request: ExportRequest,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    log: Log | None = None,
+) -> ExportResult:
+    progress = progress or no_progress
+    messages: list[str] = []
+
+    def say(message: str) -> None:
+        messages.append(message)
+        if log is not None:
+            log(message)
+
+    source, output = Path(request.source), Path(request.output)
+    _check_paths(source, output, request.overwrite)
+    media = probe(source)
+    if media.video is None:
+        raise BadInputError(
+            f"{source.name} has no picture: Clip Studio needs a video, not only sound"
+        )
+    if request.preset not in rules.PRESETS:
+        raise BadInputError(f"unknown preset {request.preset!r}: use {', '.join(rules.PRESETS)}")
+
+    wants_captions = request.caption_mode != "none"
+    transcript = request.transcript
+    captions = list(request.captions) if request.captions is not None else None
+    if wants_captions and captions is None and request.subtitles is not None:
+        from clipstudio.core.speech.subtitles import read_subtitles
+
+        captions = read_subtitles(request.subtitles)
+    needs_transcript = (wants_captions and captions is None) or request.auto_trim
+    if needs_transcript and transcript is None and media.audio is not None:
+        from clipstudio.core.speech.transcribe import get_transcriber
+
+        say("transcribing the speech for captions")
+        transcript = get_transcriber(request.engine, request.model).transcribe(
+            source,
+            language=request.language.split("_")[0],
+            progress=scaled(progress, 0.0, 0.25),
+            cancel=cancel,
+        )
+    if wants_captions and captions is None and transcript is not None:
+        from clipstudio.core.speech.layout import build_captions
+
+        captions = build_captions(transcript.words, LayoutRules())
+    if wants_captions and not captions:
+        say("no speech found, so the video has no captions")
+
+    if request.segments:
+        segments = tuple(request.segments)
+        if sum(s.duration for s in segments) >= request.max_duration:
+            raise BadInputError("the kept parts add up to more than the time limit")
+    else:
+        segments = plan_segments(
+            media.duration,
+            request.start,
+            request.end,
+            request.max_duration,
+            find_silences=lambda start, end: _find_silences(media, start, end, cancel),
+            transcript=transcript,
+            auto_trim=request.auto_trim,
+        )
+    plan = EditPlan(
+        source=str(source),
+        preset=request.preset,
+        segments=segments,
+        max_duration=request.max_duration,
+        fixes=Fixes(
+            portrait=request.fix_portrait,
+            brighten=request.brighten,
+            stabilise=request.stabilise,
+            denoise_audio=request.denoise_audio,
+            deflicker=request.deflicker,
+        ),
+        caption_mode=request.caption_mode,
+        captions=tuple(captions or ()),
+        caption_style=request.caption_style,
+        caption_language=request.language,
+    )
+    kept = ", ".join(f"{s.start:.2f}-{s.end:.2f} s" for s in segments)
+    say(f"keeping {kept} ({plan.kept_duration:.2f} s)")
+    validation, sidecars = render_plan(plan, media, output, progress=scaled(progress, 0.25, 1.0)
+                                       if needs_transcript else progress, cancel=cancel, log=say)  # fmt: skip
+    return ExportResult(
+        output=output,
+        duration=validation.duration,
+        width=validation.width,
+        height=validation.height,
+        sidecars=sidecars,
+        validation=validation,
+        plan=plan,
+        log=tuple(messages),
+    )
+
+
+def render_plan(
+    plan: EditPlan,
+    media: MediaInfo,
+    output: Path,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    log: Log = lambda _message: None,
+) -> tuple[ValidationReport, tuple[Path, ...]]:
+    """Render a resolved plan to `output` (validated, atomically renamed); returns the report
+    and any sidecar files written."""
+    assert media.video is not None
+    preset = rules.PRESETS[plan.preset]
+    fit = ffmpeg.plan_fit(media, preset, plan.fixes)
+    fps = rules.output_fps(media.video.real_frame_rate or media.video.avg_frame_rate)
+    timeline_captions = captions_on_timeline(plan.captions, plan.segments)
+    burn = plan.caption_mode in ("burn", "both") and bool(timeline_captions)
+    write_sidecar = plan.caption_mode in ("srt", "both") and bool(timeline_captions)
+
+    with _work_dir(output) as work, _temporary_outputs(output) as temps:
+        loudness, lra_target = None, rules.LRA_TARGET_LU
+        if media.audio is not None:
+            loudness, lra_target = _measure_loudness(media, plan, cancel)
+            log(
+                f"measured {loudness.input_i:.1f} LUFS, {loudness.input_tp:.1f} dBTP,"
+                f" range {loudness.input_lra:.1f} LU"
+            )
+        progress(0.05)
+        transforms = None
+        render_share = (0.05, 0.95)
+        if plan.fixes.stabilise:
+            transforms = work / "transforms.trf"
+            detect = ffmpeg.vidstab_detect_command(media, plan.segments, transforms)
+            run_process(
+                detect,
+                description="stabilisation analysis",
+                on_stdout_line=None,
+                cancel=cancel,
+            )
+            progress(0.35)
+            render_share = (0.35, 0.95)
+        subtitles_ass = None
+        if burn:
+            from clipstudio.core.speech.subtitles import write_ass
+
+            subtitles_ass = work / "captions.ass"
+            write_ass(
+                timeline_captions,
+                subtitles_ass,
+                width=fit.width,
+                height=fit.height,
+                style=plan.caption_style,
+                bottom_unsafe_fraction=preset.bottom_unsafe_fraction,
+            )
+        temp_video = temps.new(output)
+        spec = ffmpeg.RenderSpec(
+            media=media,
+            segments=plan.segments,
+            preset=preset,
+            fit=fit,
+            fps=fps,
+            fixes=plan.fixes,
+            loudness=loudness,
+            lra_target=lra_target,
+            subtitles_ass=subtitles_ass,
+            fonts_dir=caption_font_file().parent if burn else None,
+            vidstab_transforms=transforms,
+            output=temp_video,
+        )
+        result = run_process(
+            ffmpeg.render_command(spec),
+            description="export",
+            on_stdout_line=progress_parser(plan.kept_duration, scaled(progress, *render_share)),
+            cancel=cancel,
+        )
+        if loudness is not None:
+            applied = ffmpeg.parse_loudnorm_json(result.stderr)
+            if applied.normalization_type and applied.normalization_type != "linear":
+                log(f"loudness: ffmpeg fell back to {applied.normalization_type} mode")
+        validation = validate_output(
+            temp_video,
+            Expected(
+                width=fit.width,
+                height=fit.height,
+                fps=fps,
+                max_duration=plan.max_duration,
+                audio_is_silent=media.audio is None,
+            ),
+            cancel=cancel,
+        )
+        if not validation.ok:
+            broken = "; ".join(f"{r.name}: got {r.detail}" for r in validation.failures)
+            raise ValidationError(f"the exported file broke the export rules ({broken})")
+        sidecars: list[Path] = []
+        if write_sidecar:
+            from clipstudio.core.speech.subtitles import sidecar_path, write_srt
+
+            final_sidecar = sidecar_path(output, plan.caption_language)
+            temp_sidecar = temps.new(final_sidecar)
+            write_srt(timeline_captions, temp_sidecar)
+            sidecars.append(final_sidecar)
+        temps.commit()
+        progress(1.0)
+        log(f"validated: {len(validation.rules)} rules passed")
+        return validation, tuple(sidecars)
+
+
+def _check_paths(source: Path, output: Path, overwrite: bool) -> None:
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise BadInputError(f"the output must be an .mp4 file, not {output.name}")
+    if source.exists() and output.exists() and os.path.samefile(source, output):
+        raise BadInputError("the output would overwrite the source clip: choose another name")
+    if source.resolve() == output.resolve():
+        raise BadInputError("the output would overwrite the source clip: choose another name")
+    if output.exists() and not overwrite:
+        raise OutputExistsError(f"{output} already exists (add --overwrite to replace it)")
+    if not output.parent.is_dir():
+        raise BadInputError(f"the folder {output.parent} does not exist")
+
+
+def _find_silences(
+    media: MediaInfo, start: float, end: float, cancel: CancelToken | None
+) -> list[tuple[float, float]]:
+    if media.audio is None:
+        return []
+    result = run_process(
+        ffmpeg.silence_command(media.path, start, end),
+        description="silence detection",
+        cancel=cancel,
+    )
+    return ffmpeg.parse_silences(result.stderr, start, end)
+
+
+def _measure_loudness(
+    media: MediaInfo, plan: EditPlan, cancel: CancelToken | None
+) -> tuple[ffmpeg.LoudnessMeasurement, float]:
+    """First pass. The LRA target is raised to the measured range so loudnorm stays linear
+    (PITFALLS: it falls back to dynamic mode when the range exceeds the target)."""
+    first = run_process(
+        ffmpeg.loudness_measure_command(media, plan.segments, plan.fixes, rules.LRA_TARGET_LU),
+        description="loudness measurement",
+        cancel=cancel,
+    )
+    measured = ffmpeg.parse_loudnorm_json(first.stderr)
+    lra_target = rules.LRA_TARGET_LU
+    if measured.input_lra > lra_target:
+        lra_target = min(50.0, measured.input_lra + 1.0)  # loudnorm accepts LRA up to 50
+    return measured, lra_target
+
+
+@contextlib.contextmanager
+def _work_dir(output: Path) -> Iterator[Path]:
+    """Scratch files (ASS captions, vid.stab transforms) in the system temp dir."""
+    path = Path(tempfile.mkdtemp(prefix="clipstudio-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+class _TemporaryOutputs:
+    """Temp files beside their targets, renamed onto the targets only by `commit()`."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Path, Path]] = []
+
+    def new(self, final: Path) -> Path:
+        temp = final.with_name(f".{final.stem}.{uuid.uuid4().hex[:8]}.part{final.suffix}")
+        self.pending.append((temp, final))
+        return temp
+
+    def commit(self) -> None:
+        for temp, final in self.pending:
+            os.replace(temp, final)
+        self.pending.clear()
+
+    def discard(self) -> None:
+        for temp, _ in self.pending:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+        self.pending.clear()
+
+
+@contextlib.contextmanager
+def _temporary_outputs(_output: Path) -> Iterator[_TemporaryOutputs]:
+    temps = _TemporaryOutputs()
+    try:
+        yield temps
+    finally:
+        temps.discard()  # after commit() there is nothing left to discard
