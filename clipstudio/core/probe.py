@@ -36,6 +36,13 @@ VFR_INTERVAL_TOLERANCE = 0.10
 # ...and the clip is VFR when more than this share of intervals are off. Phone VFR clips measured
 # here show 20-60 % off-intervals; CFR clips with coarse time bases (1/600) show none past 10 %.
 VFR_OFF_SHARE = 0.05
+# Demuxers of real audio/video files. ffmpeg also "opens" text (tty), images and subtitles.
+MEDIA_CONTAINERS = {
+    "mov", "mp4", "m4a", "3gp", "matroska", "webm", "avi", "mpegts", "mpeg", "flv", "asf",
+    "ogg", "wav", "mp3", "aac", "flac", "mxf", "dv", "h264", "hevc", "caf", "aiff",
+}  # fmt: skip
+# A file whose index lists more frames than it holds was cut short (an unfinished copy).
+COMPLETE_FRAME_SHARE = 0.98
 # Demuxing more than this many video packets for the VFR measurement buys no accuracy.
 VFR_MAX_PACKETS = 20_000
 
@@ -118,8 +125,15 @@ def probe(path: str | Path) -> MediaInfo:
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        if _looks_like_mp4(path):
+            raise BadInputError(
+                f"{path.name} is damaged or incomplete (was the copy from the phone finished?)"
+            ) from exc
         raise BadInputError(f"this is not a video file Clip Studio can read: {path.name}") from exc
     with container:
+        if not set(container.format.name.split(",")) & MEDIA_CONTAINERS:
+            # ffmpeg opens almost anything (a .txt becomes "tty" ANSI art): only real media counts.
+            raise BadInputError(f"this is not a video file Clip Studio can read: {path.name}")
         video = _video_info(container, path) if container.streams.video else None
         audio = _audio_info(container) if container.streams.audio else None
         if video is None and audio is None:
@@ -160,6 +174,12 @@ def _video_info(container: av.container.InputContainer, path: Path) -> VideoInfo
     )
     hdr_format = HDR_TRANSFERS.get(trc) if trc is not None else None
     intervals, frame_count = _packet_intervals(container, stream)
+    indexed_frames = int(stream.frames or 0)
+    if indexed_frames and frame_count < indexed_frames * COMPLETE_FRAME_SHARE:
+        raise BadInputError(
+            f"{path.name} is damaged or incomplete: only {frame_count} of its {indexed_frames}"
+            " frames are in the file (was the copy from the phone finished?)"
+        )
     avg_rate = float(stream.average_rate) if stream.average_rate else 0.0
     real_rate, is_vfr = _frame_rate_from_intervals(intervals, avg_rate)
     duration = _stream_duration(stream, container)
@@ -202,6 +222,12 @@ def _first_frame(
     return None
 
 
+def _looks_like_mp4(path: Path) -> bool:
+    """An ISO-BMFF file starts with an `ftyp` box: then a failed open means damage, not junk."""
+    with path.open("rb") as handle:
+        return handle.read(12)[4:8] == b"ftyp"
+
+
 def _first_specified(*codes: int | None) -> int | None:
     """First colour code that is not 'unspecified' (2) or 'reserved' (0/3)."""
     for code in codes:
@@ -223,19 +249,20 @@ def _packet_intervals(
     """Presentation-time intervals between consecutive frames, measured from packets."""
     time_base = stream.time_base or Fraction(1, 90000)
     timestamps: list[int] = []
+    count = 0
     try:
         for packet in container.demux(stream):
             if packet.pts is not None and packet.size:
-                timestamps.append(packet.pts)
-                if len(timestamps) >= VFR_MAX_PACKETS:
-                    break
+                count += 1
+                if len(timestamps) < VFR_MAX_PACKETS:
+                    timestamps.append(packet.pts)
     except av.error.FFmpegError:
         pass  # a truncated file still gives the packets before the damage
     finally:
         container.seek(0)
     timestamps.sort()
     intervals = [float((b - a) * time_base) for a, b in itertools.pairwise(timestamps) if b > a]
-    return intervals, len(timestamps)
+    return intervals, count
 
 
 def _frame_rate_from_intervals(intervals: list[float], header_rate: float) -> tuple[float, bool]:
