@@ -118,6 +118,7 @@ def test_project_round_trip(tmp_path: Path) -> None:
         captions=(Caption(1.0, 2.5, ("Hello", "world")), Caption(3.0, 4.0, ("Vote",))),
         fixes=frozenset({"brighten", "stabilise"}),
         caption_mode="burn",
+        portrait="crop",
         output_dir="/tmp/out",
         post_copy=PostCopy("H", "B", "L", Imprint("P", "Q", "A")),
     )

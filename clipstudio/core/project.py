@@ -41,6 +41,7 @@ class Project:
     # Export options the user switched on from the checks panel, e.g. {"brighten", "stabilise"}.
     fixes: frozenset[str] = frozenset()
     caption_mode: str = "both"
+    portrait: str = "blur"  # how a portrait picture fills a landscape frame: "blur" or "crop"
     output_dir: str = ""
     post_copy: PostCopy = field(default_factory=PostCopy)
 
@@ -87,6 +88,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         else [{"start": c.start, "end": c.end, "lines": list(c.lines)} for c in project.captions],
         "fixes": sorted(project.fixes),
         "caption_mode": project.caption_mode,
+        "portrait": project.portrait,
         "output_dir": project.output_dir,
         "post_copy": {
             "headline": project.post_copy.headline,
@@ -128,6 +130,7 @@ def project_from_dict(data: dict[str, Any]) -> Project:
             captions=captions,
             fixes=frozenset(str(f) for f in data.get("fixes", [])),
             caption_mode=caption_mode if caption_mode in CAPTION_MODES else "both",
+            portrait="crop" if data.get("portrait") == "crop" else "blur",
             output_dir=str(data.get("output_dir", "")),
             post_copy=PostCopy(
                 headline=str(post.get("headline", "")),

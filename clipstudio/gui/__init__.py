@@ -1,0 +1,1 @@
+"""The desktop app (PySide6): widgets, view-models and workers over clipstudio.core."""

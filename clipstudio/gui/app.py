@@ -1,0 +1,107 @@
+"""Start the desktop app: logging, the QApplication, the main window, clips from the command line."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+import time
+from pathlib import Path
+
+import platformdirs
+
+from clipstudio import __version__
+
+# Kept small: a volunteer's laptop is not a log server; a few runs' worth is enough to help them.
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+# CLIPSTUDIO_SCREENSHOT=PATH: save a picture of the window once the clip is loaded, then quit
+# (used by the Xvfb test and for documentation pictures).
+SCREENSHOT_ENV = "CLIPSTUDIO_SCREENSHOT"
+# Give up waiting for background work before a screenshot after this long.
+SCREENSHOT_TIMEOUT_MS = 120_000
+# Let the preview paint a frame after the last task finished.
+SCREENSHOT_SETTLE_MS = 1500
+
+_started = time.monotonic()
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir("clipstudio"))
+
+
+def setup_logging() -> Path:
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "clipstudio.log"
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def create_window(paths: list[str] | None = None):  # noqa: ANN201 - Qt types load lazily
+    """The main window with `paths` opened (the QApplication must exist)."""
+    from clipstudio.gui.main_window import MainWindow
+
+    window = MainWindow()
+    if paths:
+        window.add_clips(list(paths))
+    return window
+
+
+def ensure_application():  # noqa: ANN201
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Clip Studio")
+    app.setOrganizationName("clipstudio")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("clipstudio")
+    return app
+
+
+def run_app(paths: list[str]) -> int:
+    """Open the window with `paths` and run until it closes. Returns the exit status."""
+    log_file = setup_logging()
+    logging.getLogger(__name__).info("Clip Studio %s starting, log at %s", __version__, log_file)
+    app = ensure_application()
+    window = create_window(paths)
+    window.show()
+    logging.getLogger(__name__).info("window shown after %.2f s", time.monotonic() - _started)
+    screenshot = os.environ.get(SCREENSHOT_ENV)
+    if screenshot:
+        _arm_screenshot(window, Path(screenshot))
+    return int(app.exec())
+
+
+def _arm_screenshot(window, path: Path) -> None:  # noqa: ANN001
+    """Save `window.grab()` to `path` when every opened clip has finished loading, then quit."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def shoot() -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(path))
+        logging.getLogger(__name__).info("screenshot saved to %s", path)
+        QApplication.instance().quit()
+
+    def all_loaded() -> bool:
+        return all(not s.busy() for s in window.sessions)
+
+    def poll() -> None:
+        if all_loaded():
+            timer.stop()
+            QTimer.singleShot(SCREENSHOT_SETTLE_MS, shoot)
+
+    timer = QTimer(window)
+    timer.setInterval(200)
+    timer.timeout.connect(poll)
+    timer.start()
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, shoot)

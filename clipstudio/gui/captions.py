@@ -1,0 +1,516 @@
+"""Captions editor: a table view-model over a list of Caption, where every change is an undo step.
+
+Layout (line breaks, splitting a too-long caption) comes from clipstudio.core.speech.layout, so the
+captions the user edits obey the same rules as the ones Whisper's words were turned into.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QFont, QKeySequence, QPalette, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clipstudio.core.speech.types import Caption, LayoutRules
+
+# One press of "Earlier"/"Later" moves a caption by this much: about three frames at 30 fps.
+NUDGE_STEP_S = 0.1
+# A caption is never shorter than this after an edit (shorter than ~2 frames cannot be read).
+MIN_CAPTION_S = 0.1
+
+COLUMNS = ("Start", "End", "Text")
+START_COLUMN, END_COLUMN, TEXT_COLUMN = range(3)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def format_time(seconds: float) -> str:
+    minutes, rest = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes)}:{rest:05.2f}"
+
+
+def parse_time(text: str) -> float:
+    """'1:02.5', '62.5' or '62,5' -> seconds. Raises ValueError for anything else."""
+    text = text.strip().replace(",", ".")
+    if ":" in text:
+        minutes, _, seconds = text.partition(":")
+        return int(minutes) * 60 + float(seconds)
+    return float(text)
+
+
+def _reflow(captions: Sequence[Caption], rules: LayoutRules) -> list[Caption]:
+    from clipstudio.core.speech.layout import reflow_captions
+
+    return list(reflow_captions(list(captions), rules))
+
+
+class CaptionsCommand(QUndoCommand):
+    """Swap the whole caption list: captions are few, so a snapshot is simple and exact."""
+
+    def __init__(
+        self,
+        model: CaptionTableModel,
+        before: tuple[Caption, ...],
+        after: tuple[Caption, ...],
+        text: str,
+        merge_key: int = -1,
+    ) -> None:
+        super().__init__(text)
+        self.model = model
+        self.before = before
+        self.after = after
+        self.merge_key = merge_key
+
+    def redo(self) -> None:
+        self.model._apply(self.after)
+
+    def undo(self) -> None:
+        self.model._apply(self.before)
+
+    def id(self) -> int:
+        return self.merge_key
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        # Repeated nudges of the same caption are one undo step.
+        if not isinstance(other, CaptionsCommand) or other.merge_key != self.merge_key:
+            return False
+        self.after = other.after
+        return True
+
+
+class CaptionTableModel(QAbstractTableModel):
+    """Start / End / Text of each caption, the current one highlighted."""
+
+    captions_changed = Signal()
+
+    def __init__(self, undo_stack: QUndoStack, rules: LayoutRules | None = None) -> None:
+        super().__init__()
+        self.undo_stack = undo_stack
+        self.rules = rules or LayoutRules()
+        self.captions: tuple[Caption, ...] = ()
+        self.current_row = -1
+
+    # --- Qt model interface ---------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.captions)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        caption = self.captions[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == START_COLUMN:
+                return format_time(caption.start)
+            if column == END_COLUMN:
+                return format_time(caption.end)
+            return caption.text
+        if role == Qt.ItemDataRole.EditRole:
+            if column == START_COLUMN:
+                return format_time(caption.start)
+            if column == END_COLUMN:
+                return format_time(caption.end)
+            return " ".join(caption.lines)
+        if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.current_row:
+            return QBrush(QApplication.palette().color(QPalette.ColorRole.Highlight).lighter(160))
+        if role == Qt.ItemDataRole.ForegroundRole and index.row() == self.current_row:
+            return QBrush(Qt.GlobalColor.black)
+        if role == Qt.ItemDataRole.FontRole and index.row() == self.current_row:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and column == TEXT_COLUMN:
+            return "Double-click to edit the words; the lines are re-broken to the caption rules."
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.isValid() else base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        row, column = index.row(), index.column()
+        if column == TEXT_COLUMN:
+            return self.edit_text(row, str(value))
+        try:
+            seconds = parse_time(str(value))
+        except ValueError:
+            return False
+        caption = self.captions[row]
+        if column == START_COLUMN:
+            return self.set_times(row, seconds, caption.end)
+        return self.set_times(row, caption.start, seconds)
+
+    # --- edits (each one undo step) ---------------------------------------------------------------
+
+    def set_captions(self, captions: Sequence[Caption]) -> None:
+        """Load captions (from the transcript or a saved project): not an edit, clears undo."""
+        self.undo_stack.clear()
+        self._apply(tuple(captions))
+
+    def _push(self, after: Sequence[Caption], text: str, merge_key: int = -1) -> bool:
+        after = tuple(after)
+        if after == self.captions:
+            return False
+        self.undo_stack.push(CaptionsCommand(self, self.captions, after, text, merge_key))
+        return True
+
+    def edit_text(self, row: int, text: str) -> bool:
+        caption = self.captions[row]
+        words = " ".join(text.split())
+        if not words:
+            return self.delete_rows([row])
+        replaced = _reflow([Caption(caption.start, caption.end, (words,))], self.rules)
+        after = [*self.captions[:row], *replaced, *self.captions[row + 1 :]]
+        return self._push(after, f"Edit caption {row + 1}")
+
+    def set_times(self, row: int, start: float, end: float) -> bool:
+        previous_end = self.captions[row - 1].end if row > 0 else 0.0
+        next_start = self.captions[row + 1].start if row + 1 < len(self.captions) else None
+        start = max(previous_end, round(start, 3))
+        end = round(end, 3) if next_start is None else min(next_start, round(end, 3))
+        if end - start < MIN_CAPTION_S:
+            return False
+        caption = self.captions[row]
+        after = list(self.captions)
+        after[row] = Caption(start, end, caption.lines)
+        return self._push(after, f"Change timing of caption {row + 1}")
+
+    def nudge(self, row: int, delta: float) -> bool:
+        """Move a caption earlier or later without changing its length, stopping at neighbours."""
+        caption = self.captions[row]
+        previous_end = self.captions[row - 1].end if row > 0 else 0.0
+        next_start = self.captions[row + 1].start if row + 1 < len(self.captions) else None
+        delta = max(delta, previous_end - caption.start)
+        if next_start is not None:
+            delta = min(delta, next_start - caption.end)
+        if abs(delta) < 1e-6:
+            return False
+        after = list(self.captions)
+        after[row] = Caption(
+            round(caption.start + delta, 3), round(caption.end + delta, 3), caption.lines
+        )
+        return self._push(after, f"Move caption {row + 1}", merge_key=1000 + row)
+
+    def split(self, row: int, at: float | None = None) -> bool:
+        """Split a caption in two: at time `at` when it falls inside, else in the middle.
+
+        The words are shared out in proportion to the time on each side."""
+        caption = self.captions[row]
+        words = " ".join(caption.lines).split()
+        if len(words) < 2:
+            return False
+        if at is None or not caption.start + MIN_CAPTION_S < at < caption.end - MIN_CAPTION_S:
+            at = (caption.start + caption.end) / 2
+        share = (at - caption.start) / (caption.end - caption.start)
+        cut = min(len(words) - 1, max(1, round(len(words) * share)))
+        first = Caption(caption.start, round(at, 3), (" ".join(words[:cut]),))
+        second = Caption(round(at, 3), caption.end, (" ".join(words[cut:]),))
+        replaced = _reflow([first], self.rules) + _reflow([second], self.rules)
+        after = [*self.captions[:row], *replaced, *self.captions[row + 1 :]]
+        return self._push(after, f"Split caption {row + 1}")
+
+    def merge_with_next(self, row: int) -> bool:
+        if row + 1 >= len(self.captions):
+            return False
+        first, second = self.captions[row], self.captions[row + 1]
+        words = " ".join([*first.lines, *second.lines])
+        merged = _reflow([Caption(first.start, second.end, (words,))], self.rules)
+        after = [*self.captions[:row], *merged, *self.captions[row + 2 :]]
+        return self._push(after, f"Merge captions {row + 1} and {row + 2}")
+
+    def delete_rows(self, rows: Sequence[int]) -> bool:
+        drop = set(rows)
+        after = [c for i, c in enumerate(self.captions) if i not in drop]
+        return self._push(after, "Delete caption" + ("s" if len(drop) > 1 else ""))
+
+    def replace_all(
+        self, find: str, replace: str, *, match_case: bool = False, whole_words: bool = True
+    ) -> int:
+        """Replace `find` everywhere (e.g. a misspelt name); returns how many were replaced."""
+        if not find:
+            return 0
+        pattern = re.escape(find)
+        if whole_words:
+            pattern = rf"(?<!\w){pattern}(?!\w)"
+        regex = re.compile(pattern, 0 if match_case else re.IGNORECASE)
+        total = 0
+        after: list[Caption] = []
+        for caption in self.captions:
+            text, count = regex.subn(lambda _m: replace, " ".join(caption.lines))
+            total += count
+            if count:
+                after.extend(_reflow([Caption(caption.start, caption.end, (text,))], self.rules))
+            else:
+                after.append(caption)
+        if total:
+            self._push(after, f"Replace '{find}' with '{replace}'")
+        return total
+
+    def reflow_all(self) -> bool:
+        return self._push(_reflow(self.captions, self.rules), "Re-flow captions")
+
+    # --- queries ----------------------------------------------------------------------------------
+
+    def row_at(self, seconds: float) -> int:
+        for row, caption in enumerate(self.captions):
+            if caption.start <= seconds < caption.end:
+                return row
+        return -1
+
+    def caption_at(self, seconds: float) -> Caption | None:
+        row = self.row_at(seconds)
+        return self.captions[row] if row >= 0 else None
+
+    def set_current_time(self, seconds: float) -> None:
+        row = self.row_at(seconds)
+        if row == self.current_row:
+            return
+        old, self.current_row = self.current_row, row
+        for changed in (old, row):
+            if 0 <= changed < len(self.captions):
+                self.dataChanged.emit(self.index(changed, 0), self.index(changed, len(COLUMNS) - 1))
+
+    # --- internals --------------------------------------------------------------------------------
+
+    def _apply(self, captions: tuple[Caption, ...]) -> None:
+        if len(captions) == len(self.captions):
+            changed = [
+                i for i, (a, b) in enumerate(zip(self.captions, captions, strict=True)) if a != b
+            ]
+            self.captions = captions
+            if changed:
+                self.dataChanged.emit(
+                    self.index(min(changed), 0), self.index(max(changed), len(COLUMNS) - 1)
+                )
+        else:
+            self.beginResetModel()
+            self.captions = captions
+            self.current_row = -1
+            self.endResetModel()
+        self.captions_changed.emit()
+
+
+class FindReplaceDialog(QDialog):
+    """Fix a word everywhere, e.g. a candidate's name Whisper misspelt."""
+
+    def __init__(self, model: CaptionTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setWindowTitle("Find and replace in captions")
+        self.find_edit = QLineEdit()
+        self.find_edit.setAccessibleName("Find")
+        self.find_edit.setPlaceholderText("e.g. Maria Lopes")
+        self.replace_edit = QLineEdit()
+        self.replace_edit.setAccessibleName("Replace with")
+        self.replace_edit.setPlaceholderText("e.g. Maria Lopez")
+        self.match_case = QCheckBox("Match capitals exactly")
+        self.whole_words = QCheckBox("Whole words only")
+        self.whole_words.setChecked(True)
+        self.result = QLabel("")
+        self.result.setAccessibleName("Replace result")
+        form = QFormLayout()
+        form.addRow("Find:", self.find_edit)
+        form.addRow("Replace with:", self.replace_edit)
+        form.addRow(self.match_case)
+        form.addRow(self.whole_words)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        replace_button = buttons.addButton("Replace all", QDialogButtonBox.ButtonRole.ApplyRole)
+        replace_button.setDefault(True)
+        replace_button.clicked.connect(self.replace_all)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.result)
+        layout.addWidget(buttons)
+
+    def replace_all(self) -> int:
+        count = self.model.replace_all(
+            self.find_edit.text(),
+            self.replace_edit.text(),
+            match_case=self.match_case.isChecked(),
+            whole_words=self.whole_words.isChecked(),
+        )
+        self.result.setText(
+            f"Replaced {count} time{'s' if count != 1 else ''}." if count else "Not found."
+        )
+        return count
+
+
+class CaptionsPanel(QWidget):
+    """The table plus the buttons that edit it."""
+
+    seek_requested = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model: CaptionTableModel | None = None
+        self.current_time = 0.0
+        self.hint = QLabel("Captions appear here once the speech has been written out.")
+        self.hint.setWordWrap(True)
+        self.table = QTableView()
+        self.table.setAccessibleName("Captions table")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.doubleClicked.connect(self._double_clicked)
+
+        def button(text: str, tip: str, shortcut: str | None = None) -> QPushButton:
+            widget = QPushButton(text)
+            widget.setAccessibleName(text)
+            if shortcut:
+                widget.setShortcut(QKeySequence(shortcut))
+                tip += (
+                    f" ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+                )
+            widget.setToolTip(tip)
+            return widget
+
+        self.edit_button = button("Edit", "Change the words of the chosen caption", "F2")
+        self.split_button = button("Split", "Split the chosen caption at the play position")
+        self.merge_button = button("Merge", "Join the chosen caption with the next one")
+        self.earlier_button = button("Earlier", "Show the chosen caption 0.1 s earlier", "Alt+Left")
+        self.later_button = button("Later", "Show the chosen caption 0.1 s later", "Alt+Right")
+        self.find_button = button("Find and replace…", "Fix a word everywhere", "Ctrl+H")
+        self.reflow_button = button("Re-flow", "Re-break every caption to the caption rules")
+        self.edit_button.clicked.connect(self._edit)
+        self.split_button.clicked.connect(self._split)
+        self.merge_button.clicked.connect(self._merge)
+        self.earlier_button.clicked.connect(lambda: self._nudge(-NUDGE_STEP_S))
+        self.later_button.clicked.connect(lambda: self._nudge(NUDGE_STEP_S))
+        self.find_button.clicked.connect(self.open_find_replace)
+        self.reflow_button.clicked.connect(lambda: self.model and self.model.reflow_all())
+        row1 = QHBoxLayout()
+        for widget in (self.edit_button, self.split_button, self.merge_button):
+            row1.addWidget(widget)
+        row1.addStretch(1)
+        for widget in (self.earlier_button, self.later_button):
+            row1.addWidget(widget)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.find_button)
+        row2.addWidget(self.reflow_button)
+        row2.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        self._update_enabled()
+
+    def set_model(self, model: CaptionTableModel | None) -> None:
+        if self.model is not None:
+            self.model.modelReset.disconnect(self._resize_rows)
+            self.model.captions_changed.disconnect(self._update_enabled)
+        self.model = model
+        self.table.setModel(model)
+        if model is not None:
+            header = self.table.horizontalHeader()
+            header.setSectionResizeMode(START_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(END_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
+            model.modelReset.connect(self._resize_rows)
+            model.captions_changed.connect(self._update_enabled)
+            self._resize_rows()
+        self._update_enabled()
+
+    def set_current_time(self, seconds: float) -> None:
+        self.current_time = seconds
+        if self.model is None:
+            return
+        before = self.model.current_row
+        self.model.set_current_time(seconds)
+        if self.model.current_row >= 0 and self.model.current_row != before:
+            self.table.scrollTo(self.model.index(self.model.current_row, TEXT_COLUMN))
+
+    def selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows() if self.model else []
+        if rows:
+            return rows[0].row()
+        return self.model.current_row if self.model else -1
+
+    def _resize_rows(self) -> None:
+        self.table.resizeRowsToContents()
+
+    def _update_enabled(self) -> None:
+        has = self.model is not None and len(self.model.captions) > 0
+        self.hint.setVisible(not has)
+        for widget in (
+            self.edit_button,
+            self.split_button,
+            self.merge_button,
+            self.earlier_button,
+            self.later_button,
+            self.find_button,
+            self.reflow_button,
+        ):
+            widget.setEnabled(has)
+        if has:
+            self._resize_rows()
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if self.model is not None:
+            self.seek_requested.emit(self.model.captions[index.row()].start)
+
+    def _edit(self) -> None:
+        row = self.selected_row()
+        if self.model is not None and row >= 0:
+            self.table.edit(self.model.index(row, TEXT_COLUMN))
+
+    def _split(self) -> None:
+        row = self.selected_row()
+        if self.model is not None and row >= 0:
+            self.model.split(row, self.current_time)
+
+    def _merge(self) -> None:
+        row = self.selected_row()
+        if self.model is not None and row >= 0:
+            self.model.merge_with_next(row)
+
+    def _nudge(self, delta: float) -> None:
+        row = self.selected_row()
+        if self.model is not None and row >= 0:
+            self.model.nudge(row, delta)
+            self.table.selectRow(row)
+
+    def open_find_replace(self) -> None:
+        if self.model is not None:
+            FindReplaceDialog(self.model, self).exec()

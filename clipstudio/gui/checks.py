@@ -1,0 +1,127 @@
+"""Checks panel: each finding with its icon, title, advice and time span; a "Fix on export" switch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clipstudio.core.analysis.types import Finding
+from clipstudio.gui.captions import format_time
+
+SEVERITY_ICONS = {
+    "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+    "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+    "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def fix_option(fix: str) -> str:
+    """'--denoise-audio' -> 'denoise_audio': the ExportRequest field a finding's fix switches on."""
+    return fix.strip().lstrip("-").replace("-", "_")
+
+
+class FindingCard(QFrame):
+    seek_requested = Signal(float)
+    fix_toggled = Signal(str, bool)
+
+    def __init__(self, finding: Finding, fix_on: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.finding = finding
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("FindingCard")
+        self.setAccessibleName(f"{finding.severity}: {finding.title}")
+        icon = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) * 2
+        icon.setPixmap(self.style().standardIcon(SEVERITY_ICONS[finding.severity]).pixmap(size))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        title = QLabel(f"<b>{finding.title}</b>")
+        title.setTextFormat(Qt.TextFormat.RichText)
+        advice = QLabel(finding.advice)
+        advice.setWordWrap(True)
+        text = QVBoxLayout()
+        text.addWidget(title)
+        text.addWidget(advice)
+        controls = QHBoxLayout()
+        self.span_button: QPushButton | None = None
+        if finding.start is not None:
+            end = f"–{format_time(finding.end)}" if finding.end is not None else ""
+            self.span_button = QPushButton(f"▶ {format_time(finding.start)}{end}")
+            self.span_button.setFlat(True)
+            self.span_button.setToolTip("Show this moment in the preview")
+            self.span_button.setAccessibleName(f"Go to {finding.title}")
+            self.span_button.clicked.connect(lambda: self.seek_requested.emit(finding.start))
+            controls.addWidget(self.span_button)
+        controls.addStretch(1)
+        self.fix_switch: QCheckBox | None = None
+        if finding.fix:
+            self.fix_switch = QCheckBox("Fix on export")
+            self.fix_switch.setChecked(fix_on)
+            self.fix_switch.setAccessibleName(f"Fix {finding.title} on export")
+            self.fix_switch.setToolTip("Let Clip Studio repair this when it makes the video")
+            option = fix_option(finding.fix)
+            self.fix_switch.toggled.connect(lambda on: self.fix_toggled.emit(option, on))
+            controls.addWidget(self.fix_switch)
+        text.addLayout(controls)
+        layout = QHBoxLayout(self)
+        layout.addWidget(icon)
+        layout.addLayout(text, 1)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.finding.start is not None:
+            self.seek_requested.emit(self.finding.start)
+        super().mousePressEvent(event)
+
+
+class ChecksPanel(QScrollArea):
+    seek_requested = Signal(float)
+    fix_toggled = Signal(str, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setAccessibleName("Checks")
+        self.cards: list[FindingCard] = []
+        self.show_message("Checks appear here once the clip has been looked at.")
+
+    def show_message(self, text: str) -> None:
+        self.cards = []
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    def set_findings(self, findings: Sequence[Finding], fixes_on: frozenset[str]) -> None:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.cards = []
+        ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.start or 0))
+        if not ordered:
+            label = QLabel("✔ No problems found. This clip follows the campaign guide.")
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        for finding in ordered:
+            on = bool(finding.fix) and fix_option(finding.fix or "") in fixes_on
+            card = FindingCard(finding, on)
+            card.seek_requested.connect(self.seek_requested)
+            card.fix_toggled.connect(self.fix_toggled)
+            layout.addWidget(card)
+            self.cards.append(card)
+        layout.addStretch(1)
+        self.setWidget(body)

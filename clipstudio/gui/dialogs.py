@@ -1,0 +1,38 @@
+"""Errors in plain words, with the technical text one click away for whoever helps the volunteer."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+log = logging.getLogger(__name__)
+
+
+class ErrorDialog(QMessageBox):
+    def __init__(self, message: str, details: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle("Clip Studio")
+        self.setText(message)
+        self.details = details
+        if details:
+            self.setDetailedText(details)
+            copy = self.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+            copy.setAccessibleName("Copy details")
+            copy.clicked.disconnect()  # keep the dialog open after copying
+            copy.clicked.connect(self.copy_details)
+        self.addButton(QMessageBox.StandardButton.Ok)
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(f"{self.text()}\n\n{self.details}")
+
+
+def show_error(parent: QWidget | None, message: str, details: str = "") -> ErrorDialog:
+    """Log the failure and show it without blocking the event loop (tests can find the dialog)."""
+    log.error("%s\n%s", message, details)
+    dialog = ErrorDialog(message, details, parent)
+    dialog.setModal(True)
+    dialog.open()
+    return dialog

@@ -1,0 +1,588 @@
+"""The main window: drop zone first, then clip list, preview, timeline and the four work panels."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QPixmap,
+    QUndoGroup,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clipstudio.core.errors import BadInputError
+from clipstudio.core.presets import MAX_DURATION_S, PRESETS
+from clipstudio.core.process import EtaClock
+from clipstudio.gui.captions import CaptionsPanel, format_time
+from clipstudio.gui.checks import ChecksPanel
+from clipstudio.gui.dialogs import show_error
+from clipstudio.gui.export_panel import ExportPanel
+from clipstudio.gui.player import Player
+from clipstudio.gui.postcopy_panel import PostCopyPanel
+from clipstudio.gui.session import ClipSession
+from clipstudio.gui.settings import (
+    AppSettings,
+    SettingsDialog,
+    load_settings,
+    qsettings,
+    save_settings,
+)
+from clipstudio.gui.timeline import SignalStrip, TimelineWidget
+from clipstudio.gui.widgets import ClipList, DropZone, TaskPanel, dropped_files, format_duration
+from clipstudio.gui.workers import TaskRunner, Worker
+
+log = logging.getLogger(__name__)
+
+VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
+
+
+def _native(shortcut: str) -> str:
+    return QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+class MainWindow(QMainWindow):
+    session_loaded = Signal(object)  # ClipSession, when probe, checks and speech have all finished
+    export_finished = Signal(object)  # ExportResult
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Clip Studio")
+        self.setAcceptDrops(True)
+        self.settings: AppSettings = load_settings()
+        self.tasks = TaskRunner(self)
+        self.tasks.pool.setMaxThreadCount(max(4, self.tasks.pool.maxThreadCount()))
+        self.sessions: list[ClipSession] = []
+        self.current: ClipSession | None = None
+        self.undo_group = QUndoGroup(self)
+        self.export_worker: Worker | None = None
+        self.export_clock: EtaClock | None = None
+        self.last_error: Any = None
+
+        self.stack = QStackedWidget()
+        self.drop_zone = DropZone()
+        self.drop_zone.files_dropped.connect(self.add_clips)
+        self.drop_zone.open_requested.connect(self.choose_files)
+        self.stack.addWidget(self.drop_zone)
+        self.stack.addWidget(self._build_editor())
+        self.setCentralWidget(self.stack)
+        self._build_menus()
+        self.statusBar().showMessage("Drop a video to start.")
+        self._restore_geometry()
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def _build_editor(self) -> QWidget:
+        self.clip_list = ClipList()
+        self.clip_list.currentRowChanged.connect(self._select_row)
+        add_button = QPushButton("Add clips…")
+        add_button.setAccessibleName("Add clips")
+        add_button.setToolTip(f"Open more videos ({_native('Ctrl+O')})")
+        add_button.clicked.connect(self.choose_files)
+        self.task_panel = TaskPanel()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("<b>Clips</b>"))
+        left_layout.addWidget(self.clip_list, 1)
+        left_layout.addWidget(add_button)
+        left_layout.addWidget(self.task_panel)
+
+        self.player = Player()
+        self.player.position_changed.connect(self._position_changed)
+        self.player.duration_changed.connect(self._player_duration)
+        self.player.playing_changed.connect(self._playing_changed)
+        self.play_button = QPushButton("▶ Play")
+        self.play_button.setAccessibleName("Play or pause")
+        self.play_button.setToolTip(f"Play or pause ({_native('Space')})")
+        self.play_button.clicked.connect(self.player.toggle_play)
+        self.time_label = QLabel("0:00.00")
+        self.time_label.setAccessibleName("Play position")
+        self.in_button = QPushButton("Start here")
+        self.in_button.setToolTip(f"The clip starts at the play position ({_native('I')})")
+        self.in_button.setAccessibleName("Set start")
+        self.in_button.clicked.connect(self.set_in)
+        self.out_button = QPushButton("End here")
+        self.out_button.setToolTip(f"The clip ends at the play position ({_native('O')})")
+        self.out_button.setAccessibleName("Set end")
+        self.out_button.clicked.connect(self.set_out)
+        self.auto_trim_button = QPushButton("Auto-trim to under a minute")
+        self.auto_trim_button.setAccessibleName("Auto-trim to under a minute")
+        self.auto_trim_button.setToolTip(
+            "Cut whole sentences so the clip is under one minute (needs the captions first)"
+        )
+        self.auto_trim_button.clicked.connect(self.auto_trim)
+        self.duration_label = QLabel("")
+        self.duration_label.setAccessibleName("Length of the finished clip")
+        transport = QHBoxLayout()
+        transport.addWidget(self.play_button)
+        transport.addWidget(self.time_label)
+        transport.addStretch(1)
+        transport.addWidget(self.in_button)
+        transport.addWidget(self.out_button)
+        transport.addWidget(self.auto_trim_button)
+        transport.addWidget(self.duration_label)
+        self.timeline = TimelineWidget()
+        self.timeline.seek_requested.connect(self.seek)
+        self.timeline.in_out_changed.connect(self._in_out_dragged)
+        self.strip = SignalStrip()
+        self.strip.seek_requested.connect(self.seek)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.player, 1)
+        centre_layout.addLayout(transport)
+        centre_layout.addWidget(self.timeline)
+        centre_layout.addWidget(self.strip)
+
+        self.checks_panel = ChecksPanel()
+        self.checks_panel.seek_requested.connect(self.seek)
+        self.checks_panel.fix_toggled.connect(self._fix_toggled)
+        self.captions_panel = CaptionsPanel()
+        self.captions_panel.seek_requested.connect(self.seek)
+        self.export_panel = ExportPanel()
+        self.export_panel.export_requested.connect(self.start_export)
+        self.export_panel.cancel_requested.connect(self.cancel_export)
+        self.export_panel.preset_changed.connect(self._preset_changed)
+        self.export_panel.caption_mode_changed.connect(
+            lambda mode: self._update_project(caption_mode=mode)
+        )
+        self.export_panel.portrait_changed.connect(lambda p: self._update_project(portrait=p))
+        self.export_panel.output_dir_changed.connect(lambda d: self._update_project(output_dir=d))
+        self.postcopy_panel = PostCopyPanel()
+        self.postcopy_panel.changed.connect(lambda copy: self._update_project(post_copy=copy))
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Work panels")
+        self.tabs.addTab(self.checks_panel, "1 Checks")
+        self.tabs.addTab(self.captions_panel, "2 Captions")
+        self.tabs.addTab(self.export_panel, "3 Export")
+        self.tabs.addTab(self.postcopy_panel, "4 Post text")
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([220, 640, 460])
+        self._set_editor_enabled(False)
+        return self.splitter
+
+    def _build_menus(self) -> None:
+        def action(menu: Any, text: str, shortcut: str | None, slot: Any, tip: str = "") -> QAction:
+            item = QAction(text, self)
+            if shortcut:
+                item.setShortcut(QKeySequence(shortcut))
+            item.setToolTip(f"{tip or text} ({_native(shortcut)})" if shortcut else tip or text)
+            item.setStatusTip(tip or text)
+            item.triggered.connect(slot)
+            menu.addAction(item)
+            self.addAction(item)  # shortcuts work while the menu bar is hidden or closed
+            return item
+
+        file_menu = self.menuBar().addMenu("&File")
+        action(file_menu, "&Open clips…", "Ctrl+O", self.choose_files)
+        self.export_action = action(file_menu, "&Make the video", "Ctrl+E", self.start_export)
+        file_menu.addSeparator()
+        action(file_menu, "&Settings…", "Ctrl+,", self.open_settings)
+        file_menu.addSeparator()
+        action(file_menu, "&Quit", "Ctrl+Q", self.close)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for item in (self.undo_action, self.redo_action):
+            edit_menu.addAction(item)
+            self.addAction(item)
+        edit_menu.addSeparator()
+        action(edit_menu, "&Find and replace in captions…", "Ctrl+H", self._find_replace)
+
+        play_menu = self.menuBar().addMenu("&Playback")
+        action(play_menu, "Play / pause", "Space", self.player.toggle_play)
+        action(play_menu, "Back one second", "J", self.player.shuttle_back)
+        action(play_menu, "Pause", "K", self.player.pause)
+        action(play_menu, "Play / faster", "L", self.player.shuttle_forward)
+        action(play_menu, "Previous frame", "Left", lambda: self.player.step(-1))
+        action(play_menu, "Next frame", "Right", lambda: self.player.step(1))
+        play_menu.addSeparator()
+        action(play_menu, "Start the clip here", "I", self.set_in)
+        action(play_menu, "End the clip here", "O", self.set_out)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        action(help_menu, "Open the log folder", None, self._open_logs)
+
+    # --- opening clips --------------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Choose videos", "", VIDEO_FILTER)
+        if files:
+            self.add_clips(files)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if dropped_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        files = dropped_files(event)
+        if files:
+            event.acceptProposedAction()
+            self.add_clips(files)
+
+    def add_clips(self, paths: list[str]) -> list[ClipSession]:
+        added: list[ClipSession] = []
+        for path in paths:
+            if Path(path).is_dir():
+                show_error(
+                    self, f"“{Path(path).name}” is a folder. Drop the video files inside it."
+                )
+                continue
+            existing = next((s for s in self.sessions if s.path == str(Path(path).resolve())), None)
+            if existing is not None:
+                self.clip_list.setCurrentRow(self.sessions.index(existing))
+                continue
+            session = ClipSession(path, self.tasks, self)
+            item = self.clip_list.add_clip(session.name)
+            self.sessions.append(session)
+            session.task_started.connect(self.task_panel.add)
+            session.status_changed.connect(lambda _t, s=session, i=item: self._describe(s, i))
+            session.media_ready.connect(lambda s=session, i=item: self._describe(s, i))
+            session.thumbnail_ready.connect(
+                lambda s=session, i=item: i.setIcon(QIcon(QPixmap.fromImage(s.thumbnail)))
+            )
+            session.failed.connect(lambda *a, s=session: self._session_failed(s, *a))
+            for signal, slot in (
+                (session.media_ready, self._media_ready),
+                (session.report_ready, self._report_ready),
+                (session.transcript_ready, self._transcript_ready),
+                (session.waveform_ready, self._waveform_ready),
+                (session.project_changed, self._project_changed),
+            ):
+                signal.connect(lambda s=session, f=slot: f(s) if s is self.current else None)
+            session.status_changed.connect(lambda _t, s=session: self._maybe_loaded(s))
+            self.undo_group.addStack(session.undo_stack)
+            session.open(self.settings)
+            added.append(session)
+        if added:
+            self.statusBar().clearMessage()
+            self.stack.setCurrentIndex(1)
+            self.clip_list.setCurrentRow(self.sessions.index(added[0]))
+        return added
+
+    def _describe(self, session: ClipSession, item: Any) -> None:
+        duration = session.media.duration if session.media is not None else None
+        ClipList.describe(item, session.name, duration, session.status)
+
+    def _maybe_loaded(self, session: ClipSession) -> None:
+        if not session.busy() and (session.media is not None or session.unusable):
+            self.session_loaded.emit(session)
+
+    def _session_failed(
+        self, session: ClipSession, task: str, message: str, details: str, user_fault: bool
+    ) -> None:
+        if task == "probe" and user_fault:
+            self.statusBar().showMessage(message, 10_000)
+            self.last_error = show_error(self, message)
+        elif not user_fault:
+            self.last_error = show_error(self, message, details)
+        elif session is self.current:
+            self.statusBar().showMessage(message, 10_000)
+            if task == "speech":
+                self.captions_panel.hint.setText(f"No captions: {message}")
+            if task == "checks":
+                self.checks_panel.show_message(f"The checks could not run: {message}")
+
+    # --- switching clips ------------------------------------------------------------------------
+
+    def _select_row(self, row: int) -> None:
+        session = self.sessions[row] if 0 <= row < len(self.sessions) else None
+        if session is self.current:
+            return
+        if self.current is not None:
+            self.current.save_now()
+        self.current = session
+        self.player.captions_source = session.captions.caption_at if session else None
+        if session is None or session.unusable:
+            self.player.unload()
+            self._set_editor_enabled(False)
+            if session is not None:
+                self.checks_panel.show_message(session.status)
+            return
+        self.undo_group.setActiveStack(session.undo_stack)
+        self.captions_panel.set_model(session.captions)
+        self._project_changed(session)
+        if session.project is not None:
+            self.postcopy_panel.set_post_copy(session.project.post_copy)
+        self.player.load(session.path)
+        self.checks_panel.show_message("Looking at the clip…")
+        for ready, slot in (
+            (session.media is not None, self._media_ready),
+            (session.report is not None, self._report_ready),
+            (session.transcript is not None, self._transcript_ready),
+            (session.waveform is not None, self._waveform_ready),
+        ):
+            if ready:
+                slot(session)
+
+    def _set_editor_enabled(self, enabled: bool) -> None:
+        for widget in (self.in_button, self.out_button, self.export_panel.export_button):
+            widget.setEnabled(enabled)
+        self.auto_trim_button.setEnabled(
+            enabled and self.current is not None and self.current.transcript is not None
+        )
+
+    def _media_ready(self, session: ClipSession) -> None:
+        media = session.media
+        self.timeline.set_duration(media.duration)
+        self.player.frame_seconds = (
+            1 / media.video.real_frame_rate
+            if media.video.real_frame_rate
+            else self.player.frame_seconds
+        )
+        self._set_editor_enabled(True)
+        self._project_changed(session)
+
+    def _report_ready(self, session: ClipSession) -> None:
+        report = session.report
+        project = session.project
+        self.checks_panel.set_findings(report.findings, project.fixes if project else frozenset())
+        spans = [
+            (f.start, f.end) for f in report.findings if f.start is not None and f.end is not None
+        ]
+        self.strip.set_data(report.media.duration, report.brightness, report.loudness, spans)
+
+    def _transcript_ready(self, session: ClipSession) -> None:
+        self._set_editor_enabled(session.media is not None)
+        self.player.refresh_caption()
+
+    def _waveform_ready(self, session: ClipSession) -> None:
+        self.timeline.set_waveform(session.waveform.peaks, session.waveform.bucket_seconds)
+
+    def _project_changed(self, session: ClipSession) -> None:
+        project = session.project
+        if project is None:
+            return
+        self.timeline.set_segments(project.segments)
+        kept = session.kept_duration()
+        over = kept >= MAX_DURATION_S
+        colour = "#c0392b" if over else "palette(window-text)"
+        self.duration_label.setText(
+            f"<span style='color:{colour}; font-weight:bold'>Length {format_duration(kept)}</span>"
+        )
+        self.duration_label.setToolTip(
+            "Longer than the guide's one minute: trim it" if over else "Under one minute: good"
+        )
+        self.duration_label.setProperty("over_limit", over)
+        self.export_panel.set_choices(
+            project.preset, project.caption_mode, project.portrait,
+            project.output_dir or self.settings.output_dir,
+        )  # fmt: skip
+        self.player.set_output(PRESETS[project.preset], self.settings.caption_style)
+        self.player.refresh_caption()
+
+    def _update_project(self, **changes: Any) -> None:
+        if self.current is not None:
+            self.current.update_project(**changes)
+
+    def _preset_changed(self, preset: str) -> None:
+        self._update_project(preset=preset)
+
+    def _fix_toggled(self, option: str, on: bool) -> None:
+        if self.current is None or self.current.project is None:
+            return
+        fixes = set(self.current.project.fixes)
+        if on:
+            fixes.add(option)
+        else:
+            fixes.discard(option)
+        self._update_project(fixes=frozenset(fixes))
+
+    # --- playback and trim ----------------------------------------------------------------------
+
+    def seek(self, seconds: float) -> None:
+        self.player.seek(seconds)
+        self._position_changed(seconds)
+
+    def _position_changed(self, seconds: float) -> None:
+        self.time_label.setText(format_time(seconds))
+        self.timeline.set_playhead(seconds)
+        self.captions_panel.set_current_time(seconds)
+
+    def _player_duration(self, seconds: float) -> None:
+        if self.current is not None and self.current.media is None and seconds > 0:
+            self.timeline.set_duration(seconds)
+
+    def _playing_changed(self, playing: bool) -> None:
+        self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
+
+    def set_in(self, seconds: float | None = None) -> None:
+        if self.current is None or self.current.media is None:
+            return
+        start = self.player.position() if seconds is None else seconds
+        _, out_t = self.timeline.in_out()
+        self.current.set_in_out(start, out_t)
+
+    def set_out(self, seconds: float | None = None) -> None:
+        if self.current is None or self.current.media is None:
+            return
+        end = self.player.position() if seconds is None else seconds
+        in_t, _ = self.timeline.in_out()
+        self.current.set_in_out(in_t, end)
+
+    def _in_out_dragged(self, start: float, end: float) -> None:
+        if self.current is not None:
+            self.current.set_in_out(start, end)
+
+    def auto_trim(self) -> None:
+        if self.current is None:
+            return
+        try:
+            segments = self.current.auto_trim(MAX_DURATION_S)
+        except BadInputError as exc:
+            self.last_error = show_error(self, str(exc).capitalize() + ".")
+            return
+        self.statusBar().showMessage(
+            f"Kept {len(segments)} part{'s' if len(segments) != 1 else ''}, "
+            f"{format_duration(self.current.kept_duration())} in all.", 8000
+        )  # fmt: skip
+
+    def _find_replace(self) -> None:
+        self.tabs.setCurrentWidget(self.captions_panel)
+        self.captions_panel.open_find_replace()
+
+    # --- export ---------------------------------------------------------------------------------
+
+    def output_path(self, session: ClipSession) -> Path:
+        """A file name that does not overwrite an earlier export."""
+        project = session.project
+        assert project is not None
+        folder = Path(project.output_dir or self.settings.output_dir).expanduser()
+        stem = f"{Path(session.name).stem}-{project.preset}"
+        candidate = folder / f"{stem}.mp4"
+        number = 2
+        while candidate.exists():
+            candidate = folder / f"{stem}-{number}.mp4"
+            number += 1
+        return candidate
+
+    def start_export(self) -> None:
+        session = self.current
+        if session is None or session.media is None or self.export_worker is not None:
+            return
+        if session.kept_duration() >= MAX_DURATION_S:
+            self.last_error = show_error(
+                self,
+                "The clip is a minute or longer. Trim it first: drag the green handles, or press"
+                " “Auto-trim to under a minute”.",
+            )
+            return
+        output = self.output_path(session)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.last_error = show_error(
+                self, f"Clip Studio cannot save to {output.parent}: {exc.strerror}."
+            )
+            return
+        session.save_now()
+        worker = session.start_export(output, self.settings)
+        self.export_worker = worker
+        self.export_clock = EtaClock()
+        worker.signals.progress.connect(self._export_progress)
+        worker.signals.finished.connect(self._export_done)
+        worker.signals.failed.connect(self._export_failed)
+        worker.signals.cancelled.connect(
+            lambda: self.export_panel.show_failure("Export cancelled.")
+        )
+        worker.signals.done.connect(self._export_over)
+        self.export_panel.set_running(True)
+        self.tabs.setCurrentWidget(self.export_panel)
+
+    def cancel_export(self) -> None:
+        if self.export_worker is not None:
+            self.export_worker.cancel()
+
+    def _export_progress(self, fraction: float) -> None:
+        remaining = self.export_clock.remaining(fraction) if self.export_clock else None
+        self.export_panel.set_progress(fraction, remaining)
+
+    def _export_done(self, result: Any) -> None:
+        lines = [f"<b>Saved {result.output.name}</b> — {result.width}×{result.height},"
+                 f" {format_duration(result.duration)}"]  # fmt: skip
+        for sidecar in result.sidecars:
+            lines.append(f"Captions file: {Path(sidecar).name}")
+        validation = result.validation
+        lines.append("Checked: all Facebook rules met." if validation.ok else "Some checks failed:")
+        for rule in validation.rules:
+            lines.append(f"{'✔' if rule.ok else '✘'} {rule.name}: {rule.detail}")
+        self.export_panel.show_result(result.output, "<br>".join(lines))
+        self.statusBar().showMessage(f"Saved {result.output}", 10_000)
+        self.export_finished.emit(result)
+
+    def _export_failed(self, message: str, details: str, user_fault: bool) -> None:
+        self.export_panel.show_failure(message)
+        self.last_error = show_error(self, message, "" if user_fault else details)
+
+    def _export_over(self) -> None:
+        self.export_worker = None
+        self.export_panel.set_running(False)
+
+    # --- settings, logs, closing ----------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.tasks, self)
+        if dialog.exec():
+            self.settings = dialog.settings()
+            save_settings(self.settings)
+            if self.current is not None:
+                self._project_changed(self.current)
+
+    def _open_logs(self) -> None:
+        from clipstudio.gui.app import log_dir
+
+        QDesktopServices.openUrl(log_dir().as_uri())
+
+    def _restore_geometry(self) -> None:
+        store = qsettings()
+        geometry = store.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 820)
+        splitter = store.value("window/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        store = qsettings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/splitter", self.splitter.saveState())
+        store.sync()
+        for session in self.sessions:
+            session.save_now()
+        self.tasks.cancel_all()
+        self.player.unload()
+        self.tasks.wait(5000)
+        super().closeEvent(event)

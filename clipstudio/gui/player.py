@@ -1,0 +1,281 @@
+"""Preview player: the clip inside the chosen output frame, with captions drawn as they will burn in.
+
+The caption overlay uses the burned-in style's numbers (font file, size as a fraction of the output
+height, bottom safe margin of the preset), so what the volunteer sees is what Facebook will show.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QRectF, QSizeF, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from clipstudio.core.presets import PRESETS, Preset
+from clipstudio.core.speech import subtitles
+from clipstudio.core.speech.types import Caption, CaptionStyle
+from clipstudio.resources import CAPTION_FONT_NAME, caption_font_file
+
+# J/K/L shuttle: each press of L (or J) doubles the speed up to this.
+MAX_SHUTTLE_RATE = 8.0
+# Fallback frame length for arrow-key stepping when the frame rate is unknown (30 fps).
+DEFAULT_FRAME_S = 1 / 30
+_font_family: str | None = None
+
+
+def caption_font_family() -> str:
+    """Register the bundled caption font once; the family Qt knows it by."""
+    global _font_family
+    if _font_family is None:
+        font_id = QFontDatabase.addApplicationFont(str(caption_font_file()))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        _font_family = families[0] if families else CAPTION_FONT_NAME
+    return _font_family
+
+
+class CaptionOverlay(QGraphicsItem):
+    """Draws one caption inside the output frame rectangle, as libass will."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frame = QRectF(0, 0, 16, 9)
+        self.preset: Preset = PRESETS["feed"]
+        self.style = CaptionStyle()
+        self.caption: Caption | None = None
+        self.setZValue(10)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self.frame
+
+    def set_geometry(self, frame: QRectF, preset: Preset, style: CaptionStyle) -> None:
+        self.prepareGeometryChange()
+        self.frame, self.preset, self.style = frame, preset, style
+        self.update()
+
+    def set_caption(self, caption: Caption | None) -> None:
+        if caption != self.caption:
+            self.caption = caption
+            self.update()
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if self.caption is None or not self.caption.lines:
+            return
+        # Work in output pixels with the subtitle writer's own numbers, then scale to the preview.
+        width, height = self.preset.width, self.preset.height
+        size = subtitles.caption_font_size(width, height, self.style)
+        if self.style.position == "top":
+            margin_v = math.ceil(
+                subtitles.SAFE_GAP_FRACTION * height + size * subtitles.BOX_PADDING_FRACTION
+            )
+        else:
+            margin_v = subtitles.caption_margin_v(height, self.preset.bottom_unsafe_fraction, size)
+        font = caption_font(size)
+        metrics = QFontMetricsF(font)
+        line_h = metrics.height()
+        lines = list(self.caption.lines)
+        block_h = line_h * len(lines)
+        top = margin_v if self.style.position == "top" else height - margin_v - block_h
+        painter.save()
+        painter.translate(self.frame.topLeft())
+        painter.scale(self.frame.width() / width, self.frame.height() / height)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        boxed = self.style.background == "box"
+        box_colour = QColor(0, 0, 0, 255 - subtitles.BOX_ALPHA)
+        padding = size * subtitles.BOX_PADDING_FRACTION
+        outline = size * subtitles.OUTLINE_FRACTION
+        for number, line in enumerate(lines):
+            text_w = metrics.horizontalAdvance(line)
+            x = (width - text_w) / 2
+            baseline = top + number * line_h + metrics.ascent()
+            path = QPainterPath()
+            path.addText(x, baseline, font, line)
+            if boxed:
+                box = path.boundingRect().adjusted(-padding, -padding, padding, padding)
+                painter.fillRect(box, box_colour)
+            else:
+                painter.strokePath(path, QPen(QColor("black"), 2 * outline))
+            painter.fillPath(path, QBrush(QColor("white")))
+        painter.restore()
+
+
+def caption_font(size_px: int) -> QFont:
+    """The caption font at libass's size: ASS sizes the line (ascent + descent), Qt the em."""
+    font = QFont(caption_font_family())
+    font.setBold(True)
+    font.setPixelSize(100)
+    line_per_em = QFontMetricsF(font).height() / 100
+    font.setPixelSize(max(1, round(size_px / line_per_em)))
+    return font
+
+
+class PreviewView(QGraphicsView):
+    """Scene with the output frame, the video fitted inside it, and the caption overlay."""
+
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scene_ = QGraphicsScene(self)
+        self.setScene(self.scene_)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setBackgroundBrush(QColor(24, 24, 24))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.frame_item = self.scene_.addRect(QRectF(), QPen(QColor(90, 90, 90)), QColor("black"))
+        self.video_item = QGraphicsVideoItem()
+        self.video_item.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        self.scene_.addItem(self.video_item)
+        self.overlay = CaptionOverlay()
+        self.scene_.addItem(self.overlay)
+        self.preset: Preset = PRESETS["feed"]
+        self.style = CaptionStyle()
+        self.setMinimumSize(320, 200)
+        self.setAccessibleName("Preview")
+        self.setToolTip("Preview with captions as they will appear. Click to play or pause.")
+
+    def set_output(self, preset: Preset, style: CaptionStyle) -> None:
+        self.preset, self.style = preset, style
+        self._layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._layout()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        self.clicked.emit()
+        super().mousePressEvent(event)
+
+    def _layout(self) -> None:
+        view = QRectF(self.viewport().rect())
+        margin = 8.0
+        available = view.adjusted(margin, margin, -margin, -margin)
+        if available.width() <= 0 or available.height() <= 0:
+            return
+        aspect = self.preset.width / self.preset.height
+        width = min(available.width(), available.height() * aspect)
+        height = width / aspect
+        frame = QRectF(
+            available.center().x() - width / 2, available.center().y() - height / 2, width, height
+        )
+        self.scene_.setSceneRect(view)
+        self.frame_item.setRect(frame)
+        self.video_item.setPos(frame.topLeft())
+        self.video_item.setSize(QSizeF(frame.width(), frame.height()))
+        self.overlay.set_geometry(frame, self.preset, self.style)
+
+
+class Player(QWidget):
+    """QMediaPlayer plus the preview; owns play/pause, shuttle (J/K/L), stepping and seeking."""
+
+    position_changed = Signal(float)  # seconds
+    duration_changed = Signal(float)
+    playing_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        self.view = PreviewView(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.media = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.media.setAudioOutput(self.audio)
+        self.media.setVideoOutput(self.view.video_item)
+        self.media.positionChanged.connect(lambda ms: self.position_changed.emit(ms / 1000))
+        self.media.durationChanged.connect(lambda ms: self.duration_changed.emit(ms / 1000))
+        self.media.playbackStateChanged.connect(
+            lambda state: self.playing_changed.emit(
+                state == QMediaPlayer.PlaybackState.PlayingState
+            )
+        )
+        self.view.clicked.connect(self.toggle_play)
+        self.frame_seconds = DEFAULT_FRAME_S
+        self.captions_source = None  # callable seconds -> Caption | None
+        self.position_changed.connect(self._update_caption)
+
+    def load(self, path: str, frame_rate: float | None = None) -> None:
+        self.media.stop()
+        self.media.setSource(QUrl.fromLocalFile(path))
+        self.frame_seconds = 1 / frame_rate if frame_rate else DEFAULT_FRAME_S
+        self.view.overlay.set_caption(None)
+
+    def unload(self) -> None:
+        self.media.stop()
+        self.media.setSource(QUrl())
+
+    def set_output(self, preset: Preset, style: CaptionStyle) -> None:
+        self.view.set_output(preset, style)
+
+    def position(self) -> float:
+        return self.media.position() / 1000
+
+    def duration(self) -> float:
+        return self.media.duration() / 1000
+
+    def is_playing(self) -> bool:
+        return self.media.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+
+    def seek(self, seconds: float) -> None:
+        self.media.setPosition(max(0, round(seconds * 1000)))
+        self._update_caption(seconds)
+
+    def toggle_play(self) -> None:
+        if self.is_playing():
+            self.media.pause()
+        else:
+            self.media.setPlaybackRate(1.0)
+            self.media.play()
+
+    def pause(self) -> None:
+        self.media.setPlaybackRate(1.0)
+        self.media.pause()
+
+    def shuttle_forward(self) -> None:
+        """L: play, or play faster when already playing forward."""
+        rate = self.media.playbackRate()
+        if self.is_playing() and rate >= 1.0:
+            self.media.setPlaybackRate(min(MAX_SHUTTLE_RATE, rate * 2))
+        else:
+            self.media.setPlaybackRate(1.0)
+            self.media.play()
+
+    def shuttle_back(self) -> None:
+        """J: jump back a second per press (reverse playback is not reliable in QtMultimedia)."""
+        self.seek(max(0.0, self.position() - 1.0))
+
+    def step(self, frames: int) -> None:
+        self.pause()
+        self.seek(max(0.0, self.position() + frames * self.frame_seconds))
+
+    def refresh_caption(self) -> None:
+        self._update_caption(self.position())
+
+    def _update_caption(self, seconds: float) -> None:
+        caption = self.captions_source(seconds) if self.captions_source else None
+        self.view.overlay.set_caption(caption)

@@ -1,0 +1,150 @@
+"""Post text helper: headline, body and link description with live counters, tips and the imprint."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clipstudio.core.postcopy import (
+    FieldCount,
+    Imprint,
+    PostCopy,
+    body_count,
+    compose_post,
+    format_imprint,
+    headline_count,
+    link_description_count,
+    tips,
+)
+
+
+class PostCopyPanel(QWidget):
+    changed = Signal(object)  # PostCopy
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.headline = QLineEdit()
+        self.headline.setPlaceholderText("e.g. Save our library")
+        self.body = QPlainTextEdit()
+        self.body.setPlaceholderText("e.g. Sign the petition today to keep it open.")
+        self.body.setFixedHeight(70)
+        self.link = QLineEdit()
+        self.link.setPlaceholderText("e.g. Takes one minute")
+        self.headline_counter, self.body_counter, self.link_counter = QLabel(), QLabel(), QLabel()
+        for widget, name in (
+            (self.headline, "Headline"),
+            (self.body, "Body text"),
+            (self.link, "Link description"),
+            (self.headline_counter, "Headline character count"),
+            (self.body_counter, "Body character count"),
+            (self.link_counter, "Link description character count"),
+        ):
+            widget.setAccessibleName(name)
+        self.promoter = QLineEdit()
+        self.promoter.setPlaceholderText("Who pays for or promotes the post")
+        self.behalf = QLineEdit()
+        self.behalf.setPlaceholderText("The candidate or party, if different")
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("Postal address")
+        for widget, name in (
+            (self.promoter, "Promoted by"),
+            (self.behalf, "On behalf of"),
+            (self.address, "Address"),
+        ):
+            widget.setAccessibleName(name)
+        self.imprint_preview = QLabel()
+        self.imprint_preview.setWordWrap(True)
+        self.tips_label = QLabel()
+        self.tips_label.setWordWrap(True)
+        self.tips_label.setAccessibleName("Tips")
+        copy_button = QPushButton("Copy post text")
+        copy_button.setAccessibleName("Copy post text")
+        copy_button.setToolTip("Copy the text and the imprint, ready to paste into Facebook")
+        copy_button.clicked.connect(self.copy_to_clipboard)
+
+        def with_counter(field: QWidget, counter: QLabel) -> QHBoxLayout:
+            row = QHBoxLayout()
+            row.addWidget(field, 1)
+            row.addWidget(counter)
+            return row
+
+        form = QFormLayout()
+        form.addRow("Headline:", with_counter(self.headline, self.headline_counter))
+        form.addRow("Body text:", with_counter(self.body, self.body_counter))
+        form.addRow("Link description:", with_counter(self.link, self.link_counter))
+        imprint_box = QGroupBox("Digital imprint (UK law: say who is behind the post)")
+        imprint_form = QFormLayout(imprint_box)
+        imprint_form.addRow("Promoted by:", self.promoter)
+        imprint_form.addRow("On behalf of:", self.behalf)
+        imprint_form.addRow("Address:", self.address)
+        imprint_form.addRow(self.imprint_preview)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(imprint_box)
+        layout.addWidget(self.tips_label)
+        layout.addWidget(copy_button)
+        layout.addStretch(1)
+        for line in (self.headline, self.link, self.promoter, self.behalf, self.address):
+            line.textChanged.connect(self._refresh)
+        self.body.textChanged.connect(self._refresh)
+        self._refresh()
+
+    def post_copy(self) -> PostCopy:
+        return PostCopy(
+            headline=self.headline.text(),
+            body=self.body.toPlainText(),
+            link_description=self.link.text(),
+            imprint=Imprint(self.promoter.text(), self.behalf.text(), self.address.text()),
+        )
+
+    def set_post_copy(self, copy: PostCopy) -> None:
+        widgets = (self.headline, self.body, self.link, self.promoter, self.behalf, self.address)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.headline.setText(copy.headline)
+        self.body.setPlainText(copy.body)
+        self.link.setText(copy.link_description)
+        self.promoter.setText(copy.imprint.promoter)
+        self.behalf.setText(copy.imprint.on_behalf_of)
+        self.address.setText(copy.imprint.address)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._refresh(emit=False)
+
+    def copy_to_clipboard(self) -> str:
+        text = compose_post(self.post_copy())
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    @staticmethod
+    def _show_count(label: QLabel, count: FieldCount) -> None:
+        colour = "#c0392b" if count.over else "palette(placeholder-text)"
+        label.setText(f"<span style='color:{colour}'>{count.label()}</span>")
+        label.setToolTip(
+            f"{-count.remaining} characters over the limit"
+            if count.over
+            else f"{count.remaining} characters left"
+        )
+
+    def _refresh(self, *_args: object, emit: bool = True) -> None:
+        copy = self.post_copy()
+        self._show_count(self.headline_counter, headline_count(copy.headline))
+        self._show_count(self.body_counter, body_count(copy.body))
+        self._show_count(self.link_counter, link_description_count(copy.link_description))
+        imprint = format_imprint(copy.imprint)
+        self.imprint_preview.setText(f"<i>{imprint}</i>" if imprint else "")
+        marks = {"ok": "✔", "advice": "•"}
+        self.tips_label.setText("<br>".join(f"{marks[tip.level]} {tip.text}" for tip in tips(copy)))
+        if emit:
+            self.changed.emit(copy)

@@ -1,0 +1,329 @@
+"""One opened clip: its project, what the core found out about it, and the workers doing that.
+
+Everything slow (probe, checks, transcription, waveform, thumbnail, export) runs in a Worker that
+calls the core; this object only stores the results and tells the window through signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QImage, QUndoStack
+
+from clipstudio.core.edit import Segment
+from clipstudio.core.errors import BadInputError
+from clipstudio.core.project import Project, project_file_for, restore_or_new, save_project
+from clipstudio.gui.captions import CaptionTableModel
+from clipstudio.gui.settings import AppSettings
+from clipstudio.gui.workers import TaskRunner, Worker
+
+log = logging.getLogger(__name__)
+
+# Autosave waits this long after the last change, so typing does not write a file per key.
+AUTOSAVE_DELAY_MS = 800
+# Language Whisper listens for; the campaign material is in English.
+SPEECH_LANGUAGE = "en"
+# Facebook's sidecar naming: NAME.language_COUNTRY.srt (campaign guide).
+CAPTION_LANGUAGE = "en_GB"
+
+
+class ClipSession(QObject):
+    status_changed = Signal(str)
+    media_ready = Signal()
+    report_ready = Signal()
+    transcript_ready = Signal()
+    waveform_ready = Signal()
+    thumbnail_ready = Signal()
+    project_changed = Signal()
+    task_started = Signal(object)  # Worker
+    failed = Signal(str, str, str, bool)  # task, message, details, the user's input was at fault
+
+    def __init__(self, path: str, tasks: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = str(Path(path).resolve())
+        self.name = Path(path).name
+        self.tasks = tasks
+        self.project: Project | None = None
+        self.restored = False
+        self.project_file: Path | None = None
+        self.media: Any = None  # MediaInfo
+        self.report: Any = None  # AnalysisReport
+        self.transcript: Any = None  # Transcript
+        self.waveform: Any = None  # Waveform
+        self.thumbnail: QImage | None = None
+        self.unusable = False
+        self.status = "Opening…"
+        self.workers: dict[str, Worker] = {}
+        self.undo_stack = QUndoStack(self)
+        self.captions = CaptionTableModel(self.undo_stack)
+        self.captions.captions_changed.connect(self._captions_edited)
+        self._loading_captions = False
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
+        self.autosave_timer.timeout.connect(self.save_now)
+
+    # --- starting the work ------------------------------------------------------------------------
+
+    def open(self, settings: AppSettings) -> None:
+        """Restore the autosave if any, then start every look at the clip at once."""
+        try:
+            self.project, self.restored = restore_or_new(self.path)
+            self.project_file = project_file_for(self.path)
+        except OSError as exc:
+            self._unusable(f"Clip Studio cannot open {self.name}: {exc.strerror or exc}.")
+            return
+        if self.project.captions is not None:
+            self._load_captions(self.project.captions)
+        self._set_status("Restored your earlier work" if self.restored else "Looking at the clip…")
+        self._start("probe", f"Opening {self.name}", self._probe, self._probe_done)
+        self._start("checks", f"Checking {self.name}", self._analyse, self._report_done)
+        self._start(
+            "speech",
+            f"Writing out the speech in {self.name}",
+            lambda progress, cancel: self._transcribe(settings, progress, cancel),
+            self._transcript_done,
+        )
+        self._start(
+            "waveform", f"Drawing the sound of {self.name}", self._peaks, self._waveform_done
+        )
+        self._start("thumbnail", f"Making a picture of {self.name}", self._thumb, self._thumb_done)
+
+    def _start(self, key: str, label: str, function: Any, on_result: Any) -> Worker:
+        worker = Worker(label, function)
+        worker.signals.finished.connect(on_result)
+        worker.signals.failed.connect(
+            lambda message, details, user: self._task_failed(key, message, details, user)
+        )
+        worker.signals.done.connect(lambda: self._task_done(key))
+        self.workers[key] = worker
+        self.task_started.emit(worker)
+        self.tasks.start(worker)
+        return worker
+
+    def _task_done(self, key: str) -> None:
+        self.workers.pop(key, None)
+        self._refresh_status()
+
+    def cancel_all(self) -> None:
+        for worker in list(self.workers.values()):
+            worker.cancel()
+
+    def busy(self) -> bool:
+        return bool(self.workers)
+
+    # --- the core calls (run on worker threads) ---------------------------------------------------
+
+    def _probe(self, progress: Any, cancel: Any) -> Any:
+        from clipstudio.core.probe import probe
+
+        return probe(self.path)
+
+    def _analyse(self, progress: Any, cancel: Any) -> Any:
+        from clipstudio.core.analysis.report import analyse_clip
+
+        return analyse_clip(self.path, progress=progress, cancel=cancel)
+
+    def _transcribe(self, settings: AppSettings, progress: Any, cancel: Any) -> Any:
+        from clipstudio.core.speech.transcribe import get_transcriber
+
+        model = None if settings.model in ("", "tiny.en") else settings.model
+        transcriber = get_transcriber(engine=settings.engine, model=model)
+        return transcriber.transcribe(
+            self.path, language=SPEECH_LANGUAGE, progress=progress, cancel=cancel
+        )
+
+    def _peaks(self, progress: Any, cancel: Any) -> Any:
+        from clipstudio.core.preview import waveform_peaks
+
+        return waveform_peaks(self.path, progress=progress, cancel=cancel)
+
+    def _thumb(self, progress: Any, cancel: Any) -> Any:
+        from clipstudio.core.preview import thumbnail
+
+        return thumbnail(self.path)
+
+    # --- results (GUI thread) ---------------------------------------------------------------------
+
+    def _probe_done(self, media: Any) -> None:
+        self.media = media
+        if media.video is None:
+            self._unusable(
+                f"{self.name} has sound but no picture. Clip Studio needs a video from a phone or camera."
+            )
+            return
+        self.media_ready.emit()
+        self._refresh_status()
+
+    def _report_done(self, report: Any) -> None:
+        self.report = report
+        self.report_ready.emit()
+        self._refresh_status()
+
+    def _transcript_done(self, transcript: Any) -> None:
+        self.transcript = transcript
+        if self.project is not None and self.project.captions is None:
+            from clipstudio.core.speech.layout import build_captions
+
+            self._load_captions(build_captions(transcript.words, self.captions.rules))
+        self.transcript_ready.emit()
+        self._refresh_status()
+
+    def _waveform_done(self, waveform: Any) -> None:
+        self.waveform = waveform
+        self.waveform_ready.emit()
+
+    def _thumb_done(self, thumb: Any) -> None:
+        if thumb is not None:
+            image = QImage(thumb.rgb, thumb.width, thumb.height, 3 * thumb.width,
+                           QImage.Format.Format_RGB888)  # fmt: skip
+            self.thumbnail = image.copy()  # own the pixels: `thumb.rgb` may go away
+            self.thumbnail_ready.emit()
+
+    def _task_failed(self, key: str, message: str, details: str, user_fault: bool) -> None:
+        if self.unusable:
+            return
+        if key == "probe":
+            self._unusable(message if user_fault else f"Clip Studio could not open {self.name}.")
+        self.failed.emit(key, message, details, user_fault)
+        self._refresh_status()
+
+    def _unusable(self, message: str) -> None:
+        self.unusable = True
+        self.cancel_all()
+        self._set_status(message)
+        self.failed.emit("probe", message, "", True)
+
+    def _refresh_status(self) -> None:
+        if self.unusable:
+            return
+        parts = []
+        if "checks" in self.workers:
+            parts.append("checking")
+        if "speech" in self.workers:
+            parts.append("writing captions")
+        if parts:
+            self._set_status(" and ".join(parts).capitalize() + "…")
+            return
+        problems = 0
+        if self.report is not None:
+            problems = sum(1 for f in self.report.findings if f.severity != "info")
+        self._set_status(
+            "Ready"
+            if not problems
+            else f"Ready — {problems} thing{'s' if problems > 1 else ''} to look at"
+        )
+
+    def _set_status(self, text: str) -> None:
+        self.status = text
+        self.status_changed.emit(text)
+
+    # --- the user's decisions ---------------------------------------------------------------------
+
+    def _load_captions(self, captions: Any) -> None:
+        self._loading_captions = True
+        try:
+            self.captions.set_captions(tuple(captions))
+        finally:
+            self._loading_captions = False
+
+    def _captions_edited(self) -> None:
+        if not self._loading_captions:
+            self.update_project(captions=self.captions.captions)
+
+    def update_project(self, **changes: Any) -> None:
+        if self.project is None:
+            return
+        self.project = self.project.with_changes(**changes)
+        self.project_changed.emit()
+        self.autosave_timer.start()
+
+    def save_now(self) -> None:
+        self.autosave_timer.stop()
+        if self.project is None or self.project_file is None:
+            return
+        try:
+            save_project(self.project, self.project_file)
+        except OSError:
+            log.exception("autosave of %s failed", self.project_file)
+
+    @property
+    def duration(self) -> float:
+        return float(self.media.duration) if self.media is not None else 0.0
+
+    def segments(self) -> tuple[Segment, ...]:
+        return self.project.segments if self.project is not None else ()
+
+    def kept_duration(self) -> float:
+        segments = self.segments()
+        return sum(s.duration for s in segments) if segments else self.duration
+
+    def set_in_out(self, start: float, end: float) -> None:
+        """Keep [start, end]; inner cuts from an auto-trim are kept where they fall inside."""
+        start, end = max(0.0, start), min(self.duration or end, end)
+        if end - start < 0.1:
+            return
+        inside = [
+            Segment(max(s.start, start), min(s.end, end))
+            for s in self.segments()
+            if s.end > start and s.start < end
+        ]
+        segments = tuple(inside) if len(inside) > 1 else (Segment(round(start, 3), round(end, 3)),)
+        self.update_project(segments=segments)
+
+    def auto_trim(self, max_duration: float) -> tuple[Segment, ...]:
+        """Sentence-aware cut to under the limit, from the transcript (core decides)."""
+        if self.transcript is None:
+            raise BadInputError("the speech has not been written out yet")
+        from clipstudio.core.speech.autotrim import sentence_segments
+
+        segments = tuple(
+            sentence_segments(self.transcript, self.duration, max_duration=max_duration)
+        )
+        self.update_project(segments=segments)
+        return segments
+
+    # --- export -----------------------------------------------------------------------------------
+
+    def export_request(self, output: Path, settings: AppSettings) -> Any:
+        from clipstudio.core.render import ExportRequest
+
+        assert self.project is not None
+        project = self.project
+        options = {f.name for f in fields(ExportRequest)}
+        fix_flags = {fix: True for fix in project.fixes if fix in options}
+        has_captions = bool(self.captions.captions)
+        return ExportRequest(
+            source=Path(self.path),
+            output=output,
+            preset=project.preset,
+            fix_portrait=project.portrait,  # type: ignore[arg-type]
+            caption_mode=project.caption_mode,  # type: ignore[arg-type]
+            language=CAPTION_LANGUAGE,
+            engine=settings.engine,
+            model=None if settings.model in ("", "tiny.en") else settings.model,
+            captions=list(self.captions.captions) if has_captions else None,
+            segments=list(project.segments) or None,
+            transcript=self.transcript,
+            caption_style=settings.caption_style,
+            **fix_flags,
+        )
+
+    def start_export(self, output: Path, settings: AppSettings) -> Worker:
+        request = self.export_request(output, settings)
+
+        def export(progress: Any, cancel: Any) -> Any:
+            from clipstudio.core.render import export_clip
+
+            return export_clip(request, progress=progress, cancel=cancel, log=log.info)
+
+        worker = Worker(f"Making the video from {self.name}", export)
+        worker.signals.done.connect(lambda: self.workers.pop("export", None))
+        self.workers["export"] = worker
+        self.task_started.emit(worker)
+        self.tasks.start(worker)
+        return worker

@@ -1,0 +1,206 @@
+"""Small widgets of the main window: the drop zone, the clip list and the running-tasks panel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QIcon,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clipstudio.gui.workers import Worker
+
+
+def dropped_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
+    """Local file paths carried by a drag, in order."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+
+
+class DropZone(QWidget):
+    """The empty window: one big target. Click to choose files instead."""
+
+    files_dropped = Signal(list)
+    open_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.hovering = False
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAccessibleName("Drop your phone video here, or click to choose a file")
+        self.setToolTip("Drop one or more videos here, or click to choose them (Ctrl+O)")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        area = QRectF(self.rect()).adjusted(32, 32, -32, -32)
+        fill = QColor(accent)
+        fill.setAlpha(50 if self.hovering else 18)
+        painter.setBrush(fill)
+        pen = QPen(accent, 3, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawRoundedRect(area, 24, 24)
+        title = QFont(self.font())
+        title.setPointSizeF(title.pointSizeF() * 2.2)
+        title.setBold(True)
+        painter.setFont(title)
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        center = area.center()
+        painter.drawText(
+            QRectF(area.left(), center.y() - 60, area.width(), 60),
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+            "Drop your phone video here",
+        )
+        body = QFont(self.font())
+        body.setPointSizeF(body.pointSizeF() * 1.2)
+        painter.setFont(body)
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(
+            QRectF(area.left() + 24, center.y() + 8, area.width() - 48, 80),
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+            "or click to choose one. Clip Studio checks it against the campaign guide, writes the"
+            " captions and makes a Facebook-ready video under one minute.",
+        )
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.open_requested.emit()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.open_requested.emit()
+        else:
+            super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if dropped_files(event):
+            self.hovering = True
+            self.update()
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        self.hovering = False
+        self.update()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        self.hovering = False
+        self.update()
+        files = dropped_files(event)
+        if files:
+            event.acceptProposedAction()
+            self.files_dropped.emit(files)
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+class ClipList(QListWidget):
+    """Opened clips with a thumbnail, duration and status."""
+
+    THUMB = QSize(96, 54)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setIconSize(self.THUMB)
+        self.setAccessibleName("Clips")
+        self.setToolTip("Your clips. Click one to work on it.")
+        self.setWordWrap(True)
+        self.setSpacing(2)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setUniformItemSizes(False)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.placeholder = self._placeholder_icon()
+
+    def _placeholder_icon(self) -> QIcon:
+        pixmap = QPixmap(self.THUMB)
+        pixmap.fill(QColor(60, 60, 60))
+        return QIcon(pixmap)
+
+    def add_clip(self, name: str) -> QListWidgetItem:
+        item = QListWidgetItem(self.placeholder, name)
+        self.addItem(item)
+        return item
+
+    @staticmethod
+    def describe(item: QListWidgetItem, name: str, duration: float | None, status: str) -> None:
+        length = f" · {format_duration(duration)}" if duration else ""
+        item.setText(f"{name}{length}\n{status}")
+        item.setToolTip(f"{name}\n{status}")
+
+
+class TaskRow(QFrame):
+    def __init__(self, worker: Worker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        label = QLabel(worker.name)
+        label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(10)
+        self.bar.setAccessibleName(f"{worker.name} progress")
+        cancel = QPushButton("✕")
+        cancel.setFixedWidth(28)
+        cancel.setToolTip(f"Stop: {worker.name}")
+        cancel.setAccessibleName(f"Cancel {worker.name}")
+        cancel.clicked.connect(worker.cancel)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(label, 1)
+        top.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.bar)
+        worker.signals.progress.connect(lambda f: self.bar.setValue(round(f * 1000)))
+
+
+class TaskPanel(QWidget):
+    """One row per running task, each with its progress bar and a cancel button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: dict[Worker, TaskRow] = {}
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.setAccessibleName("Work in progress")
+
+    def add(self, worker: Worker) -> None:
+        row = TaskRow(worker, self)
+        self.rows[worker] = row
+        self.layout_.addWidget(row)
+        worker.signals.done.connect(lambda: self._remove(worker))
+
+    def _remove(self, worker: Worker) -> None:
+        row = self.rows.pop(worker, None)
+        if row is not None:
+            row.deleteLater()
