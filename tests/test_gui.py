@@ -129,7 +129,7 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     assert result.output.exists() and result.output.parent == tmp_path
     assert result.validation.ok, result.validation.failures
     assert result.duration == pytest.approx(7.3, abs=0.2)
-    assert (result.width, result.height) == (1920, 1080)
+    assert result.width * 9 == result.height * 16  # the feed shape (small sources are not upscaled)
     srt = [Path(p) for p in result.sidecars if str(p).endswith(".srt")]
     assert srt and "Maria Lopez today" in srt[0].read_text(encoding="utf-8")
     assert "all Facebook rules met" in panel.summary.text()

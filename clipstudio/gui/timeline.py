@@ -16,6 +16,8 @@ from clipstudio.core.edit import Segment
 
 # A press this close (pixels) to a handle grabs it instead of seeking.
 HANDLE_GRAB_PX = 8
+# The analysis report gives mean luma on the 8-bit scale (0..255).
+LUMA_MAX = 255.0
 # Loudness axis of the strip: -60 LUFS (near silence) to 0 LUFS.
 LOUDNESS_FLOOR_LUFS = -60.0
 
@@ -227,9 +229,7 @@ class SignalStrip(QWidget):
                              QColor(230, 120, 30, 60))  # fmt: skip
         if self.brightness:
             painter.setPen(QPen(QColor(230, 180, 20), 2))
-            painter.drawPath(
-                self._path(self.brightness, 0.0, 255.0 if _is_8bit(self.brightness) else 1.0)
-            )
+            painter.drawPath(self._path(self.brightness, 0.0, LUMA_MAX))
         if self.loudness:
             painter.setPen(QPen(QColor(60, 130, 230), 2))
             painter.drawPath(self._path(self.loudness, LOUDNESS_FLOOR_LUFS, 0.0))
@@ -239,8 +239,3 @@ class SignalStrip(QWidget):
         if self.duration > 0 and area.width() > 0:
             share = (event.position().x() - area.left()) / area.width()
             self.seek_requested.emit(min(self.duration, max(0.0, share * self.duration)))
-
-
-def _is_8bit(points: Sequence[tuple[float, float]]) -> bool:
-    """Luma may come as 0..255 or 0..1; a value above 1 means the 8-bit scale."""
-    return any(value > 1.0 for _, value in points)
