@@ -19,6 +19,8 @@ LOG_BACKUPS = 3
 # CLIPSTUDIO_SCREENSHOT=PATH: save a picture of the window once the clip is loaded, then quit
 # (used by the Xvfb test and for documentation pictures).
 SCREENSHOT_ENV = "CLIPSTUDIO_SCREENSHOT"
+# CLIPSTUDIO_SCREENSHOT_TAB=checks|captions|export|post: which work panel the picture shows.
+SCREENSHOT_TAB_ENV = "CLIPSTUDIO_SCREENSHOT_TAB"
 # Give up waiting for background work before a screenshot after this long.
 SCREENSHOT_TIMEOUT_MS = 120_000
 # Let the preview paint a frame after the last task finished.
@@ -86,7 +88,13 @@ def _arm_screenshot(window, path: Path) -> None:  # noqa: ANN001
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    tab = os.environ.get(SCREENSHOT_TAB_ENV, "")
+    names = {"checks": 0, "captions": 1, "export": 2, "post": 3}
+
     def shoot() -> None:
+        if tab in names:
+            window.tabs.setCurrentIndex(names[tab])
+            QApplication.processEvents()
         path.parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(path))
         logging.getLogger(__name__).info("screenshot saved to %s", path)
@@ -98,7 +106,13 @@ def _arm_screenshot(window, path: Path) -> None:  # noqa: ANN001
     def poll() -> None:
         if all_loaded():
             timer.stop()
-            QTimer.singleShot(SCREENSHOT_SETTLE_MS, shoot)
+            QTimer.singleShot(SCREENSHOT_SETTLE_MS, prepare)
+
+    def prepare() -> None:
+        session = window.current
+        if session is not None and session.captions.captions:
+            window.seek(session.captions.captions[0].start + 0.5)  # a frame with a caption
+        QTimer.singleShot(SCREENSHOT_SETTLE_MS, shoot)
 
     timer = QTimer(window)
     timer.setInterval(200)

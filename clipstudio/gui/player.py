@@ -214,6 +214,7 @@ class Player(QWidget):
                 state == QMediaPlayer.PlaybackState.PlayingState
             )
         )
+        self.media.mediaStatusChanged.connect(self._status_changed)
         self.view.clicked.connect(self.toggle_play)
         self.frame_seconds = DEFAULT_FRAME_S
         self.captions_source = None  # callable seconds -> Caption | None
@@ -224,6 +225,11 @@ class Player(QWidget):
         self.media.setSource(QUrl.fromLocalFile(path))
         self.frame_seconds = 1 / frame_rate if frame_rate else DEFAULT_FRAME_S
         self.view.overlay.set_caption(None)
+
+    def _status_changed(self, status: QMediaPlayer.MediaStatus) -> None:
+        # Show the first frame instead of a black box as soon as the clip is loaded.
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and not self.is_playing():
+            self.media.pause()
 
     def unload(self) -> None:
         self.media.stop()
