@@ -1,0 +1,1 @@
+"""`make bench`: speed and memory against plain ffmpeg on the same clip (never timed tests)."""

@@ -1,0 +1,55 @@
+"""make bench: one run, figures printed as ratios against plain ffmpeg on the same clip.
+
+Targets (from the issues): export / hand-written <= 1.10 and Python peak < 300 MB;
+check <= 1.25x a plain decode; transcription real-time factor <= 0.10 and overhead <= 1.10;
+worst GUI event-loop stall during an export < 100 ms.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+import time
+
+from bench.clip import FFMPEG, bench_clip
+
+SECTIONS = ["bench_export", "bench_check", "bench_transcribe", "bench_gui"]
+
+
+def plain_decode_seconds(clip) -> float:
+    started = time.perf_counter()
+    subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-i", str(clip), "-f", "null",
+                    "-"], check=True)  # fmt: skip
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    clip = bench_clip()
+    print(f"clip: {clip.name}")
+    decode = plain_decode_seconds(clip)
+    print(f"plain full decode (ffmpeg -i clip -f null -): {decode:.2f} s")
+    failed = False
+    for name in SECTIONS:
+        try:
+            module = importlib.import_module(f"bench.{name}")
+        except ModuleNotFoundError as exc:
+            print(f"[{name}] not available: {exc}")
+            continue
+        try:
+            if name == "bench_check":
+                figures = module.run(clip, decode)
+            else:
+                figures = module.run(clip)
+        except Exception as exc:  # a broken section must not hide the others' figures
+            print(f"[{name}] FAILED: {exc!r}")
+            failed = True
+            continue
+        for key, value in figures.items():
+            shown = f"{value:.3f}" if isinstance(value, float) else value
+            print(f"[{name}] {key}: {shown}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

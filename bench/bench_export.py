@@ -1,0 +1,87 @@
+"""Export vs the same filters typed by hand as one ffmpeg command; peak memory of Python."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.clip import BENCH_DIR, FFMPEG
+
+
+def hand_written_command(clip: Path, out: Path, measured: dict[str, float]) -> list[str]:
+    """What a video engineer would type for a 1080p30 landscape source: the same filters
+    (CFR, scale, loudnorm with the measured values in linear mode) and the same encoder."""
+    loudnorm = (
+        "loudnorm=I=-14:TP=-1.5:LRA=11"
+        f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
+        f":measured_LRA={max(measured['input_lra'], 0.01)}:measured_thresh={measured['input_thresh']}"
+        f":offset={measured['target_offset']}:linear=true"
+    )
+    return [
+        FFMPEG, "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+        "-ss", "0", "-to", f"{measured['end']}", "-i", str(clip),
+        "-filter_complex",
+        "[0:v]fps=30,scale=1920:1080:flags=lanczos,setsar=1,format=yuv420p[v];"
+        f"[0:a]pan=stereo|c0=c0|c1=c0,aformat=sample_rates=48000:channel_layouts=stereo,"
+        f"{loudnorm},aresample=48000[a]",
+        "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-profile:v", "high",
+        "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
+        "-movflags", "+faststart", str(out),
+    ]  # fmt: skip
+
+
+def child(clip: str) -> None:
+    """Runs in its own process so its peak memory is the export's alone."""
+    from clipstudio.core.render import ExportRequest, export_clip
+
+    out = BENCH_DIR / "export.mp4"
+    started = time.perf_counter()
+    result = export_clip(
+        ExportRequest(source=Path(clip), output=out, caption_mode="none", overwrite=True)
+    )
+    elapsed = time.perf_counter() - started
+    measured = next(line for line in result.log if line.startswith("measured"))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"export_s": elapsed, "peak_mb": peak_mb, "measured": measured,
+                      "end": result.plan.segments[-1].end, "duration": result.duration}))  # fmt: skip
+
+
+def run(clip: Path) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.bench_export", str(clip)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    ours = json.loads(proc.stdout.strip().splitlines()[-1])
+    # The measured loudness our first pass found, reused so the hand command does the same work.
+    from clipstudio.core import ffmpeg
+    from clipstudio.core.edit import Fixes, Segment
+    from clipstudio.core.probe import probe
+    from clipstudio.core.process import run_process
+
+    media = probe(clip)
+    segments = (Segment(0.0, ours["end"]),)
+    first = run_process(ffmpeg.loudness_measure_command(media, segments, Fixes(), 11.0),
+                        description="measure")  # fmt: skip
+    m = ffmpeg.parse_loudnorm_json(first.stderr)
+    measured = {"input_i": m.input_i, "input_tp": m.input_tp, "input_lra": m.input_lra,
+                "input_thresh": m.input_thresh, "target_offset": m.target_offset,
+                "end": ours["end"]}  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(hand_written_command(clip, BENCH_DIR / "hand.mp4", measured), check=True)
+    hand = time.perf_counter() - started
+    return {
+        "export_s": ours["export_s"],
+        "hand_written_s": hand,
+        "export_vs_hand": ours["export_s"] / hand,
+        "export_peak_python_mb": ours["peak_mb"],
+        "output_duration_s": ours["duration"],
+    }
+
+
+if __name__ == "__main__":
+    child(sys.argv[1])
