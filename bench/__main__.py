@@ -37,10 +37,7 @@ def main() -> int:
             print(f"[{name}] not available: {exc}")
             continue
         try:
-            if name == "bench_check":
-                figures = module.run(clip, decode)
-            else:
-                figures = module.run(clip)
+            figures = module.run(clip, decode) if name == "bench_check" else module.run(clip)
         except Exception as exc:  # a broken section must not hide the others' figures
             print(f"[{name}] FAILED: {exc!r}")
             failed = True
