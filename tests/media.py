@@ -246,7 +246,7 @@ class MediaFactory:
             parts: list[str] = []
             for index, wav in enumerate(wavs):
                 inputs += ["-i", str(wav)]
-                parts.append(f"[{index + 1}:a]apad=pad_dur={gap}[s{index}]")
+                parts.append(f"[{index}:a]apad=pad_dur={gap}[s{index}]")
             concat = "".join(f"[s{i}]" for i in range(len(wavs)))
             graph = ";".join(
                 [
