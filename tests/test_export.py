@@ -292,3 +292,25 @@ def test_non_faststart_file_is_detected(media, tmp_path):
     plain = tmp_path / "plain.mp4"
     run_ffmpeg(["-i", str(media.mono()), "-c", "copy", str(plain)])
     assert not _moov_first(plain)
+
+
+def test_burned_captions_survive_a_nasty_temp_path(media, tmp_path, monkeypatch):
+    """The ASS file handed to libass lives in the temp dir: give it spaces, quotes, colons,
+    brackets, commas and non-ASCII letters, and check the caption is really drawn."""
+    import tempfile
+
+    nasty = tmp_path / "tmp it's [a]: b, c; ñ"
+    nasty.mkdir()
+    monkeypatch.setenv("TMPDIR", str(nasty))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    srt = tmp_path / "edited.srt"
+    srt.write_text("1\n00:00:00,500 --> 00:00:02,500\nVOTE {\\b1} TODAY\n", encoding="utf-8")
+    plain, burned = tmp_path / "plain.mp4", tmp_path / "burned.mp4"
+    export(media.mono(), plain)
+    export(media.mono(), burned, caption_mode="burn", subtitles=srt)
+    h = probe(burned).video.display_height
+    lower = slice(int(h * 0.7), h)
+    during = np.abs(frame_at(burned, 1.5)[lower].astype(int) - frame_at(plain, 1.5)[lower]).mean()
+    after = np.abs(frame_at(burned, 2.8)[lower].astype(int) - frame_at(plain, 2.8)[lower]).mean()
+    assert during > 5 * max(after, 0.5)
+    assert list(nasty.iterdir()) == []  # scratch files cleaned up
