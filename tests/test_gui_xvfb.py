@@ -55,7 +55,7 @@ def xvfb_display():  # noqa: ANN201
     server.wait(timeout=10)
 
 
-def test_real_window_screenshot(xvfb_display: str, media) -> None:  # noqa: ANN001
+def test_real_window_screenshot(xvfb_display: str, media, tmp_path: Path) -> None:  # noqa: ANN001
     from PySide6.QtGui import QImage
 
     clip = gui_speech_clip(media)
@@ -68,6 +68,8 @@ def test_real_window_screenshot(xvfb_display: str, media) -> None:  # noqa: ANN0
         QT_QPA_PLATFORM="xcb",
         CLIPSTUDIO_SCREENSHOT=str(shot),
         CLIPSTUDIO_SCREENSHOT_TAB="captions",
+        # A first start: no window geometry remembered from other tests.
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
     )
     proc = subprocess.run(
         [sys.executable, "-m", "clipstudio.cli", "gui", str(clip)],

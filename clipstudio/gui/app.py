@@ -58,6 +58,37 @@ def create_window(paths: list[str] | None = None):  # noqa: ANN201 - Qt types lo
     return window
 
 
+# Heavy core modules imported once on a worker right after the window shows: importing a C
+# extension holds the GIL, so doing it before the user acts keeps clicks (export) stall-free.
+WARM_UP_MODULES = (
+    "av",
+    "numpy",
+    "clipstudio.core.probe",
+    "clipstudio.core.preview",
+    "clipstudio.core.render",
+    "clipstudio.core.analysis.report",
+    "clipstudio.core.speech.transcribe",
+)
+
+
+def warm_up_imports(window) -> None:  # noqa: ANN001
+    """Import WARM_UP_MODULES in the background (missing optional ones are skipped)."""
+    import importlib
+
+    from clipstudio.gui.workers import Worker
+
+    def load(progress, cancel) -> None:  # noqa: ANN001
+        for name in WARM_UP_MODULES:
+            if cancel.cancelled:
+                return
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                logging.getLogger(__name__).warning("warm-up: %s is not importable", name)
+
+    window.tasks.start(Worker("Getting ready", load))
+
+
 def ensure_application():  # noqa: ANN201
     from PySide6.QtWidgets import QApplication
 
@@ -76,6 +107,7 @@ def run_app(paths: list[str]) -> int:
     app = ensure_application()
     window = create_window(paths)
     window.show()
+    warm_up_imports(window)
     logging.getLogger(__name__).info("window shown after %.2f s", time.monotonic() - _started)
     screenshot = os.environ.get(SCREENSHOT_ENV)
     if screenshot:
