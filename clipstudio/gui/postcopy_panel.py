@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -143,8 +145,10 @@ class PostCopyPanel(QWidget):
         self._show_count(self.body_counter, body_count(copy.body))
         self._show_count(self.link_counter, link_description_count(copy.link_description))
         imprint = format_imprint(copy.imprint)
-        self.imprint_preview.setText(f"<i>{imprint}</i>" if imprint else "")
+        self.imprint_preview.setText(f"<i>{html.escape(imprint)}</i>" if imprint else "")
         marks = {"ok": "✔", "advice": "•"}
-        self.tips_label.setText("<br>".join(f"{marks[tip.level]} {tip.text}" for tip in tips(copy)))
+        self.tips_label.setText(
+            "<br>".join(f"{marks[tip.level]} {html.escape(tip.text)}" for tip in tips(copy))
+        )
         if emit:
             self.changed.emit(copy)
