@@ -1,0 +1,360 @@
+"""Sound: missing, too quiet, clipped, noisy, windy, and whether anyone speaks at all.
+
+The campaign guide calls sound "one of the most important aspects": the speaker no more than a
+metre from the phone, no noisy or windy places. Loudness is EBU R128 (pyloudnorm); speech is
+found with the Silero VAD that ships inside faster-whisper (offline).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyloudnorm
+
+from clipstudio.core.analysis.checks.base import Span, flagged_spans, rounded
+from clipstudio.core.analysis.samples import Samples
+from clipstudio.core.analysis.types import Finding
+
+# Silero VAD settings: tight speech spans (short pauses split them, little padding), so that the
+# pauses between sentences tell us the noise level.
+VAD_MIN_SILENCE_MS = 300
+VAD_SPEECH_PAD_MS = 30
+# Less speech than this in a whole clip means nobody really speaks (a cough, a word off-camera).
+SPEECH_MIN_S = 1.0
+# Speech quieter than this (EBU R128 integrated loudness of the speech alone) is far below normal:
+# export normalises to -14 LUFS (Facebook), and lifting speech by 24 dB or more also lifts the
+# room's hiss and the phone's own noise into hearing. Speech at arm's length measures -20..-30.
+TOO_QUIET_LUFS = -38.0
+# pyloudnorm needs at least one 400 ms block (EBU R128 momentary window).
+LOUDNESS_MIN_S = 0.4
+# Clipping: at least this many full-scale runs (samples.py) in the clip...
+CLIP_MIN_EVENTS = 5
+# ...clustered in stretches: events closer than this belong to one stretch.
+CLIP_MERGE_GAP_S = 3.0
+# Frames for noise and wind measurements.
+FRAME_S = 0.05
+# Speech-to-noise ratio below this is noisy: broadcast asks 20+ dB, speech stays easy to follow
+# down to ~15 dB, and under ~12 dB listeners start to strain (typical café or street).
+NOISY_SNR_DB = 12.0
+# Noise is the median level of the pauses when there is at least this much pause...
+NOISE_MIN_PAUSE_S = 0.5
+# ...otherwise the quietest tenth of the frames.
+NOISE_PERCENTILE = 10.0
+# Wind: energy below this frequency (wind rumble; speech has little energy down here, even a low
+# male voice's fundamental carries a small part of its power)...
+WIND_CUTOFF_HZ = 150.0
+# ...is most of the frame's energy...
+WIND_LOW_SHARE = 0.6
+# ...the frame is audible (dBFS)...
+WIND_MIN_DBFS = -45.0
+# ...and it stands this far above the clip's usual low-frequency level (wind comes in gusts; a
+# steady hum does not).
+WIND_BURST_DB = 10.0
+WIND_FLOOR_PERCENTILE = 20.0
+# Gusts adding up to at least this long make a windy clip.
+WIND_MIN_TOTAL_S = 1.0
+WIND_MERGE_GAP_S = 2.0
+WIND_FRAME_S = 0.1
+# Below this power a frame is digital silence (avoids log of zero).
+POWER_FLOOR = 1e-12
+
+ADVICE_MISSING = "This clip has no sound. Check the microphone is not covered, then film again."
+ADVICE_QUIET = "The speech is very quiet. Keep the phone within a metre of the speaker."
+ADVICE_CLIPPING = (
+    "The sound is distorted because it is too loud. Move the phone a little further from the "
+    "speaker or from loud sounds."
+)
+ADVICE_NOISY = (
+    "Background noise is loud compared with the speech. Film somewhere quieter, with the phone "
+    "within a metre of the speaker."
+)
+ADVICE_WIND = "Wind is rumbling in the microphone. Film out of the wind or shield the phone."
+ADVICE_NO_SPEECH = "No speech was found. Check the speaker can be heard, close to the phone."
+
+
+def speech_spans(samples: Samples) -> list[Span]:
+    """Where someone speaks (seconds), from Silero VAD; shared by several checks."""
+    return samples.memo("speech_spans", lambda: _detect_speech(samples))
+
+
+def _detect_speech(samples: Samples) -> list[Span]:
+    mono = samples.mono
+    if mono.size < samples.audio_rate // 2:
+        return []
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(
+        min_silence_duration_ms=VAD_MIN_SILENCE_MS, speech_pad_ms=VAD_SPEECH_PAD_MS
+    )
+    stamps = get_speech_timestamps(mono, options, sampling_rate=samples.audio_rate)
+    rate = samples.audio_rate
+    return [(s["start"] / rate, s["end"] / rate) for s in stamps]
+
+
+def speech_seconds(spans: list[Span]) -> float:
+    return sum(end - start for start, end in spans)
+
+
+def _speech_audio(samples: Samples, spans: list[Span]) -> np.ndarray:
+    """The channels of the audio inside the speech spans, joined; shape (n, channels)."""
+    rate = samples.audio_rate
+    parts = [samples.audio[:, int(s * rate) : int(e * rate)] for s, e in spans]
+    return np.concatenate(parts, axis=1).T if parts else np.zeros((0, samples.audio.shape[0]))
+
+
+def integrated_loudness(audio: np.ndarray, rate: int) -> float:
+    """EBU R128 integrated loudness (LUFS) of (n, channels) audio; -inf when silent/short."""
+    if audio.shape[0] < LOUDNESS_MIN_S * rate:
+        return -math.inf
+    meter = pyloudnorm.Meter(rate)
+    return float(meter.integrated_loudness(audio))
+
+
+def speech_loudness(samples: Samples) -> float:
+    return samples.memo(
+        "speech_loudness",
+        lambda: integrated_loudness(
+            _speech_audio(samples, speech_spans(samples)), samples.audio_rate
+        ),
+    )
+
+
+def frame_powers(mono: np.ndarray, rate: int, frame_s: float) -> np.ndarray:
+    """Mean square of consecutive frames."""
+    size = max(1, int(rate * frame_s))
+    count = mono.size // size
+    if count == 0:
+        return np.zeros(0)
+    frames = mono[: count * size].astype(np.float64).reshape(count, size)
+    return np.mean(frames**2, axis=1)
+
+
+@dataclass(frozen=True)
+class NoiseMeasure:
+    snr_db: float
+    speech_dbfs: float
+    noise_dbfs: float
+    noise_from: str  # "pauses" or "quietest frames"
+
+
+def measure_noise(samples: Samples) -> NoiseMeasure | None:
+    """Speech-to-noise ratio: speech frames' power over the pauses' power."""
+    spans = speech_spans(samples)
+    powers = frame_powers(samples.mono, samples.audio_rate, FRAME_S)
+    if powers.size == 0 or speech_seconds(spans) < SPEECH_MIN_S:
+        return None
+    centres = (np.arange(powers.size) + 0.5) * FRAME_S
+    in_speech = np.zeros(powers.size, dtype=bool)
+    near_speech = np.zeros(powers.size, dtype=bool)
+    for start, end in spans:
+        in_speech |= (centres >= start) & (centres < end)
+        near_speech |= (centres >= start - 0.1) & (centres < end + 0.1)
+    pauses = powers[~near_speech]
+    if pauses.size * FRAME_S >= NOISE_MIN_PAUSE_S:
+        noise, source = float(np.median(pauses)), "pauses"
+    else:
+        noise, source = float(np.percentile(powers, NOISE_PERCENTILE)), "quietest frames"
+    speech_plus_noise = float(powers[in_speech].mean())
+    speech = max(speech_plus_noise - noise, POWER_FLOOR)
+    noise = max(noise, POWER_FLOOR)
+    return NoiseMeasure(
+        snr_db=10 * math.log10(speech / noise),
+        speech_dbfs=10 * math.log10(max(speech_plus_noise, POWER_FLOOR)),
+        noise_dbfs=10 * math.log10(noise),
+        noise_from=source,
+    )
+
+
+@dataclass(frozen=True)
+class WindMeasure:
+    times: np.ndarray
+    low_share: np.ndarray
+    low_dbfs: np.ndarray
+    gusts: np.ndarray  # frames judged wind
+
+
+def measure_wind(samples: Samples) -> WindMeasure:
+    mono = samples.mono.astype(np.float64)
+    rate = samples.audio_rate
+    size = int(rate * WIND_FRAME_S)
+    count = mono.size // size
+    if count == 0:
+        empty = np.zeros(0)
+        return WindMeasure(empty, empty, empty, np.zeros(0, dtype=bool))
+    frames = mono[: count * size].reshape(count, size) * np.hanning(size)
+    spectrum = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+    freqs = np.fft.rfftfreq(size, 1 / rate)
+    low = spectrum[:, (freqs > 0) & (freqs < WIND_CUTOFF_HZ)].sum(axis=1)
+    total = spectrum[:, freqs > 0].sum(axis=1)
+    share = low / np.maximum(total, POWER_FLOOR)
+    # Parseval with the window's power: the low band's share of the frame's mean square.
+    window_power = float(np.mean(np.hanning(size) ** 2))
+    low_power = share * np.mean(frames**2, axis=1) / window_power
+    low_db = 10 * np.log10(np.maximum(low_power, POWER_FLOOR))
+    floor = float(np.percentile(low_db, WIND_FLOOR_PERCENTILE))
+    gusts = (
+        (share >= WIND_LOW_SHARE) & (low_db >= WIND_MIN_DBFS) & (low_db >= floor + WIND_BURST_DB)
+    )
+    return WindMeasure(np.arange(count) * WIND_FRAME_S, share, low_db, gusts)
+
+
+def _no_audio(samples: Samples) -> bool:
+    return samples.media.audio is None or samples.audio.size == 0
+
+
+class AudioMissing:
+    id = "audio.missing"
+
+    def run(self, samples: Samples) -> list[Finding]:
+        if samples.media.audio is not None:
+            return []
+        return [
+            Finding(
+                id=self.id,
+                severity="error",
+                title="No sound",
+                advice=ADVICE_MISSING,
+                measured={"audio_streams": 0},
+            )
+        ]
+
+
+class TooQuiet:
+    id = "audio.too_quiet"
+
+    def run(self, samples: Samples) -> list[Finding]:
+        if _no_audio(samples) or speech_seconds(speech_spans(samples)) < SPEECH_MIN_S:
+            return []
+        loudness = speech_loudness(samples)
+        if not math.isfinite(loudness) or loudness >= TOO_QUIET_LUFS:
+            return []
+        return [
+            Finding(
+                id=self.id,
+                severity="warning",
+                title="Speech too quiet",
+                advice=ADVICE_QUIET,
+                measured={"speech_lufs": rounded(loudness, 1), "threshold_lufs": TOO_QUIET_LUFS},
+            )
+        ]
+
+
+class Clipping:
+    id = "audio.clipping"
+
+    def run(self, samples: Samples) -> list[Finding]:
+        events = samples.clip_event_times
+        if _no_audio(samples) or len(events) < CLIP_MIN_EVENTS:
+            return []
+        stretches = flagged_spans(
+            events, [True] * len(events), step=0.05, merge_gap=CLIP_MERGE_GAP_S, min_length=0.0
+        )
+        findings = []
+        for start, end in stretches:
+            count = sum(1 for t in events if start <= t < end + 0.05)
+            if count < CLIP_MIN_EVENTS:
+                continue
+            findings.append(
+                Finding(
+                    id=self.id,
+                    severity="warning",
+                    title="Distorted sound",
+                    advice=ADVICE_CLIPPING,
+                    start=start,
+                    end=end,
+                    measured={"clipped_runs": count, "threshold_runs": CLIP_MIN_EVENTS},
+                )
+            )
+        return findings
+
+
+class Noisy:
+    id = "audio.noisy"
+
+    def run(self, samples: Samples) -> list[Finding]:
+        if _no_audio(samples):
+            return []
+        measure = measure_noise(samples)
+        if measure is None or measure.snr_db >= NOISY_SNR_DB:
+            return []
+        return [
+            Finding(
+                id=self.id,
+                severity="warning",
+                title="Noisy background",
+                advice=ADVICE_NOISY,
+                measured={
+                    "snr_db": rounded(measure.snr_db, 1),
+                    "speech_dbfs": rounded(measure.speech_dbfs, 1),
+                    "noise_dbfs": rounded(measure.noise_dbfs, 1),
+                    "noise_from": measure.noise_from,
+                    "threshold_snr_db": NOISY_SNR_DB,
+                },
+                fix="--denoise-audio",
+            )
+        ]
+
+
+class Wind:
+    id = "audio.wind"
+
+    def run(self, samples: Samples) -> list[Finding]:
+        if _no_audio(samples):
+            return []
+        measure = measure_wind(samples)
+        total = float(measure.gusts.sum()) * WIND_FRAME_S
+        if total < WIND_MIN_TOTAL_S:
+            return []
+        spans = flagged_spans(
+            measure.times,
+            measure.gusts,
+            step=WIND_FRAME_S,
+            merge_gap=WIND_MERGE_GAP_S,
+            min_length=0.0,
+        )
+        return [
+            Finding(
+                id=self.id,
+                severity="warning",
+                title="Wind noise",
+                advice=ADVICE_WIND,
+                start=spans[0][0],
+                end=spans[-1][1],
+                measured={
+                    "gust_seconds": rounded(total, 1),
+                    "gusts": len(spans),
+                    "low_frequency_share": rounded(measure.low_share[measure.gusts].mean(), 2),
+                    "gust_dbfs": rounded(measure.low_dbfs[measure.gusts].mean(), 1),
+                },
+                fix="--denoise-audio",
+            )
+        ]
+
+
+class NoSpeech:
+    id = "speech.none"
+
+    def run(self, samples: Samples) -> list[Finding]:
+        if _no_audio(samples):
+            return []  # audio.missing says it better
+        if samples.transcript is not None:
+            words = len(samples.transcript.words)
+            if words:
+                return []
+            measured: dict = {"words": 0, "source": "transcript"}
+        else:
+            seconds = speech_seconds(speech_spans(samples))
+            if seconds >= SPEECH_MIN_S:
+                return []
+            measured = {"speech_seconds": rounded(seconds, 2), "source": "voice detection"}
+        return [
+            Finding(
+                id=self.id,
+                severity="warning",
+                title="No speech",
+                advice=ADVICE_NO_SPEECH,
+                measured=measured,
+            )
+        ]

@@ -1,0 +1,407 @@
+"""One decode pass over a clip into small shared samples that every check reads.
+
+The file is demuxed once; video and audio packets are decoded as they come. From the video we keep
+the mean brightness of every frame (for flicker), a small grey picture ~10 times a second (for
+lighting, backlight and framing), the global motion between consecutive small pictures (for shake)
+and face boxes about once a second. From the audio we keep 16 kHz float samples (for loudness,
+speech detection, noise and wind) and count full-scale runs at the native rate (for clipping).
+No check opens the file again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import av
+import av.error
+import cv2
+import numpy as np
+from av.audio.resampler import AudioResampler
+from av.video.reformatter import VideoReformatter
+
+from clipstudio.core.errors import BadInputError
+from clipstudio.core.probe import MediaInfo
+from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress
+from clipstudio.core.speech.types import Transcript
+
+# Small grey pictures are this wide: enough for brightness statistics and global motion, and
+# cheap to get (PITFALLS: the full decode is the bulk of the time, so the rest must stay small).
+WORK_WIDTH = 320
+# Pictures per second kept for lighting and shake: hand shake lives at roughly 1-5 Hz, so 10 Hz
+# sampling still sees it, and a pan between two samples stays a few pixels at this size.
+SAMPLE_FPS = 10.0
+# Decoder threads: twice the cores. With only cores+1 (ffmpeg's default) the decoder waits while
+# Python handles each frame; measured on 2 cores, 60 s of 1080p30: 3 threads 24.9 s, 6 threads
+# 11.0 s, on a busy machine (ffmpeg -f null: 12.9-29.8 s there).
+DECODE_THREADS = 2 * (os.cpu_count() or 2)
+# Faces are looked for about once a second (Haar on every frame would double the run time) on a
+# picture this wide, where a head-and-shoulders face is 40+ pixels, above Haar's 24 px window.
+FACE_FPS = 1.0
+FACE_WIDTH = 384
+# A detected face must be at least this share of the picture height: smaller "faces" in a
+# talking-head clip are background texture that Haar mistakes for faces.
+FACE_MIN_HEIGHT_FRACTION = 0.08
+# Haar settings: 1.2 between scales finds the same faces as OpenCV's default 1.1 at about half
+# the cost; a stricter neighbour count than the default 3 against false positives on texture.
+HAAR_SCALE_FACTOR = 1.2
+HAAR_MIN_NEIGHBOURS = 6
+HAAR_CASCADE = "haarcascade_frontalface_default.xml"
+# Rows/columns skipped when measuring every frame's mean brightness: 1 in 16 each way is still
+# ~8000 pixels of a 1080p frame and costs a few tens of microseconds.
+FRAME_MEAN_STRIDE = 16
+# Audio for the checks: 16 kHz is what Silero VAD takes and keeps all of the speech band.
+AUDIO_RATE = 16_000
+# A decoded audio sample at or above this magnitude counts as full scale. Decoders of lossy audio
+# ring around a flattened peak, so a clipped stretch decodes to values within ~1 % of full scale.
+FULL_SCALE = 0.99
+# Consecutive full-scale samples that make one clipping event: real peaks touch full scale for at
+# most a sample or two; a clipped waveform stays there.
+CLIP_RUN_SAMPLES = 3
+# Phase correlation answers below this confidence (e.g. across a cut, or on a flat dark picture)
+# are not motion measurements.
+MOTION_MIN_RESPONSE = 0.05
+
+T = TypeVar("T")
+
+# YUV formats whose first plane is the luma plane at full resolution (phone footage is one of
+# these); anything else goes through swscale.
+_LUMA_PLANE_FORMATS = {
+    "yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "nv21",
+    "yuv420p10le", "yuv422p10le", "yuv444p10le",
+}  # fmt: skip
+
+
+@dataclass
+class FaceBox:
+    """A face in the viewer's (rotated) picture, as fractions of its width and height."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass
+class Samples:
+    """Everything the checks need, measured in the one decode pass."""
+
+    media: MediaInfo
+    transcript: Transcript | None = None
+    # Every decoded frame: presentation time (s) and mean luma on a 0..255 full-range scale.
+    frame_times: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    frame_luma: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # ~SAMPLE_FPS small grey pictures (viewer orientation, full range 0..255) and their times.
+    sample_times: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    pictures: list[np.ndarray] = field(default_factory=list)
+    # Global motion from each sampled picture to the next, in pixels of the small picture
+    # (index i: from picture i to i+1); NaN where the measurement is not trustworthy.
+    motion: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    # About once a second: the time and the faces found then (possibly none).
+    face_times: list[float] = field(default_factory=list)
+    faces: list[list[FaceBox]] = field(default_factory=list)
+    # Audio: 16 kHz float32, shape (channels, n) and its mono mix.
+    audio: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    audio_rate: int = AUDIO_RATE
+    # Clipping events at the native rate: start time (s) of each run of full-scale samples.
+    clip_event_times: list[float] = field(default_factory=list)
+    audio_native_samples: int = 0
+    # Measurements that several checks share (speech activity, picture statistics), made once.
+    derived: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` once per samples object; checks sharing a measurement call this."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
+
+    @property
+    def mono(self) -> np.ndarray:
+        if self.audio.size == 0:
+            return np.zeros(0, np.float32)
+        return self.audio.mean(axis=0).astype(np.float32)
+
+    @property
+    def work_size(self) -> tuple[int, int]:
+        """(width, height) of the small pictures."""
+        if not self.pictures:
+            return (0, 0)
+        height, width = self.pictures[0].shape
+        return (width, height)
+
+
+def collect_samples(
+    path: Path,
+    info: MediaInfo,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Samples:
+    """Decode the clip once and measure what the checks need."""
+    progress = progress or no_progress
+    collector = _Collector(info)
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise BadInputError(f"this is not a video file Clip Studio can read: {path.name}") from exc
+    try:
+        _decode_into(collector, container, info, path, progress, cancel)
+    except BaseException:
+        collector.close()  # no orphan worker thread after a cancel or a decode failure
+        raise
+    samples = collector.finish()
+    progress(1.0)
+    return samples
+
+
+def _decode_into(
+    collector: _Collector,
+    container: av.container.InputContainer,
+    info: MediaInfo,
+    path: Path,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> None:
+    """Demux once; video and audio frames go to the collector as they are decoded."""
+    with container:
+        streams: list[av.stream.Stream] = []
+        if info.video is not None and container.streams.video:
+            video_stream = container.streams.video[0]
+            video_stream.thread_type = "AUTO"
+            video_stream.codec_context.thread_count = DECODE_THREADS
+            streams.append(video_stream)
+        if info.audio is not None and container.streams.audio:
+            streams.append(container.streams.audio[0])
+        duration = max(info.duration, 1e-3)
+        last_reported = -1.0
+        try:
+            for packet in container.demux(*streams):
+                for frame in packet.decode():
+                    if isinstance(frame, av.VideoFrame):
+                        collector.add_video(frame)
+                    elif isinstance(frame, av.AudioFrame):
+                        collector.add_audio(frame)
+                if packet.pts is not None and packet.time_base is not None:
+                    done = float(packet.pts * packet.time_base) / duration
+                    if done - last_reported >= 0.01:
+                        last_reported = done
+                        progress(min(0.99, max(0.0, done)))
+                        if cancel is not None:
+                            cancel.raise_if_cancelled()
+        except av.error.FFmpegError as exc:
+            if not collector.has_any:
+                raise BadInputError(f"{path.name} is damaged and cannot be decoded") from exc
+            # A damaged tail still leaves everything before it measured; check what we have.
+
+
+class _Collector:
+    """Accumulates measurements frame by frame so nothing large is kept."""
+
+    def __init__(self, info: MediaInfo) -> None:
+        self.info = info
+        self.rotation = info.video.rotation if info.video is not None else 0
+        self.frame_times: list[float] = []
+        self.frame_luma: list[float] = []
+        self.sample_times: list[float] = []
+        self.pictures: list[np.ndarray] = []
+        # Motion and faces are measured on a worker thread (OpenCV releases the GIL), so they
+        # overlap with decoding instead of stalling it.
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clip-analysis")
+        self.motion: list[Future[tuple[float, float]]] = []
+        self.face_times: list[float] = []
+        self.faces: list[Future[list[FaceBox]]] = []
+        self.next_sample = 0.0
+        self.next_face = 0.0
+        self.reformatter = VideoReformatter()
+        self.window: np.ndarray | None = None
+        self.previous: np.ndarray | None = None
+        self.cascade: cv2.CascadeClassifier | None = None
+        self.resampler: AudioResampler | None = None
+        self.audio_chunks: list[np.ndarray] = []
+        self.clip_event_times: list[float] = []
+        self.native_samples = 0
+        self.tail_run = 0  # full-scale run carried over from the previous audio frame
+
+    @property
+    def has_any(self) -> bool:
+        return bool(self.frame_times or self.audio_chunks)
+
+    # --- video ---------------------------------------------------------------------------------
+
+    def add_video(self, frame: av.VideoFrame) -> None:
+        t = float(frame.time) if frame.time is not None else len(self.frame_times) / 30.0
+        luma = _luma_plane(frame)
+        if luma is not None:
+            mean = float(_to_8bit(luma[::FRAME_MEAN_STRIDE, ::FRAME_MEAN_STRIDE]).mean())
+            if frame.color_range != _FULL_RANGE:
+                mean = (mean - 16.0) * 255.0 / 219.0
+            self.frame_luma.append(mean)
+        else:
+            small = self.reformatter.reformat(frame, 64, 36, format="gray").to_ndarray()
+            self.frame_luma.append(float(small.mean()))
+        self.frame_times.append(t)
+        if t + 1e-6 < self.next_sample:
+            return
+        self.next_sample = max(self.next_sample + 1.0 / SAMPLE_FPS, t)
+        picture = self._small_picture(frame, luma, WORK_WIDTH)
+        self._add_motion(picture)
+        self.sample_times.append(t)
+        self.pictures.append(picture)
+        if t + 1e-6 >= self.next_face:
+            self.next_face = max(self.next_face + 1.0 / FACE_FPS, t)
+            self.face_times.append(t)
+            picture = self._small_picture(frame, luma, FACE_WIDTH)
+            self.faces.append(self.worker.submit(self._find_faces, picture))
+
+    def _small_picture(
+        self, frame: av.VideoFrame, luma: np.ndarray | None, width: int
+    ) -> np.ndarray:
+        """Grey, full range, in the viewer's orientation, `width` wide (before rotation)."""
+        height = max(2, round(frame.height * width / frame.width / 2) * 2)
+        if luma is not None:
+            step = max(1, frame.width // (2 * width))
+            picture = cv2.resize(
+                _to_8bit(luma[::step, ::step]), (width, height), interpolation=cv2.INTER_AREA
+            )
+            if frame.color_range != _FULL_RANGE:
+                # Limited ("TV") range 16..235 -> 0..255, as swscale does for grey.
+                picture = cv2.LUT(picture, _TV_TO_FULL)
+        else:
+            picture = self.reformatter.reformat(frame, width, height, format="gray").to_ndarray()
+        if self.rotation:
+            # rotation is clockwise for the viewer; np.rot90 turns counter-clockwise for k > 0.
+            picture = np.ascontiguousarray(np.rot90(picture, k=-(self.rotation // 90)))
+        return picture
+
+    def _add_motion(self, picture: np.ndarray) -> None:
+        current = picture.astype(np.float32)
+        if self.previous is not None and self.previous.shape == current.shape:
+            if self.window is None or self.window.shape != current.shape:
+                self.window = cv2.createHanningWindow(current.shape[::-1], cv2.CV_32F)
+            self.motion.append(
+                self.worker.submit(_global_motion, self.previous, current, self.window)
+            )
+        self.previous = current
+
+    def _find_faces(self, picture: np.ndarray) -> list[FaceBox]:
+        if self.cascade is None:
+            self.cascade = cv2.CascadeClassifier(cv2.data.haarcascades + HAAR_CASCADE)
+        height, width = picture.shape
+        min_side = max(24, int(FACE_MIN_HEIGHT_FRACTION * height))
+        found = self.cascade.detectMultiScale(
+            picture,
+            scaleFactor=HAAR_SCALE_FACTOR,
+            minNeighbors=HAAR_MIN_NEIGHBOURS,
+            minSize=(min_side, min_side),
+        )
+        return [
+            FaceBox(x=x / width, y=y / height, w=w / width, h=h / height)
+            for (x, y, w, h) in (found if len(found) else [])
+        ]
+
+    # --- audio ---------------------------------------------------------------------------------
+
+    def add_audio(self, frame: av.AudioFrame) -> None:
+        self._count_clipping(frame)
+        if self.resampler is None:
+            channels = min(2, max(1, len(frame.layout.channels)))
+            self.resampler = AudioResampler(
+                format="fltp", layout="stereo" if channels == 2 else "mono", rate=AUDIO_RATE
+            )
+        for out in self.resampler.resample(frame):
+            self.audio_chunks.append(out.to_ndarray().astype(np.float32, copy=False))
+
+    def _count_clipping(self, frame: av.AudioFrame) -> None:
+        """Count runs of full-scale samples at the native rate (resampling would round them)."""
+        data = frame.to_ndarray()
+        if data.dtype.kind in "iu":
+            data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
+        if not frame.format.is_planar:
+            data = data.reshape(-1, len(frame.layout.channels)).T
+        full = np.abs(data) >= FULL_SCALE
+        t0 = float(frame.time) if frame.time is not None else 0.0
+        rate = frame.sample_rate or 1
+        self.native_samples += data.shape[-1]
+        if not full.any():
+            self.tail_run = 0
+            return
+        hit = full.any(axis=0).astype(np.int8)
+        # Run starts/ends of consecutive full-scale samples (on any channel).
+        edges = np.diff(np.concatenate(([0], hit, [0])))
+        starts = np.flatnonzero(edges == 1)
+        ends = np.flatnonzero(edges == -1)
+        for start, end in zip(starts, ends, strict=True):
+            run = end - start + (self.tail_run if start == 0 else 0)
+            if run >= CLIP_RUN_SAMPLES and not (start == 0 and self.tail_run >= CLIP_RUN_SAMPLES):
+                self.clip_event_times.append(t0 + start / rate)
+        self.tail_run = int(ends[-1] - starts[-1]) if ends[-1] == hit.size else 0
+
+    def close(self) -> None:
+        self.worker.shutdown(wait=True, cancel_futures=True)
+
+    # --- result --------------------------------------------------------------------------------
+
+    def finish(self) -> Samples:
+        if self.resampler is not None:
+            for out in self.resampler.resample(None):
+                self.audio_chunks.append(out.to_ndarray().astype(np.float32, copy=False))
+        audio = (
+            np.concatenate(self.audio_chunks, axis=1)
+            if self.audio_chunks
+            else np.zeros((0, 0), np.float32)
+        )
+        motion = np.array([job.result() for job in self.motion], dtype=np.float64).reshape(-1, 2)
+        faces = [job.result() for job in self.faces]
+        self.close()
+        return Samples(
+            media=self.info,
+            frame_times=np.array(self.frame_times),
+            frame_luma=np.array(self.frame_luma),
+            sample_times=np.array(self.sample_times),
+            pictures=self.pictures,
+            motion=motion,
+            face_times=self.face_times,
+            faces=faces,
+            audio=audio,
+            audio_rate=AUDIO_RATE,
+            clip_event_times=self.clip_event_times,
+            audio_native_samples=self.native_samples,
+        )
+
+
+def _global_motion(
+    previous: np.ndarray, current: np.ndarray, window: np.ndarray
+) -> tuple[float, float]:
+    """Shift of the whole picture from `previous` to `current`; NaN when not trustworthy."""
+    (dx, dy), response = cv2.phaseCorrelate(previous, current, window)
+    if response < MOTION_MIN_RESPONSE:
+        return (float("nan"), float("nan"))
+    return (float(dx), float(dy))
+
+
+_FULL_RANGE = 2  # AVCOL_RANGE_JPEG: luma already uses 0..255
+_TV_TO_FULL = np.clip((np.arange(256) - 16) * 255.0 / 219.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def _luma_plane(frame: av.VideoFrame) -> np.ndarray | None:
+    """The frame's luma plane as a numpy view (no copy, no conversion), or None for formats
+    without one; 10-bit planes come back as uint16."""
+    name = frame.format.name
+    if name not in _LUMA_PLANE_FORMATS:
+        return None
+    plane = frame.planes[0]
+    if name.endswith("10le"):
+        rows = np.frombuffer(plane, np.uint16).reshape(-1, plane.line_size // 2)
+    else:
+        rows = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)
+    return rows[: frame.height, : frame.width]
+
+
+def _to_8bit(luma: np.ndarray) -> np.ndarray:
+    """10-bit to 8-bit keeps the range convention (64..940 -> 16..235); call after subsampling."""
+    if luma.dtype == np.uint16:
+        return (luma >> 2).astype(np.uint8)
+    return np.ascontiguousarray(luma)
