@@ -65,6 +65,11 @@ CLIP_RUN_SAMPLES = 3
 # Phase correlation answers below this confidence (e.g. across a cut, or on a flat dark picture)
 # are not motion measurements.
 MOTION_MIN_RESPONSE = 0.05
+# Camera motion moves every part of the picture alike: at least 3 of the 4 quarters must agree
+# within 1 px (plus 10 % of the shift, for fast pans) for a step to count as camera motion.
+MOTION_MIN_AGREEING = 3
+MOTION_AGREE_PX = 1.0
+MOTION_AGREE_SHARE = 0.1
 
 T = TypeVar("T")
 
@@ -279,8 +284,9 @@ class _Collector:
     def _add_motion(self, picture: np.ndarray) -> None:
         current = picture.astype(np.float32)
         if self.previous is not None and self.previous.shape == current.shape:
-            if self.window is None or self.window.shape != current.shape:
-                self.window = cv2.createHanningWindow(current.shape[::-1], cv2.CV_32F)
+            quarter = (current.shape[0] // 2, current.shape[1] // 2)
+            if self.window is None or self.window.shape != quarter:
+                self.window = cv2.createHanningWindow(quarter[::-1], cv2.CV_32F)
             self.motion.append(
                 self.worker.submit(_global_motion, self.previous, current, self.window)
             )
@@ -375,11 +381,31 @@ class _Collector:
 def _global_motion(
     previous: np.ndarray, current: np.ndarray, window: np.ndarray
 ) -> tuple[float, float]:
-    """Shift of the whole picture from `previous` to `current`; NaN when not trustworthy."""
-    (dx, dy), response = cv2.phaseCorrelate(previous, current, window)
-    if response < MOTION_MIN_RESPONSE:
+    """Shift of the whole picture from `previous` to `current`; NaN when not trustworthy.
+
+    Each quarter of the picture is measured on its own: when the camera moves, they all move
+    together; when things move in front of a still camera (or several things move different
+    ways), they disagree, and that is not camera motion.
+    """
+    height, width = previous.shape
+    half_h, half_w = height // 2, width // 2
+    quarter_window = window
+    shifts = []
+    for y in (0, half_h):
+        for x in (0, half_w):
+            a = previous[y : y + half_h, x : x + half_w]
+            b = current[y : y + half_h, x : x + half_w]
+            (dx, dy), response = cv2.phaseCorrelate(a, b, quarter_window)
+            if response >= MOTION_MIN_RESPONSE:
+                shifts.append((dx, dy))
+    if len(shifts) < MOTION_MIN_AGREEING:
         return (float("nan"), float("nan"))
-    return (float(dx), float(dy))
+    median = np.median(np.array(shifts), axis=0)
+    tolerance = MOTION_AGREE_PX + MOTION_AGREE_SHARE * float(np.hypot(*median))
+    agreeing = [s for s in shifts if np.hypot(s[0] - median[0], s[1] - median[1]) <= tolerance]
+    if len(agreeing) < MOTION_MIN_AGREEING:
+        return (float("nan"), float("nan"))
+    return (float(median[0]), float(median[1]))
 
 
 _FULL_RANGE = 2  # AVCOL_RANGE_JPEG: luma already uses 0..255
