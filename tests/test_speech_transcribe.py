@@ -196,6 +196,11 @@ def random_whisper_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
         n_vocab=51864, n_text_ctx=448, n_text_state=64, n_text_head=2, n_text_layer=1,
     )  # fmt: skip
     model = whisper.model.Whisper(dims)
+    # Whisper creates some parameters with torch.empty (uninitialised memory, sometimes NaN):
+    # give every weight small finite values so the random model decodes deterministically.
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.normal_(0.0, 0.02)
     path = tmp_path_factory.mktemp("whisper") / "random-tiny.pt"
     torch.save({"dims": asdict(dims), "model_state_dict": model.state_dict()}, path)
     return path
