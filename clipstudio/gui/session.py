@@ -123,24 +123,40 @@ class ClipSession(QObject):
 
         return probe(self.path)
 
+    # Decoding and Whisper hold the GIL for long stretches: they run in a child process so the
+    # window never stalls (clipstudio.core.isolate).
+
     def _analyse(self, progress: Any, cancel: Any) -> Any:
-        from clipstudio.core.analysis.report import analyse_clip
+        from clipstudio.core.isolate import run_isolated
 
-        return analyse_clip(self.path, progress=progress, cancel=cancel)
-
-    def _transcribe(self, settings: AppSettings, progress: Any, cancel: Any) -> Any:
-        from clipstudio.core.speech.transcribe import get_transcriber
-
-        model = None if settings.model in ("", "tiny.en") else settings.model
-        transcriber = get_transcriber(engine=settings.engine, model=model)
-        return transcriber.transcribe(
-            self.path, language=SPEECH_LANGUAGE, progress=progress, cancel=cancel
+        return run_isolated(
+            "clipstudio.core.analysis.report:analyse_clip",
+            {"path": self.path},
+            progress=progress,
+            cancel=cancel,
         )
 
-    def _peaks(self, progress: Any, cancel: Any) -> Any:
-        from clipstudio.core.preview import waveform_peaks
+    def _transcribe(self, settings: AppSettings, progress: Any, cancel: Any) -> Any:
+        from clipstudio.core.isolate import run_isolated
 
-        return waveform_peaks(self.path, progress=progress, cancel=cancel)
+        model = None if settings.model in ("", "tiny.en") else settings.model
+        return run_isolated(
+            "clipstudio.core.speech.transcribe:transcribe_file",
+            {"path": self.path, "engine": settings.engine, "model": model,
+             "language": SPEECH_LANGUAGE},
+            progress=progress,
+            cancel=cancel,
+        )  # fmt: skip
+
+    def _peaks(self, progress: Any, cancel: Any) -> Any:
+        from clipstudio.core.isolate import run_isolated
+
+        return run_isolated(
+            "clipstudio.core.preview:waveform_peaks",
+            {"path": self.path},
+            progress=progress,
+            cancel=cancel,
+        )
 
     def _thumb(self, progress: Any, cancel: Any) -> Any:
         from clipstudio.core.preview import thumbnail
@@ -317,9 +333,17 @@ class ClipSession(QObject):
         request = self.export_request(output, settings)
 
         def export(progress: Any, cancel: Any) -> Any:
-            from clipstudio.core.render import export_clip
+            from clipstudio.core.isolate import run_isolated
 
-            return export_clip(request, progress=progress, cancel=cancel, log=log.info)
+            result = run_isolated(
+                "clipstudio.core.render:export_clip",
+                {"request": request},
+                progress=progress,
+                cancel=cancel,
+            )
+            for line in result.log:
+                log.info("export: %s", line)
+            return result
 
         worker = Worker(f"Making the video from {self.name}", export)
         worker.signals.done.connect(lambda: self.workers.pop("export", None))

@@ -79,6 +79,20 @@ def get_transcriber(engine: str = "faster-whisper", model: str | None = None) ->
     return OpenAIWhisperTranscriber(ref)
 
 
+def transcribe_file(
+    path: str | Path,
+    *,
+    engine: str = "faster-whisper",
+    model: str | None = None,
+    language: str = "en",
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Transcript:
+    """One call by name, so it can run in a child process (clipstudio.core.isolate)."""
+    transcriber = get_transcriber(engine, model)
+    return transcriber.transcribe(path, language=language, progress=progress, cancel=cancel)
+
+
 class FasterWhisperTranscriber:
     engine = "faster-whisper"
 
