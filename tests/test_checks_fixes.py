@@ -1,0 +1,90 @@
+"""Each export fix measurably improves the check that recommends it: the defect clip is exported
+with the fix, and the output is checked again with the same measurements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from media import MediaFactory, espeak_available
+from media_checks import SCENES, scene_clip
+
+from clipstudio.core.analysis.report import AnalysisReport, analyse_clip
+from clipstudio.core.render import ExportRequest, export_clip
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not espeak_available(), reason="espeak-ng makes the speech"),
+]
+
+
+def check_before_and_after(
+    media: MediaFactory, tmp_path: Path, scene: str, **fix: bool
+) -> tuple[AnalysisReport, AnalysisReport]:
+    source = scene_clip(media, SCENES[scene])
+    output = tmp_path / f"{scene}-fixed.mp4"
+    export_clip(ExportRequest(source=source, output=output, caption_mode="none", **fix))
+    return analyse_clip(source), analyse_clip(output)
+
+
+def measured(report: AnalysisReport, finding_id: str, key: str) -> float | None:
+    for finding in report.findings:
+        if finding.id == finding_id:
+            return float(finding.measured[key])
+    return None
+
+
+def brightness_between(report: AnalysisReport, start: float, end: float) -> float:
+    values = [luma for t, luma in report.brightness if start <= t < end]
+    return sum(values) / len(values)
+
+
+def test_brighten_lifts_the_dark_stretch(media: MediaFactory, tmp_path: Path) -> None:
+    before, after = check_before_and_after(media, tmp_path, "too_dark", brighten=True)
+    dark_before = brightness_between(before, 2.2, 3.8)
+    dark_after = brightness_between(after, 2.2, 3.8)
+    assert dark_after > 1.4 * dark_before
+    remaining = measured(after, "lighting.too_dark", "mean_luma")
+    assert remaining is None or remaining > 1.4 * measured(before, "lighting.too_dark", "mean_luma")
+    assert not {f.id for f in after.findings} & {"lighting.overexposed", "lighting.flicker"}
+
+
+def test_stabilise_removes_most_of_the_jitter(media: MediaFactory, tmp_path: Path) -> None:
+    before, after = check_before_and_after(media, tmp_path, "shaky", stabilise=True)
+    jitter_before = before.stats["max_jitter_percent_of_width"]
+    jitter_after = after.stats["max_jitter_percent_of_width"]
+    assert jitter_after < 0.5 * jitter_before, (jitter_before, jitter_after)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="export's afftdn (nr=12, default noise floor -50 dB) leaves 3 dB SNR at 2.5 dB; "
+    "measured: afftdn nr=30:nf=-25 gives 7.8 dB, nr=40:nf=-20 gives 15.2 dB (lead: ffmpeg.py)",
+)
+def test_denoise_raises_the_speech_to_noise_ratio(media: MediaFactory, tmp_path: Path) -> None:
+    before, after = check_before_and_after(media, tmp_path, "noisy", denoise_audio=True)
+    assert after.stats["snr_db"] >= before.stats["snr_db"] + 3.0, (
+        before.stats["snr_db"],
+        after.stats["snr_db"],
+    )
+
+
+def test_denoise_takes_out_wind(media: MediaFactory, tmp_path: Path) -> None:
+    before, after = check_before_and_after(media, tmp_path, "wind", denoise_audio=True)
+    gusts_before = measured(before, "audio.wind", "gust_seconds")
+    assert gusts_before is not None
+    gusts_after = measured(after, "audio.wind", "gust_seconds")
+    if gusts_after is None:
+        return  # no wind left to find
+    assert gusts_after < gusts_before
+    # Export also normalises loudness, so gusts are compared with the speech, not with 0 dBFS.
+    relative_before = measured(before, "audio.wind", "gust_dbfs") - before.stats["speech_lufs"]
+    relative_after = measured(after, "audio.wind", "gust_dbfs") - after.stats["speech_lufs"]
+    assert relative_after <= relative_before - 6.0, (relative_before, relative_after)
+
+
+def test_deflicker_evens_out_the_light(media: MediaFactory, tmp_path: Path) -> None:
+    before, after = check_before_and_after(media, tmp_path, "flicker", deflicker=True)
+    flicker_before = measured(before, "lighting.flicker", "fluctuation_percent")
+    flicker_after = measured(after, "lighting.flicker", "fluctuation_percent") or 0.0
+    assert flicker_before is not None and flicker_after < 0.5 * flicker_before
