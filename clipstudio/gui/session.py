@@ -138,15 +138,18 @@ class ClipSession(QObject):
 
     def _transcribe(self, settings: AppSettings, progress: Any, cancel: Any) -> Any:
         from clipstudio.core.isolate import run_isolated
+        from clipstudio.core.speech.layout import build_captions
 
         model = None if settings.model in ("", "tiny.en") else settings.model
-        return run_isolated(
+        transcript = run_isolated(
             "clipstudio.core.speech.transcribe:transcribe_file",
             {"path": self.path, "engine": settings.engine, "model": model,
              "language": SPEECH_LANGUAGE},
             progress=progress,
             cancel=cancel,
         )  # fmt: skip
+        # Laid out here, on the worker thread: on the GUI thread it stalled the window.
+        return transcript, build_captions(transcript.words, self.captions.rules)
 
     def _peaks(self, progress: Any, cancel: Any) -> Any:
         from clipstudio.core.isolate import run_isolated
@@ -180,12 +183,11 @@ class ClipSession(QObject):
         self.report_ready.emit()
         self._refresh_status()
 
-    def _transcript_done(self, transcript: Any) -> None:
+    def _transcript_done(self, transcribed: Any) -> None:
+        transcript, captions = transcribed
         self.transcript = transcript
         if self.project is not None and self.project.captions is None:
-            from clipstudio.core.speech.layout import build_captions
-
-            self._load_captions(build_captions(transcript.words, self.captions.rules))
+            self._load_captions(captions)
         self.transcript_ready.emit()
         self._refresh_status()
 
