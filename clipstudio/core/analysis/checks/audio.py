@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pyloudnorm
 
 from clipstudio.core.analysis.checks.base import Span, flagged_spans, rounded
 from clipstudio.core.analysis.samples import Samples
@@ -108,6 +107,8 @@ def integrated_loudness(audio: np.ndarray, rate: int) -> float:
     """EBU R128 integrated loudness (LUFS) of (n, channels) audio; -inf when silent/short."""
     if audio.shape[0] < LOUDNESS_MIN_S * rate:
         return -math.inf
+    import pyloudnorm  # local: it pulls in scipy.signal (~1-2 s), imported during the decode
+
     meter = pyloudnorm.Meter(rate)
     return float(meter.integrated_loudness(audio))
 
