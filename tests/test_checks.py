@@ -267,3 +267,11 @@ def test_cancel_stops_the_decode(media: MediaFactory) -> None:
     seen: list[float] = []
     with pytest.raises(Cancelled):
         analyse_clip(scene_clip(media, SCENES["control"]), progress=seen.append, cancel=token)
+
+
+def test_progress_runs_forward_to_the_end(media: MediaFactory) -> None:
+    seen: list[float] = []
+    analyse_clip(scene_clip(media, SCENES["shaky"]), progress=seen.append)
+    assert len(seen) > 10
+    assert seen == sorted(seen)
+    assert seen[-1] == 1.0 and seen[0] < 0.2

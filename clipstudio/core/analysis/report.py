@@ -120,6 +120,8 @@ def loudness_series(samples: Samples) -> list[tuple[float, float]]:
     audio = samples.audio.T
     window = int(MOMENTARY_WINDOW_S * rate)
     step = int(LOUDNESS_STEP_S * rate)
+    if audio.shape[0] <= window:
+        return []  # shorter than one EBU R128 momentary window
     import pyloudnorm  # local: see SLOW_IMPORTS
 
     meter = pyloudnorm.Meter(rate, block_size=MOMENTARY_WINDOW_S)

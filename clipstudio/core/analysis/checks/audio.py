@@ -105,7 +105,7 @@ def _speech_audio(samples: Samples, spans: list[Span]) -> np.ndarray:
 
 def integrated_loudness(audio: np.ndarray, rate: int) -> float:
     """EBU R128 integrated loudness (LUFS) of (n, channels) audio; -inf when silent/short."""
-    if audio.shape[0] < LOUDNESS_MIN_S * rate:
+    if audio.shape[0] <= LOUDNESS_MIN_S * rate:
         return -math.inf
     import pyloudnorm  # local: it pulls in scipy.signal (~1-2 s), imported during the decode
 
