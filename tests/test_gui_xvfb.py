@@ -70,6 +70,8 @@ def test_real_window_screenshot(xvfb_display: str, media, tmp_path: Path) -> Non
         CLIPSTUDIO_SCREENSHOT_TAB="captions",
         # A first start: no window geometry remembered from other tests.
         XDG_CONFIG_HOME=str(tmp_path / "config"),
+        # ...and no autosaved project of the same clip left by the offscreen GUI tests.
+        XDG_DATA_HOME=str(tmp_path / "data"),
     )
     proc = subprocess.run(
         [sys.executable, "-m", "clipstudio.cli", "gui", str(clip)],
