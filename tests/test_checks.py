@@ -21,8 +21,9 @@ from clipstudio.core.analysis.report import (
     report_lines,
     report_to_dict,
 )
-from clipstudio.core.analysis.samples import FaceBox
+from clipstudio.core.analysis.samples import FaceBox, collect_samples
 from clipstudio.core.errors import BadInputError, Cancelled
+from clipstudio.core.probe import probe
 from clipstudio.core.progress import CancelToken
 from clipstudio.core.speech.types import Transcript
 
@@ -210,6 +211,18 @@ def test_factory_clips(media: MediaFactory, clip: str, finding_id: str, severity
     allowed = {finding_id, "speech.none"}
     warnings = {f.id for f in report.warnings} - allowed
     assert not warnings, report_lines(report)
+
+
+def test_checks_never_go_back_to_the_file(media: MediaFactory, tmp_path: Path) -> None:
+    """One decode pass: with the samples taken, every check runs with the file gone."""
+    source = scene_clip(media, SCENES["too_dark"])
+    copy = tmp_path / "copy.mp4"
+    copy.write_bytes(source.read_bytes())
+    samples = collect_samples(copy, probe(copy))
+    copy.unlink()
+    found = {f.id for check in REGISTRY for f in check.run(samples)}
+    assert "lighting.too_dark" in found
+    assert len({check.id for check in REGISTRY}) == len(REGISTRY)
 
 
 def test_spans_merge_and_drop_moments() -> None:
