@@ -24,7 +24,8 @@ VAD_SPEECH_PAD_MS = 30
 SPEECH_MIN_S = 1.0
 # Speech quieter than this (EBU R128 integrated loudness of the speech alone) is far below normal:
 # export normalises to -14 LUFS (Facebook), and lifting speech by 24 dB or more also lifts the
-# room's hiss and the phone's own noise into hearing. Speech at arm's length measures -20..-30.
+# room's hiss and the phone's own noise into hearing. Broadcast dialogue sits near -23 (EBU R128),
+# which is where the test clips put normal speech.
 TOO_QUIET_LUFS = -38.0
 # pyloudnorm needs at least one 400 ms block (EBU R128 momentary window).
 LOUDNESS_MIN_S = 0.4

@@ -21,8 +21,8 @@ SHAKE_SMOOTH_S = 1.0
 # Shake is measured in windows of this length.
 SHAKE_WINDOW_S = 2.0
 # Jitter (RMS distance from the smooth path) above this share of the picture width is shake:
-# ~12 px of a 1080p picture. Tripod or phone-rest footage measures under 0.1 %, a camera that
-# wobbles visibly 1-3 %.
+# ~12 px of a 1080p picture. Measured on the labelled test clips: still camera 0.04-0.08 %, a
+# smooth eased pan 0.17 %, random hand-held offsets of up to 2 % of the width 1.5 %.
 SHAKE_JITTER_FRACTION = 0.006
 # Shake shorter than this is a bump, not a shaky clip.
 SHAKE_MIN_SPAN_S = 2.0
