@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     export.add_argument("--subtitles", type=Path, default=None, help="use this edited .srt")
     export.add_argument("--auto-trim", action="store_true", help="sentence-aware trim")
+    export.add_argument(
+        "--drop-pauses", action="store_true",
+        help="with --auto-trim, also cut pauses longer than a second inside the speech",
+    )  # fmt: skip
     export.add_argument("--language", default="en_GB", help="caption language_COUNTRY")
     export.add_argument("--engine", default="faster-whisper")
     export.add_argument("--model", default=None)
@@ -192,6 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         caption_mode=args.captions,
         subtitles=args.subtitles,
         auto_trim=args.auto_trim,
+        drop_pauses=args.drop_pauses,
         language=args.language,
         engine=args.engine,
         model=args.model,

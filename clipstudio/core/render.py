@@ -58,6 +58,7 @@ class ExportRequest:
     caption_mode: CaptionMode = "burn"
     subtitles: Path | None = None  # an edited .srt/.vtt/.ass to use instead of transcribing
     auto_trim: bool = False
+    drop_pauses: bool = False  # with a transcript: also cut pauses over 1 s inside the speech
     language: str = "en_GB"
     engine: str = "faster-whisper"
     model: str | None = None
@@ -142,6 +143,7 @@ def export_clip(
             find_silences=lambda start, end: _find_silences(media, start, end, cancel),
             transcript=transcript,
             auto_trim=request.auto_trim,
+            drop_pauses=request.drop_pauses,
         )
     plan = EditPlan(
         source=str(source),

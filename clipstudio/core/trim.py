@@ -18,6 +18,9 @@ from clipstudio.core.speech.types import Transcript
 LIMIT_SAFETY_S = 0.1
 # Speech is kept with this much air around it so no word ending is clipped.
 SPEECH_MARGIN_S = 0.15
+# With --drop-pauses, silences inside the speech longer than this are cut out (issue: "drop
+# internal pauses longer than 1 s").
+DROPPED_PAUSE_S = 1.0
 # A range shorter than this is not a clip.
 MIN_KEPT_S = 0.5
 
@@ -50,6 +53,7 @@ def plan_segments(
     find_silences: SilenceFinder | None,
     transcript: Transcript | None = None,
     auto_trim: bool = False,
+    drop_pauses: bool = False,
 ) -> tuple[Segment, ...]:
     """Kept ranges whose total is strictly under `max_duration`."""
     if max_duration <= LIMIT_SAFETY_S + MIN_KEPT_S:
@@ -60,7 +64,13 @@ def plan_segments(
     if not (needs_cut or auto_trim):
         return (Segment(range_start, range_end),)
     if transcript is not None and transcript.words:
-        segments = _sentence_trim(transcript, range_start, range_end, max_duration)
+        segments = _sentence_trim(
+            transcript,
+            range_start,
+            range_end,
+            max_duration,
+            DROPPED_PAUSE_S if drop_pauses else None,
+        )
         if segments:
             return segments
     silences = find_silences(range_start, range_end) if find_silences else []
@@ -68,7 +78,11 @@ def plan_segments(
 
 
 def _sentence_trim(
-    transcript: Transcript, range_start: float, range_end: float, max_duration: float
+    transcript: Transcript,
+    range_start: float,
+    range_end: float,
+    max_duration: float,
+    drop_pauses_over: float | None,
 ) -> tuple[Segment, ...]:
     from clipstudio.core.speech.autotrim import sentence_segments
 
@@ -76,7 +90,9 @@ def _sentence_trim(
     if not words:
         return ()
     inside = Transcript(words, transcript.language, transcript.duration)
-    segments = sentence_segments(inside, range_end, max_duration - LIMIT_SAFETY_S)
+    segments = sentence_segments(
+        inside, range_end, max_duration - LIMIT_SAFETY_S, drop_pauses_over=drop_pauses_over
+    )
     clamped = [
         Segment(max(s.start, range_start), min(s.end, range_end))
         for s in segments
