@@ -93,105 +93,101 @@ def transcribe_file(
     return transcriber.transcribe(path, language=language, progress=progress, cancel=cancel)
 
 
-class FasterWhisperTranscriber:
+class _WhisperTranscriber:
+    """What both engines share: decode once with PyAV, load the model, refine onsets."""
+
+    engine = ""
+
+    def __init__(self, ref: ModelRef) -> None:
+        self.ref = ref
+        self.model_label = ref.label
+
+    def transcribe(
+        self,
+        path: str | Path,
+        *,
+        language: str = "en",
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Transcript:
+        progress = progress or no_progress
+        code = whisper_language(language)
+        audio = decode_audio(path, cancel)
+        duration = len(audio) / WHISPER_SAMPLE_RATE
+        progress(DECODE_SHARE)
+        model = self._load(str(self.ref.location))
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        words: list[Word] = []
+        if duration > 0:
+            report = scaled(progress, DECODE_SHARE, 1.0)
+            words = self._words(model, audio, code, duration, report, cancel)
+        progress(1.0)
+        return Transcript(
+            words=refine_word_onsets(tuple(words), audio),
+            language=code,
+            duration=duration,
+            engine=self.engine,
+            model=self.model_label,
+        )
+
+    def _load(self, location: str) -> Any:
+        raise NotImplementedError
+
+    def _words(
+        self,
+        model: Any,
+        audio: np.ndarray,
+        code: str,
+        duration: float,
+        report: ProgressCallback,
+        cancel: CancelToken | None,
+    ) -> list[Word]:
+        raise NotImplementedError
+
+
+class FasterWhisperTranscriber(_WhisperTranscriber):
     engine = "faster-whisper"
 
-    def __init__(self, ref: ModelRef) -> None:
-        self.ref = ref
-        self.model_label = ref.label
+    def _load(self, location: str) -> Any:
+        return _load_faster_whisper(location)
 
-    def transcribe(
-        self,
-        path: str | Path,
-        *,
-        language: str = "en",
-        progress: ProgressCallback | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Transcript:
-        progress = progress or no_progress
-        code = whisper_language(language)
-        audio = decode_audio(path, cancel)
-        duration = len(audio) / WHISPER_SAMPLE_RATE
-        progress(DECODE_SHARE)
-        model = _load_faster_whisper(str(self.ref.location))
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        report = scaled(progress, DECODE_SHARE, 1.0)
+    def _words(self, model, audio, code, duration, report, cancel):  # noqa: ANN001, ANN202
         words: list[Word] = []
-        if duration > 0:
-            segments, _info = model.transcribe(audio, language=code, **FASTER_WHISPER_OPTIONS)
-            # The generator does the work segment by segment: poll cancel between segments.
-            for segment in segments:
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-                for w in segment.words or []:
-                    words.append(Word(w.word, float(w.start), float(w.end), float(w.probability)))
-                report(segment.end / duration)
-        progress(1.0)
-        return Transcript(
-            words=refine_word_onsets(tuple(words), audio),
-            language=code,
-            duration=duration,
-            engine=self.engine,
-            model=self.model_label,
-        )
-
-
-class OpenAIWhisperTranscriber:
-    engine = "openai-whisper"
-
-    def __init__(self, ref: ModelRef) -> None:
-        self.ref = ref
-        self.model_label = ref.label
-
-    def transcribe(
-        self,
-        path: str | Path,
-        *,
-        language: str = "en",
-        progress: ProgressCallback | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Transcript:
-        progress = progress or no_progress
-        code = whisper_language(language)
-        audio = decode_audio(path, cancel)
-        duration = len(audio) / WHISPER_SAMPLE_RATE
-        progress(DECODE_SHARE)
-        model = _load_openai_whisper(str(self.ref.location))
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        words: list[Word] = []
-        if duration > 0:
-            language_arg = code if model.is_multilingual else None
-            # openai-whisper runs the whole file in one call: it can only be cancelled around it.
-            result = model.transcribe(
-                audio,
-                language=language_arg,
-                word_timestamps=True,
-                condition_on_previous_text=False,
-                fp16=False,  # CPU
-                verbose=None,
-            )
+        segments, _info = model.transcribe(audio, language=code, **FASTER_WHISPER_OPTIONS)
+        # The generator does the work segment by segment: poll cancel between segments.
+        for segment in segments:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            for segment in result.get("segments", []):
-                for w in segment.get("words", []):
-                    words.append(
-                        Word(
-                            str(w["word"]),
-                            float(w["start"]),
-                            float(w["end"]),
-                            float(w["probability"]),
-                        )
-                    )
-        progress(1.0)
-        return Transcript(
-            words=refine_word_onsets(tuple(words), audio),
-            language=code,
-            duration=duration,
-            engine=self.engine,
-            model=self.model_label,
+            for w in segment.words or []:
+                words.append(Word(w.word, float(w.start), float(w.end), float(w.probability)))
+            report(segment.end / duration)
+        return words
+
+
+class OpenAIWhisperTranscriber(_WhisperTranscriber):
+    engine = "openai-whisper"
+
+    def _load(self, location: str) -> Any:
+        return _load_openai_whisper(location)
+
+    def _words(self, model, audio, code, duration, report, cancel):  # noqa: ANN001, ANN202
+        # openai-whisper runs the whole file in one call: it can only be cancelled around it.
+        result = model.transcribe(
+            audio,
+            language=code if model.is_multilingual else None,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            fp16=False,  # CPU
+            verbose=None,
         )
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        return [
+            Word(str(w["word"]), float(w["start"]), float(w["end"]), float(w["probability"]))
+            for segment in result.get("segments", [])
+            for w in segment.get("words", [])
+        ]
 
 
 _load_lock = threading.Lock()
