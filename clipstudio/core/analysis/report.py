@@ -138,8 +138,8 @@ def _stats(samples: Samples) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "frames_decoded": int(samples.frame_luma.size),
         "pictures_sampled": len(samples.pictures),
-        "seconds_with_face": sum(1 for faces in samples.faces if faces),
-        "seconds_face_searched": len(samples.faces),
+        "faces_found_in": sum(1 for faces in samples.faces if faces),
+        "face_searches": len(samples.faces),
     }
     if samples.pictures:
         pictures = picture_stats(samples)

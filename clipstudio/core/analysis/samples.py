@@ -3,7 +3,7 @@
 The file is demuxed once; video and audio packets are decoded as they come. From the video we keep
 the mean brightness of every frame (for flicker), a small grey picture ~10 times a second (for
 lighting, backlight and framing), the global motion between consecutive small pictures (for shake)
-and face boxes about once a second. From the audio we keep 16 kHz float samples (for loudness,
+and face boxes every other second. From the audio we keep 16 kHz float samples (for loudness,
 speech detection, noise and wind) and count full-scale runs at the native rate (for clipping).
 No check opens the file again.
 """
@@ -41,9 +41,10 @@ SAMPLE_FPS = 10.0
 # Python handles each frame; measured on 2 cores, 60 s of 1080p30: 3 threads 24.9 s, 6 threads
 # 11.0 s, on a busy machine (ffmpeg -f null: 12.9-29.8 s there).
 DECODE_THREADS = 2 * (os.cpu_count() or 2)
-# Faces are looked for about once a second (Haar on every frame would double the run time) on a
+# Faces are looked for every other second (Haar on every frame would double the run time; at 1 a
+# second it was ~1 s of CPU per minute of footage) on a
 # picture this wide, where a head-and-shoulders face is 40+ pixels, above Haar's 24 px window.
-FACE_FPS = 1.0
+FACE_FPS = 0.5
 FACE_WIDTH = 384
 # A detected face must be at least this share of the picture height: smaller "faces" in a
 # talking-head clip are background texture that Haar mistakes for faces.
@@ -112,7 +113,7 @@ class Samples:
     # Global motion from each sampled picture to the next, in pixels of the small picture
     # (index i: from picture i to i+1); NaN where the measurement is not trustworthy.
     motion: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
-    # About once a second: the time and the faces found then (possibly none).
+    # Every 1/FACE_FPS seconds: the time and the faces found then (possibly none).
     face_times: list[float] = field(default_factory=list)
     faces: list[list[FaceBox]] = field(default_factory=list)
     # Audio: 16 kHz float32, shape (channels, n) and its mono mix.
@@ -247,7 +248,7 @@ class _Collector:
     # --- video ---------------------------------------------------------------------------------
 
     def add_video(self, frame: av.VideoFrame) -> None:
-        t = float(frame.time) if frame.time is not None else len(self.frame_times) / 30.0
+        t = _seconds(frame, len(self.frame_times) / 30.0)
         luma = _luma_plane(frame)
         if luma is not None:
             mean = float(_to_8bit(luma[::FRAME_MEAN_STRIDE, ::FRAME_MEAN_STRIDE]).mean())
@@ -345,11 +346,7 @@ class _Collector:
         if not frame.format.is_planar:
             data = data.reshape(-1, len(frame.layout.channels)).T
         data = data.astype(np.float32, copy=False)
-        t0 = (
-            float(frame.time)
-            if frame.time is not None
-            else self.native_samples / (frame.sample_rate or 1)
-        )
+        t0 = _seconds(frame, self.native_samples / (frame.sample_rate or 1))
         self._count_clipping(data, t0, frame.sample_rate or 1)
         self.native_samples += data.shape[-1]
         self.audio_chunks.append(data)
@@ -397,6 +394,15 @@ class _Collector:
             clip_event_times=self.clip_event_times,
             audio_native_samples=self.native_samples,
         )
+
+
+def _seconds(frame: av.VideoFrame | av.AudioFrame, fallback: float) -> float:
+    """The frame's time in seconds; frame.time does Fraction arithmetic, which cost ~0.5 s per
+    minute of 1080p with its audio, so the time base is turned into a float once per frame."""
+    if frame.pts is None or frame.time_base is None:
+        return fallback
+    time_base = frame.time_base
+    return frame.pts * time_base.numerator / time_base.denominator
 
 
 def _to_check_rate(chunks: list[np.ndarray], rate: int) -> np.ndarray:

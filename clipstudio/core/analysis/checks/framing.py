@@ -1,5 +1,5 @@
 """Framing: where the speaker's head sits. The campaign guide: "frame the subject's head near the
-top of the frame". Faces come from OpenCV's Haar cascade about once a second (samples.py)."""
+top of the frame". Faces come from OpenCV's Haar cascade every other second (samples.py)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clipstudio.core.analysis.checks.base import flagged_spans, rounded
-from clipstudio.core.analysis.samples import SAMPLE_FPS, FaceBox, Samples
+from clipstudio.core.analysis.samples import FACE_FPS, SAMPLE_FPS, FaceBox, Samples
 from clipstudio.core.analysis.types import Finding
 
 # Mean luma below this is about two stops under a normal exposure: mid grey (18 %) encodes to
@@ -74,7 +74,7 @@ class PictureStats:
 
 def picture_stats(samples: Samples) -> PictureStats:
     """Brightness statistics of each sampled picture; the subject is the nearest face found
-    within a second, or else the centre of the picture."""
+    within 1/FACE_FPS seconds, or else the centre of the picture."""
     return samples.memo("picture_stats", lambda: _picture_stats(samples))
 
 
@@ -97,7 +97,7 @@ def _subject_box(samples: Samples, face_times: np.ndarray, t: float) -> FaceBox:
     if face_times.size:
         nearest = int(np.argmin(np.abs(face_times - t)))
         faces = samples.faces[nearest]
-        if faces and abs(face_times[nearest] - t) <= 1.0:
+        if faces and abs(face_times[nearest] - t) <= 1.0 / FACE_FPS:
             return max(faces, key=lambda f: f.w * f.h)
     # No face: a speaker filmed by a volunteer stands in the middle of the picture.
     return FaceBox(x=1 / 3, y=1 / 4, w=1 / 3, h=1 / 2)
