@@ -37,10 +37,11 @@ WORK_WIDTH = 160
 # Pictures per second kept for lighting and shake: hand shake lives at roughly 1-5 Hz, so 10 Hz
 # sampling still sees it, and a pan between two samples stays a few pixels at this size.
 SAMPLE_FPS = 10.0
-# Decoder threads: twice the cores. With only cores+1 (ffmpeg's default) the decoder waits while
-# Python handles each frame; measured on 2 cores, 60 s of 1080p30: 3 threads 24.9 s, 6 threads
-# 11.0 s, on a busy machine (ffmpeg -f null: 12.9-29.8 s there).
-DECODE_THREADS = 2 * (os.cpu_count() or 2)
+# Decoder threads: a deep pipeline, so the decoder keeps working while Python handles a frame.
+# With cores+1 (ffmpeg's default) it waits; measured on 2 cores, 60 s of 1080p30, busy machine:
+# 3 threads 24.9 s, 6 threads 11.0 s for the bare decode; whole check 3/4/8 threads 10.6/10.8/10.0
+# s and 11.6/12.5/11.2 s. Capped: each thread holds frames in memory (4K: ~12 MB each).
+DECODE_THREADS = min(8, 4 * (os.cpu_count() or 2))
 # Faces are looked for every other second (Haar on every frame would double the run time; at 1 a
 # second it was ~1 s of CPU per minute of footage) on a
 # picture this wide, where a head-and-shoulders face is 40+ pixels, above Haar's 24 px window.
