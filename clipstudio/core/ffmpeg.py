@@ -44,6 +44,8 @@ HIGHPASS_STAGES = 2
 # clip unchanged; nr=30 with a -25 dB starting floor (then tracked) raised it by 3.4 dB.
 DENOISE_REDUCTION_DB = 30
 DENOISE_NOISE_FLOOR_DB = -25
+# Primaries that mean an SD (BT.601) matrix: PAL/SECAM and NTSC.
+SD_PRIMARIES = {"bt470bg", "smpte170m"}
 # Deflicker: a moving average over 7 frames removes mains/fluorescent beating at phone rates.
 DEFLICKER_FRAMES = 7
 
@@ -152,18 +154,36 @@ def _audio_chain(
 
 
 def loudness_measure_command(
-    media: MediaInfo, segments: Sequence[Segment], fixes: Fixes, lra_target: float
+    media: MediaInfo, segments: Sequence[Segment], fixes: Fixes
 ) -> list[str]:
-    """First loudnorm pass: measure the kept audio exactly as the render will see it."""
+    """First pass: measure the kept audio exactly as the render will see it. ebur128 gives the
+    same BS.1770 figures loudnorm's own first pass does, 7x faster (0.46 s against 3.5 s for a
+    minute of audio, measured): loudnorm resamples to 192 kHz to measure."""
     audio = _cut_and_join(_trimmed_input(media.path, segments).audio, segments, "a")
-    audio = _audio_chain(audio, media, fixes).filter(
-        "loudnorm",
-        I=rules.LOUDNESS_TARGET_LUFS,
-        TP=rules.TRUE_PEAK_DBTP,
-        LRA=lra_target,
-        print_format="json",
-    )
+    audio = _audio_chain(audio, media, fixes).filter("ebur128", peak="true", framelog="quiet")
     return _compile(ffmpeg_graph.output(audio, "-", f="null"))
+
+
+def parse_loudness_measurement(stderr: str) -> LoudnessMeasurement:
+    """ebur128's summary as loudnorm's `measured_*` inputs (offset 0: the gain is exactly
+    target - measured in linear mode)."""
+    summary = stderr[stderr.rfind("Summary:") :]
+    if not summary:
+        raise InternalError(f"ebur128 printed no summary:\n{stderr[-1500:]}")
+
+    def number(pattern: str) -> float:
+        match = re.search(pattern, summary, re.S)
+        if match is None or match.group(1) == "-inf":
+            return -70.0  # EBU R128's absolute gate: what silence measures as
+        return float(match.group(1))
+
+    return LoudnessMeasurement(
+        input_i=number(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf)"),
+        input_thresh=number(r"Integrated loudness:.*?Threshold:\s*(-?[\d.]+|-inf)"),
+        input_lra=max(0.0, number(r"LRA:\s*(-?[\d.]+|-inf)")),
+        input_tp=number(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf)"),
+        target_offset=0.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -338,7 +358,16 @@ def render_command(spec: RenderSpec) -> list[str]:
         if spec.fonts_dir is not None:
             options["fontsdir"] = str(spec.fonts_dir)
         video = video.filter("subtitles", **options)
+    if media.video.color_primaries in SD_PRIMARIES:
+        # Tagged BT.601 (older Android, SD cameras): convert the matrix, not just the label.
+        video = video.filter("scale", out_color_matrix="bt709", out_range="tv")
     video = video.filter("format", rules.PIX_FMT)
+    # Label the frames BT.709 in the graph. Setting the tags only as encoder options made ffmpeg
+    # insert a colour conversion from "unspecified" to BT.709 that changed nothing and cost 15 %
+    # of the export's CPU time (measured: 44.6 s against 38.5 s of CPU for 20 s of 1080p).
+    video = video.filter(
+        "setparams", color_primaries="bt709", color_trc="bt709", colorspace="bt709", range="tv"
+    )
 
     if spec.loudness is not None and media.audio is not None:
         audio = _cut_and_join(source.audio, segments, "a")

@@ -317,11 +317,11 @@ def _measure_loudness(
     """First pass. The LRA target is raised to the measured range so loudnorm stays linear
     (PITFALLS: it falls back to dynamic mode when the range exceeds the target)."""
     first = run_process(
-        ffmpeg.loudness_measure_command(media, plan.segments, plan.fixes, rules.LRA_TARGET_LU),
+        ffmpeg.loudness_measure_command(media, plan.segments, plan.fixes),
         description="loudness measurement",
         cancel=cancel,
     )
-    measured = ffmpeg.parse_loudnorm_json(first.stderr)
+    measured = ffmpeg.parse_loudness_measurement(first.stderr)
     lra_target = rules.LRA_TARGET_LU
     if measured.input_lra > lra_target:
         lra_target = min(50.0, measured.input_lra + 1.0)  # loudnorm accepts LRA up to 50
