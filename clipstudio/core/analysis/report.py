@@ -21,6 +21,7 @@ from clipstudio.core.analysis.checks.audio import (
 )
 from clipstudio.core.analysis.checks.lighting import picture_stats
 from clipstudio.core.analysis.checks.stability import measure_shake
+from clipstudio.core.analysis.loudness import momentary_series
 from clipstudio.core.analysis.samples import Samples, collect_samples
 from clipstudio.core.analysis.types import Finding
 from clipstudio.core.probe import MediaInfo, probe
@@ -39,7 +40,7 @@ DECODE_SHARE = 0.9
 # Modules the checks need only after decoding and that take seconds to import (scipy.signal via
 # pyloudnorm, onnxruntime via the VAD): imported on a side thread while the clip decodes, which
 # cut `clipstudio check` on 60 s of 1080p by about 2 s.
-SLOW_IMPORTS = ("pyloudnorm", "faster_whisper.vad")
+SLOW_IMPORTS = ("faster_whisper.vad",)
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -113,23 +114,16 @@ def brightness_series(samples: Samples) -> list[tuple[float, float]]:
 
 
 def loudness_series(samples: Samples) -> list[tuple[float, float]]:
-    """Momentary loudness (EBU R128, pyloudnorm) over time."""
+    """Momentary loudness (EBU R128, ffmpeg's meter) over time."""
     if samples.audio.size == 0:
         return []
     rate = samples.audio_rate
-    audio = samples.audio.T
-    window = int(MOMENTARY_WINDOW_S * rate)
-    step = int(LOUDNESS_STEP_S * rate)
-    if audio.shape[0] <= window:
+    if samples.audio.shape[1] <= int(MOMENTARY_WINDOW_S * rate):
         return []  # shorter than one EBU R128 momentary window
-    import pyloudnorm  # local: see SLOW_IMPORTS
-
-    meter = pyloudnorm.Meter(rate, block_size=MOMENTARY_WINDOW_S)
     series = []
-    for start in range(0, max(0, audio.shape[0] - window) + 1, step):
-        loudness = float(meter.integrated_loudness(audio[start : start + window]))
+    for t, loudness in momentary_series(samples.audio, rate, LOUDNESS_STEP_S):
         value = loudness if math.isfinite(loudness) else SILENCE_LUFS
-        series.append((round((start + window / 2) / rate, 3), round(max(value, SILENCE_LUFS), 1)))
+        series.append((round(t, 3), round(max(value, SILENCE_LUFS), 1)))
     return series
 
 

@@ -415,11 +415,21 @@ def _to_check_rate(chunks: list[np.ndarray], rate: int) -> np.ndarray:
     if audio.shape[0] > 2:
         audio = audio.mean(axis=0, keepdims=True)
     if rate != AUDIO_RATE:
-        from scipy.signal import resample_poly  # local: scipy loads during the decode
-
-        ratio = Fraction(AUDIO_RATE, rate)
-        audio = resample_poly(audio, ratio.numerator, ratio.denominator, axis=1)
+        audio = _resample(np.ascontiguousarray(audio, dtype=np.float32), rate)
     return audio.astype(np.float32, copy=False)
+
+
+def _resample(audio: np.ndarray, rate: int) -> np.ndarray:
+    """ffmpeg's resampler (swr) over the joined audio in one go: no scipy import (1.9 s)."""
+    layout = "mono" if audio.shape[0] == 1 else "stereo"
+    resampler = AudioResampler(format="fltp", layout=layout, rate=AUDIO_RATE)
+    frame = av.AudioFrame.from_ndarray(audio, format="fltp", layout=layout)
+    frame.sample_rate = rate
+    frame.pts = 0
+    frame.time_base = Fraction(1, rate)
+    parts = [out.to_ndarray() for out in resampler.resample(frame)]
+    parts += [out.to_ndarray() for out in resampler.resample(None)]
+    return np.concatenate(parts, axis=1) if parts else np.zeros((audio.shape[0], 0), np.float32)
 
 
 def _global_motion(

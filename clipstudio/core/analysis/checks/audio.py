@@ -1,7 +1,7 @@
 """Sound: missing, too quiet, clipped, noisy, windy, and whether anyone speaks at all.
 
 The campaign guide calls sound "one of the most important aspects": the speaker no more than a
-metre from the phone, no noisy or windy places. Loudness is EBU R128 (pyloudnorm); speech is
+metre from the phone, no noisy or windy places. Loudness is EBU R128 (ffmpeg's ebur128 meter); speech is
 found with the Silero VAD that ships inside faster-whisper (offline).
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clipstudio.core.analysis.checks.base import Span, flagged_spans, rounded
+from clipstudio.core.analysis.loudness import integrated_lufs
 from clipstudio.core.analysis.samples import Samples
 from clipstudio.core.analysis.types import Finding
 
@@ -108,10 +109,7 @@ def integrated_loudness(audio: np.ndarray, rate: int) -> float:
     """EBU R128 integrated loudness (LUFS) of (n, channels) audio; -inf when silent/short."""
     if audio.shape[0] <= LOUDNESS_MIN_S * rate:
         return -math.inf
-    import pyloudnorm  # local: it pulls in scipy.signal (~1-2 s), imported during the decode
-
-    meter = pyloudnorm.Meter(rate)
-    return float(meter.integrated_loudness(audio))
+    return integrated_lufs(np.ascontiguousarray(audio.T), rate)
 
 
 def speech_loudness(samples: Samples) -> float:
