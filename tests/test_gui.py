@@ -27,21 +27,25 @@ def needs(module: str, what: str) -> None:
         pytest.skip(f"{what} ({module}) has not landed yet")
 
 
+def _drag_event(kind, centre, mime):  # noqa: ANN001, ANN202
+    """PySide6 6.12 takes a QPointF position, 6.11 and older a QPoint."""
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    try:
+        return kind(QPointF(centre), *args)
+    except TypeError:
+        return kind(centre, *args)
+
+
 def drop_files(target: QWidget, paths: list[Path]) -> None:
     """A real drag-enter + drop of file URLs, as the window manager would deliver it."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     centre = target.rect().center()
-    enter = QDragEnterEvent(
-        QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
+    enter = _drag_event(QDragEnterEvent, centre, mime)
     QApplication.sendEvent(target, enter)
     assert enter.isAccepted(), "the drop target refused the drag"
-    drop = QDropEvent(
-        QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
+    drop = _drag_event(QDropEvent, centre, mime)
     QApplication.sendEvent(target, drop)
     assert drop.isAccepted()
 

@@ -399,8 +399,20 @@ class MainWindow(QMainWindow):
             project.preset, project.caption_mode, project.portrait,
             project.output_dir or self.settings.output_dir,
         )  # fmt: skip
-        self.player.set_output(PRESETS[project.preset], self.settings.caption_style)
+        self.player.set_output(
+            PRESETS[project.preset], self.settings.caption_style, self._fill_mode(project)
+        )
         self.player.refresh_caption()
+
+    def _fill_mode(self, project: Any) -> str:
+        """How the export will place the picture (the core decides; the preview only shows it)."""
+        media = self.current.media if self.current is not None else None
+        if media is None or media.video is None:
+            return "scale"
+        from clipstudio.core.edit import Fixes
+        from clipstudio.core.ffmpeg import plan_fit
+
+        return plan_fit(media, PRESETS[project.preset], Fixes(portrait=project.portrait)).mode
 
     def _update_project(self, **changes: Any) -> None:
         if self.current is not None:

@@ -146,9 +146,10 @@ class PreviewView(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.frame_item = self.scene_.addRect(QRectF(), QPen(QColor(90, 90, 90)), QColor("black"))
-        self.video_item = QGraphicsVideoItem()
+        # The video is a child of the frame, clipped to it, so a crop shows exactly what is cut.
+        self.frame_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape)
+        self.video_item = QGraphicsVideoItem(self.frame_item)
         self.video_item.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
-        self.scene_.addItem(self.video_item)
         self.overlay = CaptionOverlay()
         self.scene_.addItem(self.overlay)
         self.preset: Preset = PRESETS["feed"]
@@ -157,8 +158,15 @@ class PreviewView(QGraphicsView):
         self.setAccessibleName("Preview")
         self.setToolTip("Preview with captions as they will appear. Click to play or pause.")
 
-    def set_output(self, preset: Preset, style: CaptionStyle) -> None:
+    def set_output(self, preset: Preset, style: CaptionStyle, fill: str = "scale") -> None:
+        """`fill` is the export's placement (clipstudio.core.ffmpeg.Fit.mode): "crop" fills the
+        frame and cuts the overflow; "scale" and "blur" show the whole picture."""
         self.preset, self.style = preset, style
+        self.video_item.setAspectRatioMode(
+            Qt.AspectRatioMode.KeepAspectRatioByExpanding
+            if fill == "crop"
+            else Qt.AspectRatioMode.KeepAspectRatio
+        )
         self._layout()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
@@ -183,7 +191,7 @@ class PreviewView(QGraphicsView):
         )
         self.scene_.setSceneRect(view)
         self.frame_item.setRect(frame)
-        self.video_item.setPos(frame.topLeft())
+        self.video_item.setPos(frame.topLeft())  # the frame item's rect is in scene coordinates
         self.video_item.setSize(QSizeF(frame.width(), frame.height()))
         self.overlay.set_geometry(frame, self.preset, self.style)
 
@@ -235,8 +243,8 @@ class Player(QWidget):
         self.media.stop()
         self.media.setSource(QUrl())
 
-    def set_output(self, preset: Preset, style: CaptionStyle) -> None:
-        self.view.set_output(preset, style)
+    def set_output(self, preset: Preset, style: CaptionStyle, fill: str = "scale") -> None:
+        self.view.set_output(preset, style, fill)
 
     def position(self) -> float:
         return self.media.position() / 1000
