@@ -9,6 +9,7 @@ the same dataclasses and the same exception types (BadInputError, Cancelled, Ffm
 from __future__ import annotations
 
 import importlib
+import inspect
 import multiprocessing
 import os
 import pickle
@@ -41,7 +42,7 @@ def run_isolated(
     cancel: CancelToken | None = None,
 ) -> Any:
     """Call `module:function` in a spawned child with `progress=` and `cancel=` added to
-    `kwargs`; return its result or raise its exception here."""
+    `kwargs` when it takes them; return its result or raise its exception here."""
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     stop = context.Event()
@@ -68,6 +69,7 @@ def run_isolated(
             if kind == "progress":
                 progress(payload)
             elif kind == "result":
+                progress(1.0)
                 return payload
             elif kind == "error":
                 exception, details = payload
@@ -100,7 +102,9 @@ def _child_main(target: str, kwargs: dict[str, Any], messages: Any, stop: Any) -
 
     try:
         function = _resolve(target)
-        result = function(**kwargs, progress=progress, cancel=cancel)
+        accepts = inspect.signature(function).parameters
+        extra = {"progress": progress, "cancel": cancel}
+        result = function(**kwargs, **{k: v for k, v in extra.items() if k in accepts})
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as it was
         details = traceback.format_exc()
         try:

@@ -122,15 +122,3 @@ def thumbnail(path: str | Path, max_width: int = 160) -> Thumbnail | None:
             rgb = np.rot90(rgb, k=-clockwise // 90)
         rgb = np.ascontiguousarray(rgb)
         return Thumbnail(width=rgb.shape[1], height=rgb.shape[0], rgb=rgb.tobytes())
-
-
-def thumbnail_task(
-    path: str | Path, progress: ProgressCallback | None = None, cancel: CancelToken | None = None
-) -> Thumbnail | None:
-    """`thumbnail` with the long-work signature, so it can run in a child process."""
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    picture = thumbnail(path)
-    if progress is not None:
-        progress(1.0)
-    return picture

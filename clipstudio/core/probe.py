@@ -13,7 +13,6 @@ import av
 import av.error
 
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.progress import CancelToken, ProgressCallback
 
 Orientation = Literal["landscape", "portrait", "square"]
 
@@ -150,18 +149,6 @@ def probe(path: str | Path) -> MediaInfo:
             video=video,
             audio=audio,
         )
-
-
-def probe_with_progress(
-    path: str | Path, progress: ProgressCallback | None = None, cancel: CancelToken | None = None
-) -> MediaInfo:
-    """`probe` with the long-work signature, for callers that treat every stage alike."""
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    info = probe(path)
-    if progress is not None:
-        progress(1.0)
-    return info
 
 
 def _stream_duration(stream: av.stream.Stream, container: av.container.InputContainer) -> float:

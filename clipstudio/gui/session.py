@@ -129,7 +129,7 @@ class ClipSession(QObject):
                             cancel=cancel)  # fmt: skip
 
     def _probe(self, progress: Any, cancel: Any) -> Any:
-        return self._isolated("clipstudio.core.probe:probe_with_progress", progress, cancel)
+        return self._isolated("clipstudio.core.probe:probe", progress, cancel)
 
     def _analyse(self, progress: Any, cancel: Any) -> Any:
         return self._isolated("clipstudio.core.analysis.report:analyse_clip", progress, cancel)
@@ -149,7 +149,7 @@ class ClipSession(QObject):
         return self._isolated("clipstudio.core.preview:waveform_peaks", progress, cancel)
 
     def _thumb(self, progress: Any, cancel: Any) -> Any:
-        return self._isolated("clipstudio.core.preview:thumbnail_task", progress, cancel)
+        return self._isolated("clipstudio.core.preview:thumbnail", progress, cancel)
 
     # --- results (GUI thread) ---------------------------------------------------------------------
 
