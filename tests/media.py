@@ -236,9 +236,11 @@ class MediaFactory:
             ],
         )  # fmt: skip
 
-    def speech_clip(self, sentences: Sequence[str] = tuple(SENTENCES), gap: float = 1.5) -> Path:
+    def speech_clip(
+        self, sentences: Sequence[str] = tuple(SENTENCES), gap: float = 1.5, lead: float = 1.0
+    ) -> Path:
         """A steady 640x360 picture with espeak-ng sentences separated by `gap` s of silence,
-        starting after 1 s; returns the clip. Onsets are in `speech_onsets()`."""
+        starting after `lead` s; returns the clip. Onsets are in `speech_onsets()`."""
         wavs = [self.speech(s) for s in sentences]
 
         def build(tmp: Path) -> None:
@@ -250,7 +252,7 @@ class MediaFactory:
             concat = "".join(f"[s{i}]" for i in range(len(wavs)))
             graph = ";".join(
                 [
-                    "anullsrc=r=48000:cl=mono:d=1[lead]",
+                    f"anullsrc=r=48000:cl=mono:d={lead}[lead]",
                     *parts,
                     f"[lead]{concat}concat=n={len(wavs) + 1}:v=0:a=1[a]",
                 ]
@@ -264,16 +266,17 @@ class MediaFactory:
             ])  # fmt: skip
             audio_path.unlink()
 
-        return self.built("speech", "|".join(w.name for w in wavs) + f"|{gap}", build)
+        key = "|".join(w.name for w in wavs) + f"|{gap}" + (f"|{lead}" if lead != 1.0 else "")
+        return self.built("speech", key, build)
 
     def speech_onsets(
-        self, sentences: Sequence[str] = tuple(SENTENCES), gap: float = 1.5
+        self, sentences: Sequence[str] = tuple(SENTENCES), gap: float = 1.5, lead: float = 1.0
     ) -> list[float]:
         """Start time of each sentence in `speech_clip` (espeak pads ~0.05 s of silence)."""
         import av  # local: tests that only need paths stay light
 
         onsets: list[float] = []
-        t = 1.0
+        t = lead
         for sentence in sentences:
             onsets.append(t)
             with av.open(str(self.speech(sentence))) as wav:
