@@ -42,6 +42,14 @@ class Thumbnail:
     rgb: bytes  # tightly packed rows of RGB888, already turned upright
 
 
+def _open(path: str | Path, what: str) -> av.container.InputContainer:
+    """Open for reading, or a plain error naming what could not be read."""
+    try:
+        return av.open(str(path), metadata_errors="ignore")
+    except (av.error.FFmpegError, ValueError) as exc:
+        raise BadInputError(f"cannot read the {what} of {Path(path).name}") from exc
+
+
 def waveform_peaks(
     path: str | Path,
     progress: ProgressCallback | None = None,
@@ -50,11 +58,7 @@ def waveform_peaks(
     """Peak level per PEAK_BUCKET_S of the first audio stream; empty for a silent-track-less clip."""
     progress = progress or no_progress
     samples_per_bucket = round(PEAK_SAMPLE_RATE * PEAK_BUCKET_S)
-    try:
-        container = av.open(str(path), metadata_errors="ignore")
-    except (av.error.FFmpegError, ValueError) as exc:
-        raise BadInputError(f"cannot read the sound of {Path(path).name}") from exc
-    with container:
+    with _open(path, "sound") as container:
         if not container.streams.audio:
             return Waveform(PEAK_BUCKET_S, ())
         stream = container.streams.audio[0]
@@ -87,11 +91,7 @@ def waveform_peaks(
 
 def thumbnail(path: str | Path, max_width: int = 160) -> Thumbnail | None:
     """An upright RGB picture of one early frame, at most `max_width` wide; None without video."""
-    try:
-        container = av.open(str(path), metadata_errors="ignore")
-    except (av.error.FFmpegError, ValueError) as exc:
-        raise BadInputError(f"cannot read the picture of {Path(path).name}") from exc
-    with container:
+    with _open(path, "picture") as container:
         if not container.streams.video:
             return None
         stream = container.streams.video[0]

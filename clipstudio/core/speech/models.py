@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO, Literal
 
 import platformdirs
@@ -227,13 +228,19 @@ def _remote_url(repo_id: str, file_name: str) -> str:
     return huggingface_hub.hf_hub_url(repo_id, file_name)
 
 
-def _openai_checkpoint_url(name: str) -> str:
+def import_openai_whisper() -> ModuleType:
+    """The optional engine's module, or a plain error saying how to install it."""
     try:
         import whisper
     except ImportError as exc:
         raise BadInputError(
             "the openai-whisper engine is not installed (pip install clipstudio[openai-whisper])"
         ) from exc
+    return whisper
+
+
+def _openai_checkpoint_url(name: str) -> str:
+    whisper = import_openai_whisper()
     url = whisper._MODELS.get(name)  # the package's own table of official checkpoints
     if url is None:
         raise BadInputError(

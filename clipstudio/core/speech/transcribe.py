@@ -23,7 +23,7 @@ from clipstudio.core.speech.audio import (
     decode_audio,
     frame_energy_db,
 )
-from clipstudio.core.speech.models import ModelRef, resolve_model
+from clipstudio.core.speech.models import ModelRef, import_openai_whisper, resolve_model
 from clipstudio.core.speech.types import Transcript, Word
 
 # Settings shared by our faster-whisper call and the benchmark's bare call (bench_transcribe.py).
@@ -211,12 +211,7 @@ def _load_faster_whisper(location: str) -> Any:
 
 @functools.lru_cache(maxsize=2)
 def _load_openai_whisper_unlocked(location: str) -> Any:
-    try:
-        import whisper
-    except ImportError as exc:
-        raise BadInputError(
-            "the openai-whisper engine is not installed (pip install clipstudio[openai-whisper])"
-        ) from exc
+    whisper = import_openai_whisper()
     try:
         return whisper.load_model(location, device="cpu")
     except (RuntimeError, KeyError, OSError, ValueError) as exc:
