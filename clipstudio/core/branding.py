@@ -1,0 +1,205 @@
+"""Brand kit and per-export branding: logo, lower third, end card with call to action and imprint.
+
+A local party hands one small JSON file (colours, logo, font, imprint, call to action) to all its
+volunteers, so every clip looks the same and carries the UK digital imprint (Elections Act 2022).
+The logo travels inside the JSON as base64 PNG, so the kit is one file that works offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from clipstudio.core.errors import BadInputError
+from clipstudio.resources import assets_dir
+
+Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
+CORNERS: tuple[Corner, ...] = ("top-left", "top-right", "bottom-left", "bottom-right")
+
+# The fonts a brand kit may choose, all shipped in assets/fonts (open licence, same on every OS).
+BUNDLED_FONTS: dict[str, str] = {
+    "DejaVu Sans Bold": "DejaVuSans-Bold.ttf",
+    "DejaVu Sans Condensed Bold": "DejaVuSansCondensed-Bold.ttf",
+    "DejaVu Serif Bold": "DejaVuSerif-Bold.ttf",
+}
+DEFAULT_FONT = "DejaVu Sans Bold"
+
+BRAND_KIT_FORMAT = "clipstudio-brand-kit"
+BRAND_KIT_VERSION = 1
+MAX_KIT_BYTES = 2_000_000  # a kit is a small file; a bigger one is not a kit
+MAX_LOGO_SIDE = 1024  # logos are scaled down on import; they are shown small anyway
+
+# Timings of the branded parts, in seconds of the exported clip.
+END_CARD_MIN_S, END_CARD_MAX_S = 2.0, 4.0
+DEFAULT_END_CARD_S = 3.0
+LOWER_THIRD_START_S = 0.5
+LOWER_THIRD_DURATION_S = 4.5
+FADE_S = 0.4
+
+# Electoral Commission, "Statutory guidance on digital imprints" (Elections Act 2022, Part 6).
+IMPRINT_EXAMPLE = (
+    "Promoted by A. Agent on behalf of C. Candidate, both at 1 High Street, Town, AB1 2CD"
+)
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class BrandKit:
+    """What a local party shares with its volunteers. Colours are "#RRGGBB"."""
+
+    name: str = ""  # "North Ward Labour": shown in the settings, not on the video
+    primary_colour: str = "#1D3557"  # end-card background, lower-third box
+    text_colour: str = "#FFFFFF"  # text on the primary colour
+    accent_colour: str = "#F4A300"  # lower-third stripe, link line on the end card
+    font: str = DEFAULT_FONT  # a key of BUNDLED_FONTS
+    logo_png: bytes | None = None  # PNG with alpha; SVG logos are rasterised on import
+    logo_corner: Corner = "top-right"
+    imprint: str = ""  # the default digital imprint
+    call_to_action: str = ""  # the default call to action: "Vote Sarah Jones on 7 May"
+    link: str = ""  # optional short link shown on the end card
+
+    def __post_init__(self) -> None:
+        for name in ("primary_colour", "text_colour", "accent_colour"):
+            value = getattr(self, name)
+            if not _HEX_COLOUR.match(value):
+                raise BadInputError(f"brand kit {name} must look like #RRGGBB, not {value!r}")
+        if self.font not in BUNDLED_FONTS:
+            raise BadInputError(
+                f"brand kit font {self.font!r} is not one of: {', '.join(BUNDLED_FONTS)}"
+            )
+        if self.logo_corner not in CORNERS:
+            raise BadInputError(f"logo corner must be one of: {', '.join(CORNERS)}")
+        if self.logo_png is not None and not self.logo_png.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise BadInputError("the brand kit logo is not a PNG image")
+
+
+@dataclass(frozen=True)
+class Branding:
+    """The branded parts of one export. Empty text means "leave that part out"."""
+
+    kit: BrandKit = field(default_factory=BrandKit)
+    lower_third: str = ""  # "Cllr Sarah Jones, Labour candidate for North Ward"
+    call_to_action: str = ""  # end-card headline; defaults to the kit's
+    link: str = ""  # defaults to the kit's
+    imprint: str = ""  # defaults to the kit's; required unless the user confirmed without
+    show_logo: bool = True
+    end_card_seconds: float = DEFAULT_END_CARD_S
+
+    def __post_init__(self) -> None:
+        if not END_CARD_MIN_S <= self.end_card_seconds <= END_CARD_MAX_S:
+            raise BadInputError(
+                f"the end card lasts {END_CARD_MIN_S:g}-{END_CARD_MAX_S:g} s,"
+                f" not {self.end_card_seconds:g}"
+            )
+
+    @classmethod
+    def from_kit(cls, kit: BrandKit, **overrides: Any) -> Branding:
+        """The kit's defaults, with any non-empty override on top."""
+        values: dict[str, Any] = {
+            "kit": kit,
+            "call_to_action": kit.call_to_action,
+            "link": kit.link,
+            "imprint": kit.imprint,
+        }
+        values.update({k: v for k, v in overrides.items() if v not in (None, "")})
+        return cls(**values)
+
+    @property
+    def has_logo(self) -> bool:
+        return self.show_logo and self.kit.logo_png is not None
+
+    @property
+    def has_end_card(self) -> bool:
+        """An end card is shown when there is something to say on it."""
+        return bool(self.call_to_action.strip() or self.imprint.strip() or self.link.strip())
+
+    @property
+    def end_card_duration(self) -> float:
+        """Seconds the end card adds to the export (the trim leaves room for them)."""
+        return self.end_card_seconds if self.has_end_card else 0.0
+
+
+def font_file(name: str) -> Path:
+    """The bundled font file for a brand-kit font name."""
+    if name not in BUNDLED_FONTS:
+        raise BadInputError(f"unknown font {name!r}: use one of {', '.join(BUNDLED_FONTS)}")
+    return assets_dir() / "fonts" / BUNDLED_FONTS[name]
+
+
+def brand_kit_to_json(kit: BrandKit) -> str:
+    """The kit as the small JSON file a party hands round (logo inline as base64 PNG)."""
+    data = asdict(kit)
+    logo = data.pop("logo_png")
+    data["logo_png_base64"] = base64.b64encode(logo).decode("ascii") if logo else None
+    return json.dumps(
+        {"format": BRAND_KIT_FORMAT, "version": BRAND_KIT_VERSION, **data},
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def brand_kit_from_json(text: str) -> BrandKit:
+    """Parse a kit file; any problem is a BadInputError that says what to fix."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadInputError(
+            f"the brand kit is not valid JSON ({error.msg}, line {error.lineno})"
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != BRAND_KIT_FORMAT:
+        raise BadInputError("this JSON file is not a Clip Studio brand kit")
+    if not isinstance(data.get("version"), int) or data["version"] > BRAND_KIT_VERSION:
+        raise BadInputError("this brand kit was made by a newer Clip Studio: update the app")
+    known = {name for name in BrandKit.__dataclass_fields__ if name != "logo_png"}
+    values: dict[str, Any] = {}
+    for name in known:
+        if name in data and data[name] is not None:
+            if not isinstance(data[name], str):
+                raise BadInputError(f"brand kit field {name!r} must be text")
+            values[name] = data[name]
+    encoded = data.get("logo_png_base64")
+    if encoded:
+        try:
+            values["logo_png"] = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            raise BadInputError("the brand kit logo is damaged (bad base64)") from None
+    return BrandKit(**values)
+
+
+def load_brand_kit(path: Path) -> BrandKit:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_KIT_BYTES:
+            raise BadInputError(f"{path.name} is {size // 1000} kB: too big for a brand kit")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInputError(f"no brand kit at {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInputError(f"cannot read the brand kit {path.name}: {error}") from None
+    return brand_kit_from_json(text)
+
+
+def save_brand_kit(kit: BrandKit, path: Path) -> None:
+    """Write atomically, so a crash never leaves half a kit behind."""
+    path = Path(path)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(brand_kit_to_json(kit))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def with_logo(kit: BrandKit, logo_png: bytes | None) -> BrandKit:
+    return replace(kit, logo_png=logo_png)
