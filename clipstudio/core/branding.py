@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import platformdirs
+
 from clipstudio.core.errors import BadInputError
 from clipstudio.resources import assets_dir
 
@@ -199,6 +201,17 @@ def save_brand_kit(kit: BrandKit, path: Path) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def saved_brand_kit_path() -> Path:
+    """Where the GUI keeps the user's brand kit; the CLI uses it too unless told otherwise."""
+    return Path(platformdirs.user_config_dir("clipstudio")) / "brand-kit.json"
+
+
+def load_saved_brand_kit() -> BrandKit | None:
+    """The user's saved kit, or None when they have not made one yet."""
+    path = saved_brand_kit_path()
+    return load_brand_kit(path) if path.exists() else None
 
 
 def with_logo(kit: BrandKit, logo_png: bytes | None) -> BrandKit:
