@@ -16,6 +16,13 @@ from typing import Any
 
 import platformdirs
 
+from clipstudio.core.branding import (
+    DEFAULT_END_CARD_S,
+    END_CARD_MAX_S,
+    END_CARD_MIN_S,
+    Branding,
+    BrandKit,
+)
 from clipstudio.core.edit import Segment
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.postcopy import Imprint, PostCopy
@@ -26,6 +33,39 @@ from clipstudio.core.speech.types import Caption
 PROJECT_FORMAT_VERSION = 1
 APP_NAME = "clipstudio"
 CAPTION_MODES = ("burn", "srt", "both", "none")
+
+
+@dataclass(frozen=True)
+class ClipBranding:
+    """The branded parts the user chose for one clip.
+
+    None means "the brand kit's default", so a kit changed later still reaches the clips the user
+    has not touched, while a text the user cleared on purpose stays cleared ("" is an answer).
+    """
+
+    lower_third: str = ""  # the speaker's name and role: it differs per clip, so no kit default
+    call_to_action: str | None = None
+    link: str | None = None
+    imprint: str | None = None
+    show_logo: bool = True
+    end_card_seconds: float = DEFAULT_END_CARD_S
+
+    def resolve(self, kit: BrandKit | None) -> Branding:
+        """The Branding an export (and its preview) uses: the kit's defaults where unset."""
+        kit = kit or BrandKit()
+
+        def pick(mine: str | None, default: str) -> str:
+            return default if mine is None else mine
+
+        return Branding(
+            kit=kit,
+            lower_third=self.lower_third,
+            call_to_action=pick(self.call_to_action, kit.call_to_action),
+            link=pick(self.link, kit.link),
+            imprint=pick(self.imprint, kit.imprint),
+            show_logo=self.show_logo,
+            end_card_seconds=self.end_card_seconds,
+        )
 
 
 @dataclass(frozen=True)
@@ -44,6 +84,7 @@ class Project:
     portrait: str = "blur"  # how a portrait picture fills a landscape frame: "blur" or "crop"
     output_dir: str = ""
     post_copy: PostCopy = field(default_factory=PostCopy)
+    branding: ClipBranding = field(default_factory=ClipBranding)
 
     def with_changes(self, **changes: Any) -> Project:
         return replace(self, **changes)
@@ -100,7 +141,35 @@ def project_to_dict(project: Project) -> dict[str, Any]:
                 "address": project.post_copy.imprint.address,
             },
         },
+        "branding": {
+            "lower_third": project.branding.lower_third,
+            "call_to_action": project.branding.call_to_action,
+            "link": project.branding.link,
+            "imprint": project.branding.imprint,
+            "show_logo": project.branding.show_logo,
+            "end_card_seconds": project.branding.end_card_seconds,
+        },
     }
+
+
+def _branding_from_dict(data: Any) -> ClipBranding:
+    """Autosaves written before branding existed have no "branding": they get the defaults."""
+    if not isinstance(data, dict):
+        return ClipBranding()
+
+    def optional_text(name: str) -> str | None:
+        value = data.get(name)
+        return None if value is None else str(value)
+
+    seconds = float(data.get("end_card_seconds", DEFAULT_END_CARD_S))
+    return ClipBranding(
+        lower_third=str(data.get("lower_third", "")),
+        call_to_action=optional_text("call_to_action"),
+        link=optional_text("link"),
+        imprint=optional_text("imprint"),
+        show_logo=bool(data.get("show_logo", True)),
+        end_card_seconds=min(END_CARD_MAX_S, max(END_CARD_MIN_S, seconds)),
+    )
 
 
 def project_from_dict(data: dict[str, Any]) -> Project:
@@ -142,6 +211,7 @@ def project_from_dict(data: dict[str, Any]) -> Project:
                     address=str(imprint.get("address", "")),
                 ),
             ),
+            branding=_branding_from_dict(data.get("branding")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BadInputError(f"the saved project is damaged: {exc}") from exc
