@@ -191,8 +191,10 @@ def load_brand_kit(path: Path) -> BrandKit:
 
 
 def save_brand_kit(kit: BrandKit, path: Path) -> None:
-    """Write atomically, so a crash never leaves half a kit behind."""
+    """Write atomically, so a crash never leaves half a kit behind. The settings folder is
+    made on first save."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from clipstudio.core.branding import Branding
 from clipstudio.core.presets import DEFAULT_PRESET, MAX_DURATION_S
 from clipstudio.core.speech.types import Caption, CaptionStyle
 
@@ -49,10 +50,22 @@ class EditPlan:
     captions: tuple[Caption, ...] = ()
     caption_style: CaptionStyle = field(default_factory=CaptionStyle)
     caption_language: str = "en_GB"  # Facebook sidecar: NAME.language_COUNTRY.srt
+    # Logo, lower third and end card; None: a plain export. The end card comes after the kept
+    # segments, so kept_duration + end_card_duration must stay under max_duration.
+    branding: Branding | None = None
 
     @property
     def kept_duration(self) -> float:
         return sum(segment.duration for segment in self.segments)
+
+    @property
+    def end_card_duration(self) -> float:
+        return self.branding.end_card_duration if self.branding is not None else 0.0
+
+    @property
+    def total_duration(self) -> float:
+        """Length of the exported clip: the kept segments, then the end card."""
+        return self.kept_duration + self.end_card_duration
 
 
 def source_to_output_time(segments: tuple[Segment, ...], t: float) -> float | None:

@@ -260,6 +260,15 @@ def parse_ebur128(stderr: str) -> tuple[float, float]:
     return value(integrated), value(peak)
 
 
+def rasterise_svg_command(svg: Path, png: Path, width: int) -> list[str]:
+    """An SVG logo drawn by librsvg at `width` pixels wide (aspect kept), as an RGBA PNG."""
+    picture = ffmpeg_graph.input(str(svg), width=width, keep_ar=1, f="svg_pipe")
+    # update=1: one picture, so a "%" in the temp path is never read as a frame-number pattern.
+    out = ffmpeg_graph.output(picture, str(png), vframes=1, pix_fmt="rgba", f="image2",
+                              vcodec="png", update=1)  # fmt: skip
+    return _compile(out.global_args("-loglevel", "error"))
+
+
 def vidstab_detect_command(
     media: MediaInfo, segments: Sequence[Segment], transforms: Path
 ) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from clipstudio.core import ffmpeg
 from clipstudio.core import presets as rules
+from clipstudio.core.branding import Branding
 from clipstudio.core.edit import (
     CaptionMode,
     EditPlan,
@@ -67,6 +68,9 @@ class ExportRequest:
     segments: Sequence[Segment] | None = None
     transcript: Transcript | None = None
     caption_style: CaptionStyle = field(default_factory=CaptionStyle)
+    # Logo, lower third, end card. The core does not insist on an imprint: the CLI and the GUI
+    # ask the user (--no-imprint / a confirmation) before exporting without one.
+    branding: Branding | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from clipstudio.core.analysis.checks.audio import (
     speech_spans,
 )
 from clipstudio.core.analysis.checks.lighting import picture_stats
+from clipstudio.core.analysis.checks.publish import publish_findings
 from clipstudio.core.analysis.checks.stability import measure_shake
 from clipstudio.core.analysis.loudness import momentary_series
 from clipstudio.core.analysis.samples import Samples, collect_samples
@@ -66,8 +67,12 @@ def analyse_clip(
     cancel: CancelToken | None = None,
     transcript: Transcript | None = None,
     checks: list[Check] | None = None,
+    imprint: str | None = None,
 ) -> AnalysisReport:
-    """Everything the checks find in one clip. Raises BadInputError for unreadable input."""
+    """Everything the checks find in one clip. Raises BadInputError for unreadable input.
+
+    `imprint`: the digital imprint the clip will carry ("" for none) adds the publishing
+    findings; None leaves them out (the caller did not ask)."""
     progress = progress or no_progress
     started = time.monotonic()
     _import_in_background(SLOW_IMPORTS)
@@ -81,6 +86,8 @@ def analyse_clip(
         if cancel is not None:
             cancel.raise_if_cancelled()
         findings.extend(check.run(samples))
+    if imprint is not None:
+        findings.extend(publish_findings(imprint))
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start or 0.0))
     report = AnalysisReport(
         media=info,
