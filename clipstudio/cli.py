@@ -11,10 +11,19 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from clipstudio.core.branding import (
+    DEFAULT_END_CARD_S,
+    END_CARD_MAX_S,
+    END_CARD_MIN_S,
+    IMPRINT_EXAMPLE,
+)
 from clipstudio.core.errors import BadInputError, Cancelled, ClipStudioError, InternalError
 from clipstudio.core.presets import DEFAULT_PRESET, MAX_DURATION_S, PRESETS
+
+if TYPE_CHECKING:
+    from clipstudio.core.branding import Branding, BrandKit
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 
@@ -56,6 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="find what is wrong with a clip, in plain words")
     check.add_argument("clip", type=Path)
     check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument(
+        "--imprint",
+        default=None,
+        metavar="TEXT",
+        help="the digital imprint the clip will carry (default: the brand kit's)",
+    )
+    check.add_argument(
+        "--brand-kit",
+        type=Path,
+        default=None,
+        metavar="FILE.json",
+        help="brand kit to read the imprint from (default: your saved kit)",
+    )
     check.set_defaults(handler=cmd_check)
 
     export = commands.add_parser("export", help="render a Facebook-ready MP4")
@@ -85,6 +107,61 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--engine", default="faster-whisper")
     export.add_argument("--model", default=None)
     export.add_argument("--quiet", action="store_true", help="no progress bar")
+    brand = export.add_argument_group(
+        "branding",
+        "Logo, name caption and end card. UK law requires a digital imprint on election"
+        " material published online; pass --no-imprint for a clip that is not.",
+    )
+    brand.add_argument(
+        "--brand-kit",
+        type=Path,
+        default=None,
+        metavar="FILE.json",
+        help="the party's brand kit (default: your saved kit, if any)",
+    )
+    brand.add_argument(
+        "--lower-third",
+        default="",
+        metavar="TEXT",
+        help='name caption for the first seconds: "Cllr Sarah Jones, Labour'
+        ' candidate for North Ward"',
+    )
+    brand.add_argument(
+        "--call-to-action",
+        default="",
+        metavar="TEXT",
+        help="end-card headline (default: the kit's)",
+    )
+    brand.add_argument(
+        "--link", default="", metavar="TEXT", help="short link on the end card (default: the kit's)"
+    )
+    imprint = brand.add_mutually_exclusive_group()
+    imprint.add_argument(
+        "--imprint",
+        default="",
+        metavar="TEXT",
+        help=f'digital imprint on the end card, e.g. "{IMPRINT_EXAMPLE}"',
+    )
+    imprint.add_argument(
+        "--no-imprint",
+        action="store_true",
+        help="export without a digital imprint (not election material)",
+    )
+    brand.add_argument(
+        "--logo",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="logo (PNG, JPEG, WebP or SVG) instead of the kit's",
+    )
+    brand.add_argument(
+        "--end-card-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help=f"end card length, {END_CARD_MIN_S:g}-{END_CARD_MAX_S:g} s"
+        f" (default {DEFAULT_END_CARD_S:g})",
+    )
     export.set_defaults(handler=cmd_export)
 
     transcribe = commands.add_parser("transcribe", help="write subtitles with Whisper, offline")
@@ -103,6 +180,37 @@ def build_parser() -> argparse.ArgumentParser:
     models_download = models_commands.add_parser("download", help="download a larger model")
     models_download.add_argument("name")
     models_download.set_defaults(handler=cmd_models_download)
+
+    kits = commands.add_parser("brand-kit", help="show, install, share or make a brand kit")
+    kit_commands = kits.add_subparsers(dest="kit_command", required=True)
+    kit_show = kit_commands.add_parser("show", help="print a kit (default: your saved kit)")
+    kit_show.add_argument("file", type=Path, nargs="?", default=None)
+    kit_show.set_defaults(handler=cmd_brand_kit_show)
+    kit_save = kit_commands.add_parser("save", help="install a kit file as your saved kit")
+    kit_save.add_argument("file", type=Path)
+    kit_save.set_defaults(handler=cmd_brand_kit_save)
+    kit_export = kit_commands.add_parser("export", help="write your saved kit to a file")
+    kit_export.add_argument("file", type=Path)
+    kit_export.add_argument("--overwrite", action="store_true")
+    kit_export.set_defaults(handler=cmd_brand_kit_export)
+    kit_make = kit_commands.add_parser("make", help="make a new kit file to hand round")
+    kit_make.add_argument("file", type=Path)
+    kit_make.add_argument("--name", default="")
+    kit_make.add_argument("--primary-colour", default=None, metavar="#RRGGBB")
+    kit_make.add_argument("--text-colour", default=None, metavar="#RRGGBB")
+    kit_make.add_argument("--accent-colour", default=None, metavar="#RRGGBB")
+    kit_make.add_argument("--font", default=None, help="one of the bundled fonts")
+    kit_make.add_argument("--logo", type=Path, default=None, metavar="FILE")
+    kit_make.add_argument(
+        "--logo-corner",
+        default=None,
+        choices=["top-left", "top-right", "bottom-left", "bottom-right"],
+    )
+    kit_make.add_argument("--imprint", default="", metavar="TEXT")
+    kit_make.add_argument("--call-to-action", default="", metavar="TEXT")
+    kit_make.add_argument("--link", default="", metavar="TEXT")
+    kit_make.add_argument("--overwrite", action="store_true")
+    kit_make.set_defaults(handler=cmd_brand_kit_make)
 
     gui = commands.add_parser("gui", help="open the window (the default)")
     gui.add_argument("clips", nargs="*", type=Path)
@@ -168,7 +276,13 @@ def cmd_probe(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from clipstudio.core.analysis.report import analyse_clip, report_lines, report_to_dict
 
-    report = analyse_clip(args.clip, progress=progress_bar("Checking", not args.json))
+    imprint = args.imprint
+    if imprint is None:
+        kit = _brand_kit(args.brand_kit)
+        imprint = kit.imprint if kit is not None else ""
+    report = analyse_clip(
+        args.clip, progress=progress_bar("Checking", not args.json), imprint=imprint
+    )
     if args.json:
         print_json(report_to_dict(report))
     else:
@@ -177,9 +291,50 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+NO_IMPRINT_MESSAGE = (
+    "this clip has no digital imprint, which UK law requires on election material published"
+    f' online: add --imprint "{IMPRINT_EXAMPLE}" with your own names and address (or put it'
+    " in the brand kit), or add --no-imprint if the clip is not election material"
+)
+
+
+def _brand_kit(path: Path | None) -> BrandKit | None:
+    """The kit named on the command line, else the user's saved kit, else None."""
+    from clipstudio.core.branding import load_brand_kit, load_saved_brand_kit
+
+    return load_brand_kit(path) if path is not None else load_saved_brand_kit()
+
+
+def _branding(args: argparse.Namespace) -> Branding | None:
+    """Kit defaults with the flags on top; refuses to go on without an imprint unless told."""
+    from dataclasses import replace
+
+    from clipstudio.core.branding import Branding, BrandKit, with_logo
+
+    kit = _brand_kit(args.brand_kit) or BrandKit()
+    if args.logo is not None:
+        from clipstudio.core.brand_layers import import_logo
+
+        kit = with_logo(kit, import_logo(args.logo))
+    branding = Branding.from_kit(
+        kit,
+        lower_third=args.lower_third,
+        call_to_action=args.call_to_action,
+        link=args.link,
+        imprint=args.imprint,
+        end_card_seconds=args.end_card_seconds,
+    )
+    if args.no_imprint:
+        branding = replace(branding, imprint="")
+    elif not branding.imprint.strip():
+        raise BadInputError(NO_IMPRINT_MESSAGE)
+    return branding if branding.shows_anything else None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from clipstudio.core.render import ExportRequest, export_clip
 
+    branding = _branding(args)
     request = ExportRequest(
         source=args.clip,
         output=args.output,
@@ -200,6 +355,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         language=args.language,
         engine=args.engine,
         model=args.model,
+        branding=branding,
     )
     result = export_clip(
         request,
@@ -210,6 +366,94 @@ def cmd_export(args: argparse.Namespace) -> int:
     for extra in result.sidecars:
         print(f"wrote {extra}")
     return EXIT_OK
+
+
+def cmd_brand_kit_show(args: argparse.Namespace) -> int:
+    from clipstudio.core.branding import saved_brand_kit_path
+
+    kit = _brand_kit(args.file)
+    if kit is None:
+        raise BadInputError(
+            "no brand kit saved yet: install one with `clipstudio brand-kit save FILE.json`"
+        )
+    print(f"brand kit: {args.file or saved_brand_kit_path()}")
+    for line in brand_kit_lines(kit):
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def brand_kit_lines(kit: BrandKit) -> list[str]:
+    logo = "none"
+    if kit.logo_png is not None:
+        import struct
+
+        width, height = struct.unpack(">II", kit.logo_png[16:24])  # the PNG's IHDR size
+        logo = f"{width}x{height} PNG, {kit.logo_corner}"
+    return [
+        f"name: {kit.name or '(none)'}",
+        f"colours: primary {kit.primary_colour}, text {kit.text_colour},"
+        f" accent {kit.accent_colour}",
+        f"font: {kit.font}",
+        f"logo: {logo}",
+        f"imprint: {kit.imprint or '(none)'}",
+        f"call to action: {kit.call_to_action or '(none)'}",
+        f"link: {kit.link or '(none)'}",
+    ]
+
+
+def cmd_brand_kit_save(args: argparse.Namespace) -> int:
+    from clipstudio.core.branding import load_brand_kit, save_brand_kit, saved_brand_kit_path
+
+    kit = load_brand_kit(args.file)
+    target = saved_brand_kit_path()
+    save_brand_kit(kit, target)
+    print(f"saved the brand kit {kit.name or args.file.name} as yours ({target})")
+    return EXIT_OK
+
+
+def cmd_brand_kit_export(args: argparse.Namespace) -> int:
+    from clipstudio.core.branding import load_saved_brand_kit
+
+    kit = load_saved_brand_kit()
+    if kit is None:
+        raise BadInputError("no brand kit saved yet: make one in the app or with `brand-kit make`")
+    _write_kit(kit, args.file, args.overwrite)
+    return EXIT_OK
+
+
+def cmd_brand_kit_make(args: argparse.Namespace) -> int:
+    from clipstudio.core.branding import BrandKit
+
+    values = {
+        "name": args.name,
+        "primary_colour": args.primary_colour,
+        "text_colour": args.text_colour,
+        "accent_colour": args.accent_colour,
+        "font": args.font,
+        "logo_corner": args.logo_corner,
+        "imprint": args.imprint,
+        "call_to_action": args.call_to_action,
+        "link": args.link,
+    }
+    kit = BrandKit(**{name: value for name, value in values.items() if value is not None})
+    if args.logo is not None:
+        from clipstudio.core.brand_layers import import_logo
+        from clipstudio.core.branding import with_logo
+
+        kit = with_logo(kit, import_logo(args.logo))
+    _write_kit(kit, args.file, args.overwrite)
+    return EXIT_OK
+
+
+def _write_kit(kit: BrandKit, path: Path, overwrite: bool) -> None:
+    from clipstudio.core.branding import save_brand_kit
+
+    if path.exists() and not overwrite:
+        raise BadInputError(f"{path} already exists (add --overwrite to replace it)")
+    if path.suffix.lower() != ".json":
+        raise BadInputError(f"a brand kit file ends in .json, not {path.name}")
+    save_brand_kit(kit, path)
+    print(f"wrote {path}")
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:

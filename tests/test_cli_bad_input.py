@@ -65,7 +65,9 @@ def test_export_bad_input(tmp_path, media, make, words):
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / "clip.mp4"
-    assert_bad_input(run_cli("export", source, "-o", out, "--captions", "none"), out, words)
+    assert_bad_input(
+        run_cli("export", source, "-o", out, "--captions", "none", "--no-imprint"), out, words
+    )
 
 
 def test_truncated_faststart_file_is_damaged(tmp_path, media):
@@ -76,7 +78,9 @@ def test_truncated_faststart_file_is_damaged(tmp_path, media):
     cut = truncated_copy(faststart, tmp_path / "cut.mp4")
     out = tmp_path / "out" / "clip.mp4"
     out.parent.mkdir()
-    assert_bad_input(run_cli("export", cut, "-o", out, "--captions", "none"), out, "damaged")
+    assert_bad_input(
+        run_cli("export", cut, "-o", out, "--captions", "none", "--no-imprint"), out, "damaged"
+    )
 
 
 def test_check_and_probe_reject_bad_input_the_same_way(tmp_path):
@@ -90,7 +94,7 @@ def test_check_and_probe_reject_bad_input_the_same_way(tmp_path):
 def test_refuses_existing_output_without_overwrite(tmp_path, media):
     out = tmp_path / "exists.mp4"
     out.write_bytes(b"precious")
-    result = run_cli("export", media.mono(), "-o", out, "--captions", "none")
+    result = run_cli("export", media.mono(), "-o", out, "--captions", "none", "--no-imprint")
     assert result.returncode == 2 and "--overwrite" in result.stderr
     assert out.read_bytes() == b"precious"
 
@@ -99,7 +103,9 @@ def test_refuses_to_write_over_the_source(tmp_path, media):
     source = tmp_path / "source.mp4"
     source.write_bytes(media.mono().read_bytes())
     before = source.read_bytes()
-    result = run_cli("export", source, "-o", source, "--overwrite", "--captions", "none")
+    result = run_cli(
+        "export", source, "-o", source, "--overwrite", "--captions", "none", "--no-imprint"
+    )
     assert result.returncode == 2 and "source" in result.stderr
     assert source.read_bytes() == before
 
@@ -111,7 +117,7 @@ def test_video_only_and_nasty_paths_export(tmp_path, media):
     source.write_bytes(media.no_audio().read_bytes())
     before = source.read_bytes()
     out = folder / f"out {NASTY_NAME}.mp4"
-    result = run_cli("export", source, "-o", out, "--captions", "none", "--quiet")
+    result = run_cli("export", source, "-o", out, "--captions", "none", "--quiet", "--no-imprint")
     assert result.returncode == 0, result.stderr
     assert probe(out).audio is not None
     assert source.read_bytes() == before  # the source is never touched
@@ -124,7 +130,7 @@ def test_internal_failure_exits_1_with_ffmpeg_words(tmp_path, media, monkeypatch
 
     out = tmp_path / "x.mp4"
     code = main(["export", str(media.mono()), "-o", str(out), "--captions", "none",
-                 "--deflicker", "--quiet"])  # fmt: skip
+                 "--deflicker", "--quiet", "--no-imprint"])  # fmt: skip
     assert code == 1
     stderr = capsys.readouterr().err
     errors = [line for line in stderr.splitlines() if line.startswith("error:")]

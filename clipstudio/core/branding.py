@@ -124,6 +124,11 @@ class Branding:
         return bool(self.call_to_action.strip() or self.imprint.strip() or self.link.strip())
 
     @property
+    def shows_anything(self) -> bool:
+        """False when nothing would be drawn: the export is then a plain one."""
+        return self.has_logo or bool(self.lower_third.strip()) or self.has_end_card
+
+    @property
     def end_card_duration(self) -> float:
         """Seconds the end card adds to the export (the trim leaves room for them)."""
         return self.end_card_seconds if self.has_end_card else 0.0
@@ -199,6 +204,7 @@ def save_brand_kit(kit: BrandKit, path: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(brand_kit_to_json(kit))
+        os.chmod(temp, 0o644)  # mkstemp makes it private; a kit is meant to be handed round
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import ffmpeg as ffmpeg_graph  # ffmpeg-python
@@ -48,6 +49,11 @@ DENOISE_NOISE_FLOOR_DB = -25
 SD_PRIMARIES = {"bt470bg", "smpte170m"}
 # Deflicker: a moving average over 7 frames removes mains/fluorescent beating at phone rates.
 DEFLICKER_FRAMES = 7
+# The last moments of the clip dissolve into the end card (a hard cut to a flat colour jars);
+# the card itself then stays fully visible for its whole set duration.
+END_CARD_DISSOLVE_S = 0.3
+# The speech's last 0.15 s fade out before the card's silence, so the cut never clicks.
+SPEECH_FADE_OUT_S = 0.15
 
 
 @functools.cache
@@ -296,6 +302,84 @@ class RenderSpec:
     fonts_dir: Path | None
     vidstab_transforms: Path | None
     output: Path
+    overlays: tuple[OverlayImage, ...] = ()  # logo, lower third: over the main part only
+    end_card: EndCard | None = None  # appended after the main part
+
+    @property
+    def main_duration(self) -> float:
+        return sum(segment.duration for segment in self.segments)
+
+    @property
+    def total_duration(self) -> float:
+        return self.main_duration + (self.end_card.seconds if self.end_card else 0.0)
+
+
+@dataclass(frozen=True)
+class OverlayImage:
+    """An RGBA PNG laid over the main part at (x, y); shown from `start` to `end` output
+    seconds with linear fades, or held for the whole main part when `start` is None."""
+
+    path: Path
+    x: int
+    y: int
+    start: float | None = None
+    end: float | None = None
+    fade: float = 0.0
+
+
+@dataclass(frozen=True)
+class EndCard:
+    """A full-frame opaque PNG shown for `seconds` after the main part."""
+
+    path: Path
+    seconds: float
+
+
+def _fps_text(fps: float) -> str:
+    """The rate as an exact fraction ("30000/1001"): joined streams (xfade) must agree on
+    their time base to the last digit, and a rounded decimal gives each a different one."""
+    rate = Fraction(fps).limit_denominator(1001)
+    return f"{rate.numerator}/{rate.denominator}"
+
+
+def _picture_input(path: Path, **options: str | int) -> ffmpeg_graph.nodes.FilterableStream:
+    """A PNG as an input; pattern_type none, so a "%" in the temp path is just a character."""
+    return ffmpeg_graph.input(str(path), f="image2", pattern_type="none", **options).video
+
+
+def _as_bt709(
+    picture: ffmpeg_graph.nodes.FilterableStream, pix_fmt: str
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """RGB pictures into the BT.709 YUV the frames are labelled with (swscale's default is
+    BT.601, which shifts a party's colours)."""
+    return picture.filter("scale", out_color_matrix="bt709", out_range="tv").filter(
+        "format", pix_fmt
+    )
+
+
+def _overlay(
+    video: ffmpeg_graph.nodes.FilterableStream, image: OverlayImage, fps_text: str
+) -> ffmpeg_graph.nodes.FilterableStream:
+    if image.start is None or image.end is None:
+        # One frame, held by overlay for as long as the main picture runs (eof_action=repeat).
+        picture = _as_bt709(_picture_input(image.path), "yuva420p")
+        return ffmpeg_graph.overlay(video, picture, x=image.x, y=image.y)
+    picture = _picture_input(image.path, loop=1, framerate=fps_text, t=f"{image.end:.6f}")
+    picture = picture.filter("format", "rgba")
+    if image.fade > 0:
+        picture = picture.filter(
+            "fade", type="in", st=f"{image.start:.6f}", d=f"{image.fade:.6f}", alpha=1
+        ).filter("fade", type="out", st=f"{image.end - image.fade:.6f}",
+                 d=f"{image.fade:.6f}", alpha=1)  # fmt: skip
+    picture = _as_bt709(picture, "yuva420p")
+    return ffmpeg_graph.overlay(
+        video,
+        picture,
+        x=image.x,
+        y=image.y,
+        eof_action="pass",  # gone after `end`: no blending of an invisible picture every frame
+        enable=f"between(t,{image.start:.6f},{image.end:.6f})",
+    )
 
 
 def _hdr_to_sdr(
@@ -343,7 +427,9 @@ def render_command(spec: RenderSpec) -> list[str]:
     media, segments, fixes = spec.media, spec.segments, spec.fixes
     assert media.video is not None
     source = _trimmed_input(media.path, segments)
-    duration = sum(segment.duration for segment in segments)
+    duration = spec.main_duration
+    total = spec.total_duration
+    fps_text = _fps_text(spec.fps)
 
     video = _cut_and_join(source.video, segments, "v")
     if media.video.hdr_format:
@@ -360,7 +446,7 @@ def render_command(spec: RenderSpec) -> list[str]:
         video = video.filter("deflicker", size=DEFLICKER_FRAMES, mode="pm")
     if fixes.brighten:
         video = video.filter("curves", master=BRIGHTEN_CURVE)
-    video = video.filter("fps", fps=f"{spec.fps:.6f}".rstrip("0").rstrip("."))
+    video = video.filter("fps", fps=fps_text)
     video = _fit_to_frame(video, spec.fit).filter("setsar", 1)
     if spec.subtitles_ass is not None:
         options: dict[str, str] = {"filename": str(spec.subtitles_ass)}
@@ -370,7 +456,26 @@ def render_command(spec: RenderSpec) -> list[str]:
     if media.video.color_primaries in SD_PRIMARIES:
         # Tagged BT.601 (older Android, SD cameras): convert the matrix, not just the label.
         video = video.filter("scale", out_color_matrix="bt709", out_range="tv")
+    for image in spec.overlays:
+        video = _overlay(video, image, fps_text)
     video = video.filter("format", rules.PIX_FMT)
+    if spec.end_card is not None:
+        # Captions and overlays were drawn on the main part only; the card comes after it.
+        card = _picture_input(
+            spec.end_card.path,
+            loop=1,
+            framerate=fps_text,
+            t=f"{spec.end_card.seconds + END_CARD_DISSOLVE_S:.6f}",
+        )
+        card = card.filter("fps", fps=fps_text)
+        card = _as_bt709(card, rules.PIX_FMT).filter("setsar", 1)
+        video = ffmpeg_graph.filter(
+            [video, card],
+            "xfade",
+            transition="fade",
+            duration=END_CARD_DISSOLVE_S,
+            offset=f"{duration - END_CARD_DISSOLVE_S:.6f}",
+        )
     # Label the frames BT.709 in the graph. Setting the tags only as encoder options made ffmpeg
     # insert a colour conversion from "unspecified" to BT.709 that changed nothing and cost 15 %
     # of the export's CPU time (measured: 44.6 s against 38.5 s of CPU for 20 s of 1080p).
@@ -400,11 +505,16 @@ def render_command(spec: RenderSpec) -> list[str]:
     else:
         # Some uploads reject video-only files: add a silent stereo track of the same length.
         audio = ffmpeg_graph.input(
-            f"anullsrc=r={rules.AUDIO_RATE}:cl=stereo", f="lavfi", t=f"{duration:.6f}"
+            f"anullsrc=r={rules.AUDIO_RATE}:cl=stereo", f="lavfi", t=f"{total:.6f}"
         ).audio
     audio = audio.filter("aresample", rules.AUDIO_RATE).filter(
         "aformat", sample_fmts="fltp", sample_rates=rules.AUDIO_RATE, channel_layouts="stereo"
     )
+    if spec.end_card is not None and media.audio is not None:
+        # Silence under the card (after loudnorm, so it cannot change the speech's gain).
+        audio = audio.filter(
+            "afade", type="out", st=f"{duration - SPEECH_FADE_OUT_S:.6f}", d=SPEECH_FADE_OUT_S
+        ).filter("apad", whole_dur=f"{total:.6f}")
     out = ffmpeg_graph.output(
         video,
         audio,
@@ -413,7 +523,7 @@ def render_command(spec: RenderSpec) -> list[str]:
         movflags="+faststart",
         map_metadata=-1,  # drop phone metadata, GPS location included: volunteers film at home
         map_chapters=-1,
-        t=f"{duration:.6f}",
+        t=f"{total:.6f}",
         **{
             "c:v": "libx264",
             "profile:v": "high",

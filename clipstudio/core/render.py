@@ -32,7 +32,7 @@ from clipstudio.core.probe import MediaInfo, probe
 from clipstudio.core.process import progress_parser, run_process
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
 from clipstudio.core.speech.types import Caption, CaptionStyle, LayoutRules, Transcript
-from clipstudio.core.trim import plan_segments
+from clipstudio.core.trim import LIMIT_SAFETY_S, MIN_KEPT_S, plan_segments
 from clipstudio.core.validate import Expected, ValidationReport, validate_output
 from clipstudio.resources import caption_font_file
 
@@ -134,16 +134,22 @@ def export_clip(
     if wants_captions and not captions:
         say("no speech found, so the video has no captions")
 
+    # The end card comes after the kept parts: the trim leaves room for it.
+    card = request.branding.end_card_duration if request.branding is not None else 0.0
     if request.segments:
         segments = tuple(request.segments)
-        if sum(s.duration for s in segments) >= request.max_duration:
-            raise BadInputError("the kept parts add up to more than the time limit")
+        _check_kept_fits(sum(s.duration for s in segments), card, request.max_duration)
     else:
+        if card and request.max_duration - card <= LIMIT_SAFETY_S + MIN_KEPT_S:
+            raise BadInputError(
+                f"--max-duration {request.max_duration:g} s leaves no time for the clip before"
+                f" the {card:g} s end card"
+            )
         segments = plan_segments(
             media.duration,
             request.start,
             request.end,
-            request.max_duration,
+            request.max_duration - card,
             find_silences=lambda start, end: _find_silences(media, start, end, cancel),
             transcript=transcript,
             auto_trim=request.auto_trim,
@@ -165,9 +171,12 @@ def export_clip(
         captions=tuple(captions or ()),
         caption_style=request.caption_style,
         caption_language=request.language,
+        branding=request.branding,
     )
     kept = ", ".join(f"{s.start:.2f}-{s.end:.2f} s" for s in segments)
     say(f"keeping {kept} ({plan.kept_duration:.2f} s)")
+    if card:
+        say(f"adding a {card:g} s end card ({plan.total_duration:.2f} s in all)")
     validation, sidecars = render_plan(plan, media, output, progress=scaled(progress, 0.25, 1.0)
                                        if needs_transcript else progress, cancel=cancel, log=say)  # fmt: skip
     return ExportResult(
@@ -236,6 +245,7 @@ def render_plan(
                 style=plan.caption_style,
                 bottom_unsafe_fraction=preset.bottom_unsafe_fraction,
             )
+        overlays, end_card = _brand_files(plan, preset, fit, work)
         temp_video = temps.new(output)
         spec = ffmpeg.RenderSpec(
             media=media,
@@ -250,11 +260,13 @@ def render_plan(
             fonts_dir=caption_font_file().parent if burn else None,
             vidstab_transforms=transforms,
             output=temp_video,
+            overlays=overlays,
+            end_card=end_card,
         )
         result = run_process(
             ffmpeg.render_command(spec),
             description="export",
-            on_stdout_line=progress_parser(plan.kept_duration, scaled(progress, *render_share)),
+            on_stdout_line=progress_parser(spec.total_duration, scaled(progress, *render_share)),
             cancel=cancel,
         )
         if loudness is not None:
@@ -269,6 +281,7 @@ def render_plan(
                 fps=fps,
                 max_duration=plan.max_duration,
                 audio_is_silent=media.audio is None,
+                duration=spec.total_duration if end_card is not None else None,
             ),
             cancel=cancel,
         )
@@ -287,6 +300,46 @@ def render_plan(
         progress(1.0)
         log(f"validated: {len(validation.rules)} rules passed")
         return validation, tuple(sidecars)
+
+
+def _brand_files(
+    plan: EditPlan, preset: rules.Preset, fit: ffmpeg.Fit, work: Path
+) -> tuple[tuple[ffmpeg.OverlayImage, ...], ffmpeg.EndCard | None]:
+    """Draw the branded pictures once (brand_layers, as the preview does) into the work dir."""
+    if plan.branding is None:
+        return (), None
+    from clipstudio.core.brand_layers import render_layers
+
+    layers = render_layers(plan.branding, fit.width, fit.height, preset, plan.kept_duration,
+                           caption_style=plan.caption_style)  # fmt: skip
+    overlays = []
+    for name, layer in (("logo", layers.logo), ("lower-third", layers.lower_third)):
+        if layer is not None:
+            path = work / f"{name}.png"
+            path.write_bytes(layer.png)
+            overlays.append(
+                ffmpeg.OverlayImage(path, layer.x, layer.y, layer.start, layer.end, layer.fade)
+            )
+    end_card = None
+    if layers.end_card is not None:
+        path = work / "end-card.png"
+        path.write_bytes(layers.end_card)
+        end_card = ffmpeg.EndCard(path, layers.end_card_seconds)
+    return tuple(overlays), end_card
+
+
+def _check_kept_fits(kept: float, card: float, max_duration: float) -> None:
+    """The user's own kept parts plus the end card must stay under the limit."""
+    if not card:
+        if kept >= max_duration:
+            raise BadInputError("the kept parts add up to more than the time limit")
+        return
+    room = max_duration - card - LIMIT_SAFETY_S
+    if kept > room:
+        raise BadInputError(
+            f"the kept parts ({kept:.1f} s) and the {card:g} s end card would run past the"
+            f" {max_duration:g} s limit: cut {kept - room:.1f} s more"
+        )
 
 
 def _check_paths(source: Path, output: Path, overwrite: bool) -> None:

@@ -17,6 +17,8 @@ from clipstudio.core.progress import CancelToken
 SILENT_LUFS = -60.0
 # A tolerance of one frame interval on the frame rate (timestamps are in integer ticks).
 FPS_TOLERANCE = 0.02
+# The muxed length may differ from the plan by a video frame and an AAC frame (42 + 21 ms).
+DURATION_TOLERANCE_S = 0.07
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class Expected:
     fps: float
     max_duration: float
     audio_is_silent: bool  # the source had no audio: a silent track was added
+    # The planned length (kept parts + end card), when it must be checked: an end card that
+    # went missing would otherwise pass every other rule.
+    duration: float | None = None
 
 
 def validate_output(
@@ -70,6 +75,12 @@ def validate_output(
         0 < info.duration < expected.max_duration,
         f"{info.duration:.3f} s",
     )
+    if expected.duration is not None:
+        report.add(
+            f"duration {expected.duration:.2f} s as planned (clip and end card)",
+            abs(info.duration - expected.duration) <= DURATION_TOLERANCE_S,
+            f"{info.duration:.3f} s",
+        )
     if video is None:
         report.add("has a video stream", False, "none")
     else:
