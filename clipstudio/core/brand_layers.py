@@ -251,12 +251,32 @@ def drawable_text(text: str, font_name: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
-    """Greedy word wrap; a word wider than the line is broken between characters."""
+def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
+    """Room `text` needs: its advance plus, on both sides, any ink that overhangs it (a "J"
+    reaching left, an italic-ish tail), so centred text never pokes out of its area."""
+    advance = font.getlength(text)
+    left, _, right, _ = font.getbbox(text, anchor="ls")
+    return advance + 2 * max(0.0, -left, right - advance)
+
+
+def _reserve(font: ImageFont.FreeTypeFont) -> float:
+    """Room kept for overhanging ink while wrapping by advance width (cheap to measure); lines
+    are checked with `_width` afterwards. DejaVu's Latin overhangs stay under 0.05 em a side."""
+    return 0.1 * font.size
+
+
+def _wrap(
+    text: str, font: ImageFont.FreeTypeFont, max_width: float, stop_after: int | None = None
+) -> list[str]:
+    """Greedy word wrap; a word wider than the line is broken between characters. Stops once
+    it has more than `stop_after` lines (the caller only needs to know it does not fit)."""
+    max_width -= _reserve(font)
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
         for word in paragraph.split(" "):
+            if stop_after is not None and len(lines) > stop_after:
+                return lines
             candidate = f"{current} {word}" if current else word
             if font.getlength(candidate) <= max_width:
                 current = candidate
@@ -275,28 +295,41 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str
 
 
 def _ellipsised(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> str:
-    if font.getlength(text) <= max_width:
+    if _width(font, text) <= max_width:
         return text
-    while text and font.getlength(text.rstrip() + ELLIPSIS) > max_width:
+    while text and font.getlength(text.rstrip() + ELLIPSIS) > max_width - _reserve(font):
+        text = text[:-1]
+    while text and _width(font, text.rstrip() + ELLIPSIS) > max_width:
         text = text[:-1]
     return text.rstrip() + ELLIPSIS
 
 
 def _fit(
-    text: str, font_name: str, size: int, min_size: int, max_width: float, max_lines: int
+    text: str,
+    font_name: str,
+    size: int,
+    min_size: int,
+    max_width: float,
+    max_lines: int,
+    max_height: float | None = None,
 ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest size from `size` down to `min_size` at which `text` wraps into `max_lines`;
-    at `min_size` the last line is cut with an ellipsis."""
+    """The largest size from `size` down to `min_size` at which `text` wraps into `max_lines`
+    (and `max_height`); at `min_size` the last line that fits is cut with an ellipsis."""
     current = size
     while True:
         font = _font(font_name, current)
-        lines = _wrap(text, font, max_width)
-        if len(lines) <= max_lines:
+        limit = max_lines
+        if max_height is not None:
+            room = (max_height - _block_height(font, 1)) // _line_pitch(font)
+            limit = max(1, min(max_lines, 1 + int(room)))
+        lines = _wrap(text, font, max_width, stop_after=limit)
+        if len(lines) <= limit and all(_width(font, line) <= max_width for line in lines):
             return font, lines
         if current <= min_size:
-            kept = lines[:max_lines]
-            kept[-1] = _ellipsised(kept[-1] + " " + lines[max_lines], font, max_width)
-            return font, kept
+            kept = lines[:limit]
+            if len(lines) > limit:
+                kept[-1] = f"{kept[-1]} {lines[limit]}"
+            return font, [_ellipsised(line, font, max_width) for line in kept]
         current = max(min_size, math.floor(current * 0.94))
 
 
@@ -372,7 +405,7 @@ def _lower_third_picture(
     if "\n" in text:
         first, rest = text.split("\n", 1)
         parts = [first, rest.replace("\n", " ")]
-    elif ", " in text and _font(kit.font, size).getlength(text) > text_width:
+    elif ", " in text and _width(_font(kit.font, size), text) > text_width:
         parts = [part.strip() for part in text.split(", ", 1)]  # "Name, role": two lines
     if len(parts) == 2 and all(parts):
         blocks.append(_fit(parts[0], kit.font, size, min_size, text_width, 1))
@@ -383,7 +416,7 @@ def _lower_third_picture(
         blocks.append(_fit(text, kit.font, size, min_size, text_width, 2))
 
     heights = [_block_height(font, len(lines)) for font, lines in blocks]
-    ink_width = max(font.getlength(line) for font, lines in blocks for line in lines)
+    ink_width = max(_width(font, line) for font, lines in blocks for line in lines)
     box_w = math.ceil(stripe + 2 * pad_x + ink_width)
     box_h = sum(heights) + 2 * pad_y + round(size * 0.15) * (len(blocks) - 1)
     image = Image.new("RGBA", (box_w, box_h), kit.primary_colour)
@@ -461,12 +494,7 @@ def _end_card(
         size = max(8, round(short * CTA_TEXT_FRACTION))
         min_size = max(6, math.floor(size * CTA_MIN_SCALE))
         room = bottom - top
-        font, lines = _fit(cta, kit.font, size, min_size, safe_w, CTA_MAX_LINES)
-        while _block_height(font, len(lines)) > room and font.size > min_size:
-            font, lines = _fit(cta, kit.font, font.size - 1, min_size, safe_w, CTA_MAX_LINES)
-        while len(lines) > 1 and _block_height(font, len(lines)) > room:
-            removed = lines.pop()
-            lines[-1] = _ellipsised(f"{lines[-1]} {removed}", font, safe_w)
+        font, lines = _fit(cta, kit.font, size, min_size, safe_w, CTA_MAX_LINES, room)
         block = _block_height(font, len(lines))
         cta_top = top + max(0, (room - block) // 2)
         boxes["call_to_action"] = _draw_lines(draw, lines, font, top=cta_top,
