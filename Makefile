@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 CLIP ?=
 
-.PHONY: run test bench lint sample clean
+.PHONY: run test bench lint sample clean icons
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench: $(TESTSTAMP)
 
 lint: $(TESTSTAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+# Re-render the app icon's PNG/ICO/ICNS files after editing assets/icons/clipstudio.svg.
+icons: $(STAMP)
+	$(PY) packaging/make_icons.py
 
 sample: $(STAMP)
 	$(PY) assets/make_sample.py
