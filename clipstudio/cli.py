@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clipstudio import __version__
 from clipstudio.core.branding import (
     DEFAULT_END_CARD_S,
     END_CARD_MAX_S,
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="clipstudio",
         description="Turn phone footage into a Facebook-ready campaign clip.",
     )
+    parser.add_argument("--version", action="version", version=f"Clip Studio {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     probe = commands.add_parser("probe", help="describe a clip (streams, rotation, HDR, VFR)")

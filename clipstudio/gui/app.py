@@ -89,6 +89,18 @@ def warm_up_imports(window) -> None:  # noqa: ANN001
     window.tasks.start(Worker("Getting ready", load))
 
 
+def app_icon():  # noqa: ANN201
+    """The window and taskbar icon, from the committed PNG renders (no SVG plugin needed)."""
+    from PySide6.QtGui import QIcon
+
+    from clipstudio.resources import app_icon_files
+
+    icon = QIcon()
+    for path in app_icon_files():
+        icon.addFile(str(path))
+    return icon
+
+
 def ensure_application():  # noqa: ANN201
     from PySide6.QtWidgets import QApplication
 
@@ -97,6 +109,7 @@ def ensure_application():  # noqa: ANN201
     app.setOrganizationName("clipstudio")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("clipstudio")
+    app.setWindowIcon(app_icon())
     return app
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clipstudio import __version__
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.presets import MAX_DURATION_S, PRESETS
 from clipstudio.core.process import EtaClock
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setWindowTitle("Clip Studio")
+        self.setWindowTitle(f"Clip Studio {__version__}")
         self.setAcceptDrops(True)
         self.settings: AppSettings = load_settings()
         self.tasks = TaskRunner(self)
