@@ -5,9 +5,13 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
+DISTSTAMP := $(VENV)/.installed-dist
+DIST_EXE  := dist/clipstudio/clipstudio
+DIST_INPUTS := build.spec LICENSE pyproject.toml \
+  $(shell find clipstudio packaging assets -type f -not -path '*/__pycache__/*' 2>/dev/null)
 CLIP ?=
 
-.PHONY: run test bench lint sample clean icons
+.PHONY: run test bench lint sample clean dist dist-test icons
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +20,14 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # Test extras: pytest-qt, ruff, and the optional openai-whisper engine with the CPU torch on disk.
-# System packages (espeak-ng for speech, Xvfb and the xcb libraries for real-window screenshots)
-# are installed with apt when we are root and they are missing.
+# System packages (espeak-ng for speech, Xvfb and the xcb libraries for real-window screenshots,
+# desktop-file-validate for the Linux menu entry) are installed with apt when we are root and
+# they are missing.
 $(TESTSTAMP): $(STAMP)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	   ! { command -v espeak-ng && command -v Xvfb && [ -e /usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0 -o -e /usr/lib/aarch64-linux-gnu/libxcb-cursor.so.0 ]; } >/dev/null 2>&1; then \
+	   ! { command -v espeak-ng && command -v Xvfb && command -v desktop-file-validate && [ -e /usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0 -o -e /usr/lib/aarch64-linux-gnu/libxcb-cursor.so.0 ]; } >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    espeak-ng xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
+	    espeak-ng xvfb desktop-file-utils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
 	    libxcb-shape0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libfontconfig1 libdbus-1-3 >/dev/null; \
 	fi
 	$(PIP) install -q -e '.[test,openai-whisper]'
@@ -41,7 +46,25 @@ run: $(STAMP)
 
 test: $(TESTSTAMP)
 	$(VENV)/bin/ruff check .
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider --ignore=tests/dist
+	@if [ "$$CLIPSTUDIO_DIST_TEST" = 1 ]; then $(MAKE) dist-test; fi
+
+# PyInstaller (the [dist] extra) is needed only to build the standalone folder.
+$(DISTSTAMP): $(STAMP)
+	$(PIP) install -q -e '.[dist]'
+	touch $@
+
+# The standalone one-folder app in dist/clipstudio/ (docs/packaging.md); rebuilt when a source
+# file changes.
+dist: $(DIST_EXE)
+
+$(DIST_EXE): $(DISTSTAMP) $(DIST_INPUTS)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN build.spec
+	@du -sh dist/clipstudio
+
+# The frozen executable, headless, offline and with no Python on PATH (tests/dist/test_frozen.py).
+dist-test: $(TESTSTAMP) dist
+	CLIPSTUDIO_DIST_TEST=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/dist
 
 bench: $(TESTSTAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
@@ -57,4 +80,4 @@ sample: $(STAMP)
 	$(PY) assets/make_sample.py
 
 clean:
-	rm -rf $(VENV) .media-cache test-artifacts bench-out
+	rm -rf $(VENV) .media-cache test-artifacts bench-out dist build

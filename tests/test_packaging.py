@@ -1,7 +1,12 @@
-"""App identity and the one resource lookup that serves both a checkout and the frozen bundle."""
+"""App identity and the one resource lookup that serves both a checkout and the frozen bundle.
+
+The frozen build itself is run by tests/dist/test_frozen.py (`make dist-test`); here the bundle
+is imitated by laying out a folder the way build.spec lays out `sys._MEIPASS`.
+"""
 
 from __future__ import annotations
 
+import ast
 import configparser
 import shutil
 import subprocess
@@ -14,9 +19,18 @@ from PIL import Image
 from clipstudio import __version__, resources
 
 ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "build.spec"
 DESKTOP_FILE = ROOT / "packaging" / "linux" / "clipstudio.desktop"
 # Committed renders may differ from a fresh render by antialiasing between Qt releases.
 RENDER_TOLERANCE = 3.0
+
+
+def spec_resource_datas() -> list[tuple[str, str]]:
+    """build.spec's RESOURCE_DATAS, read without running PyInstaller."""
+    for node in ast.parse(SPEC.read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "RESOURCE_DATAS":
+            return ast.literal_eval(node.value)
+    raise AssertionError("build.spec has no RESOURCE_DATAS")
 
 
 def resource_paths() -> dict[str, Path]:
@@ -34,6 +48,25 @@ def test_checkout_finds_resources_beside_the_package() -> None:
     for what, path in resource_paths().items():
         assert path.is_file(), what
         assert path.is_relative_to(ROOT), what
+
+
+def test_frozen_bundle_finds_resources_where_build_spec_puts_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = tmp_path / "_internal"
+    for source, target in spec_resource_datas():
+        origin = ROOT / source
+        if origin.is_dir():
+            shutil.copytree(origin, bundle / target)
+        else:
+            (bundle / target).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(origin, bundle / target / origin.name)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    assert resources.is_frozen()
+    assert resources.assets_dir() == bundle / "assets"
+    for what, path in resource_paths().items():
+        assert path.is_relative_to(bundle), what
+        assert path.is_file(), f"{what}: build.spec does not bundle {path.relative_to(bundle)}"
 
 
 def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,6 +57,7 @@ class Worker(QRunnable):
             self.signals.progress.emit(float(fraction))
 
     def run(self) -> None:
+        started = time.monotonic()
         try:
             result = self.function(self._progress, self.cancel_token)
         except Cancelled:
@@ -71,6 +72,8 @@ class Worker(QRunnable):
                 False,
             )
         else:
+            # In the log a volunteer can send us, and what the frozen build's test looks for.
+            log.info("task %s finished in %.1f s", self.name, time.monotonic() - started)
             self.signals.finished.emit(result)
         self.signals.done.emit()
 
