@@ -66,7 +66,7 @@ $(DIST_EXE): $(DISTSTAMP) $(DIST_INPUTS)
 dist-test: $(TESTSTAMP) dist
 	CLIPSTUDIO_DIST_TEST=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/dist
 
-bench: $(TESTSTAMP)
+bench: $(TESTSTAMP) dist
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 lint: $(TESTSTAMP)

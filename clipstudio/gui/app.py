@@ -21,6 +21,9 @@ LOG_BACKUPS = 3
 SCREENSHOT_ENV = "CLIPSTUDIO_SCREENSHOT"
 # CLIPSTUDIO_SCREENSHOT_TAB=checks|captions|export|post: which work panel the picture shows.
 SCREENSHOT_TAB_ENV = "CLIPSTUDIO_SCREENSHOT_TAB"
+# CLIPSTUDIO_REPORT_READY=1: print "window ready <unix time>" once the window has painted, then
+# quit (make bench times the frozen app's start with it; the frozen app cannot run a script).
+REPORT_READY_ENV = "CLIPSTUDIO_REPORT_READY"
 # Give up waiting for background work before a screenshot after this long.
 SCREENSHOT_TIMEOUT_MS = 120_000
 # Let the preview paint a frame after the last task finished.
@@ -125,7 +128,18 @@ def run_app(paths: list[str]) -> int:
     screenshot = os.environ.get(SCREENSHOT_ENV)
     if screenshot:
         _arm_screenshot(window, Path(screenshot))
+    if os.environ.get(REPORT_READY_ENV):
+        _report_ready(app)
     return int(app.exec())
+
+
+def _report_ready(app) -> None:  # noqa: ANN001
+    """Print the wall-clock time at which the shown window has painted, then quit."""
+    from PySide6.QtCore import QTimer
+
+    app.processEvents()
+    print(f"window ready {time.time():.3f}", flush=True)
+    QTimer.singleShot(0, app.quit)  # quit() before exec() would be ignored
 
 
 def _arm_screenshot(window, path: Path) -> None:  # noqa: ANN001
