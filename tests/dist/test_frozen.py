@@ -243,6 +243,14 @@ def test_export_burns_captions_and_validates(
     assert _caption_area_drawn(_frame_at(burned, speaking), _frame_at(plain, speaking)) > 1.0
 
 
+def test_model_download_offline_is_a_plain_error(frozen: Frozen) -> None:
+    """The one command that uses the network still imports everything it needs when frozen."""
+    result = frozen.run("models", "download", "tiny")
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert result.stderr.startswith("error: could not reach the model server"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_gui_opens_a_clip_through_child_processes(frozen: Frozen, clip: Path) -> None:
     """The window's probe, checks and speech run in spawned children (core/isolate.py): frozen,
     each child is this executable again, which only works if freeze_support() comes first."""
