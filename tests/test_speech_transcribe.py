@@ -5,9 +5,11 @@ Whisper runs on a handful of short clips only; each transcript is made once per 
 from __future__ import annotations
 
 import functools
+import http.client
 import io
 import json
 import re
+import urllib.error
 from dataclasses import asdict
 from pathlib import Path
 
@@ -180,6 +182,44 @@ def test_interrupted_download_leaves_no_model(monkeypatch: pytest.MonkeyPatch) -
         models.download_model("base.en")
     with pytest.raises(BadInputError, match="models download base.en"):
         models.resolve_model("faster-whisper", "base.en")
+
+
+def test_download_lists_the_repository_through_the_same_network_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The listing is Hugging Face's model API (as HfApi.model_info(files_metadata=True) asks)."""
+    asked: list[str] = []
+    listing = {"siblings": [{"rfilename": "model.bin", "size": 3}, {"rfilename": "a b.txt"}]}
+
+    def open_url(url: str) -> FakeStream:
+        asked.append(url)
+        return FakeStream(json.dumps(listing).encode())
+
+    monkeypatch.setattr(models, "_open_url", open_url)
+    assert models._list_remote_files("Systran/faster-whisper-small.en") == [
+        ("model.bin", 3),
+        ("a b.txt", 0),
+    ]
+    assert asked == [f"{models.HF_ENDPOINT}/api/models/Systran/faster-whisper-small.en?blobs=true"]
+    assert (
+        models._remote_url("o/r", "a b.txt") == f"{models.HF_ENDPOINT}/o/r/resolve/main/a%20b.txt"
+    )
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [urllib.error.URLError("[Errno -3] name resolution failed"), http.client.IncompleteRead(b"")],
+)
+def test_offline_download_is_one_plain_error(
+    monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    def unreachable(url: str) -> FakeStream:
+        raise failure
+
+    monkeypatch.setattr(models, "_open_url", unreachable)
+    with pytest.raises(BadInputError, match="could not reach the model server"):
+        models.download_model("medium.en")
+    assert not (models.models_dir() / "faster-whisper" / "medium.en").exists()
 
 
 # --- openai-whisper: the same plumbing, a tiny random checkpoint -------------------------------

