@@ -15,7 +15,8 @@ import time
 
 from bench.clip import FFMPEG, bench_clip
 
-SECTIONS = ["bench_export", "bench_check", "bench_transcribe", "bench_gui", "bench_frozen"]
+SECTIONS = ["bench_export", "bench_branding", "bench_check", "bench_transcribe", "bench_gui",
+            "bench_frozen"]  # fmt: skip
 
 
 def plain_decode_seconds(clip) -> float:

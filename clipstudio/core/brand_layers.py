@@ -68,8 +68,10 @@ CTA_MAX_LINES = 3
 CTA_MIN_SCALE = 0.5
 LINK_TEXT_FRACTION = 0.05
 LOGO_CARD_HEIGHT_FRACTION = 0.2  # of the frame height
-# Imprint legibility: cap height at least 2.2 % of the frame height (about 24 px at 1080p; the
-# Electoral Commission's guidance asks that the imprint be legible and clearly displayed).
+# Imprint legibility, our own floor: cap height at least 2.2 % of the frame height (24 px at
+# 1080p, about the size of Facebook's own caption text on a phone). The Electoral Commission's
+# statutory guidance wants the imprint to be part of the material itself, so it must be readable
+# in the picture; an imprint nobody can read tells voters nothing.
 IMPRINT_MIN_CAP_FRACTION = 0.022
 IMPRINT_MAX_HEIGHT_FRACTION = 0.4  # of the safe area; a longer imprint cannot be shown legibly
 LINE_SPACING = 1.2  # line pitch as a multiple of the font size
