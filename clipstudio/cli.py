@@ -302,9 +302,21 @@ NO_IMPRINT_MESSAGE = (
 
 def _brand_kit(path: Path | None) -> BrandKit | None:
     """The kit named on the command line, else the user's saved kit, else None."""
-    from clipstudio.core.branding import load_brand_kit, load_saved_brand_kit
+    from clipstudio.core.branding import (
+        load_brand_kit,
+        load_saved_brand_kit,
+        saved_brand_kit_path,
+    )
 
-    return load_brand_kit(path) if path is not None else load_saved_brand_kit()
+    if path is not None:
+        return load_brand_kit(path)
+    try:
+        return load_saved_brand_kit()
+    except BadInputError as exc:
+        raise BadInputError(
+            f"{exc} (in your saved kit {saved_brand_kit_path()}: replace it with"
+            " `clipstudio brand-kit save FILE.json`, or pass --brand-kit)"
+        ) from None
 
 
 def _branding(args: argparse.Namespace) -> Branding | None:

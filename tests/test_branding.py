@@ -296,6 +296,8 @@ def test_long_imprint_wraps_and_never_shrinks() -> None:
     assert long.end_card_boxes["imprint"][3] > 1.8 * short.end_card_boxes["imprint"][3]
     with pytest.raises(BadInputError, match="too long to show legibly"):
         render_layers(Branding.from_kit(full_kit(imprint=long_text * 20)), 1920, 1080, feed, 20.0)
+    with pytest.raises(BadInputError, match="no letters"):
+        render_layers(Branding.from_kit(full_kit(imprint="🎉 🎉")), 1920, 1080, feed, 20.0)
 
 
 def test_lower_third_splits_name_and_role_and_cuts_what_cannot_fit() -> None:

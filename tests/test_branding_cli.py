@@ -106,6 +106,11 @@ def test_bad_kit_or_logo_is_one_error_line(media, tmp_path, own_settings, capsys
     assert main([*args, "--logo", str(broken)]) == 2
     (line,) = errors(capsys)
     assert "png, jpeg, webp or svg" in line.lower()
+    saved_brand_kit_path().parent.mkdir(parents=True)
+    saved_brand_kit_path().write_text("{broken", encoding="utf-8")
+    assert main(args) == 2
+    (line,) = errors(capsys)
+    assert "in your saved kit" in line and "brand-kit save" in line
 
 
 def findings(capsys: pytest.CaptureFixture[str]) -> set[str]:

@@ -458,6 +458,8 @@ def _end_card(
 
     imprint_px = 0
     imprint = drawable_text(branding.imprint, kit.font)
+    if branding.imprint.strip() and not imprint:
+        raise BadInputError("the imprint has no letters that can be shown: write it out in words")
     if imprint:
         font = _imprint_font(kit.font, height)
         lines = _wrap(imprint, font, safe_w)
