@@ -16,13 +16,16 @@ from clipstudio.core.analysis.checks.publish import publish_findings
 from clipstudio.core.brand_layers import (
     IMPRINT_MIN_CAP_FRACTION,
     Layer,
+    _imprint_font,
     caption_zone_top,
     drawable_text,
     import_logo,
+    imprint_lines,
     layer_opacity,
     render_layers,
 )
 from clipstudio.core.branding import (
+    DEFAULT_FONT,
     FADE_S,
     IMPRINT_EXAMPLE,
     LOWER_THIRD_DURATION_S,
@@ -285,6 +288,16 @@ def test_imprint_is_legible_measured_on_its_pixels(preset: str) -> None:
     cap_height = rows.max() - rows.min() + 1
     assert cap_height >= IMPRINT_MIN_CAP_FRACTION * frame.height
     assert cap_height >= 20
+
+
+def test_imprint_wraps_but_never_splits_the_postcode() -> None:
+    font = _imprint_font(DEFAULT_FONT, 1920)
+    for width in range(300, 1000, 7):  # every place a line could end
+        lines = imprint_lines(IMPRINT_EXAMPLE, font, width)
+        assert any(line.endswith("AB1\u00a02CD") for line in lines), (width, lines)
+        assert "".join(lines).replace("\u00a0", " ").replace(" ", "") == IMPRINT_EXAMPLE.replace(
+            " ", ""
+        )
 
 
 def test_long_imprint_wraps_and_never_shrinks() -> None:

@@ -33,6 +33,7 @@ from clipstudio.core.branding import (
     LOWER_THIRD_DURATION_S,
     LOWER_THIRD_START_S,
     MAX_LOGO_SIDE,
+    UK_POSTCODE,
     Branding,
     font_file,
 )
@@ -432,6 +433,13 @@ def _lower_third_picture(
     return image
 
 
+def imprint_lines(imprint: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
+    """The imprint wrapped to the card, never splitting a postcode ("AB1" and "2CD" on two
+    lines read as two things): its space becomes a no-break space."""
+    kept_whole = UK_POSTCODE.sub(lambda match: match.group(0).replace(" ", "\u00a0"), imprint)
+    return _wrap(kept_whole, font, max_width)
+
+
 def _imprint_font(font_name: str, height: int) -> ImageFont.FreeTypeFont:
     """The smallest size whose capital H is at least IMPRINT_MIN_CAP_FRACTION of the height."""
     target = IMPRINT_MIN_CAP_FRACTION * height
@@ -462,7 +470,7 @@ def _end_card(
         raise BadInputError("the imprint has no letters that can be shown: write it out in words")
     if imprint:
         font = _imprint_font(kit.font, height)
-        lines = _wrap(imprint, font, safe_w)
+        lines = imprint_lines(imprint, font, safe_w)
         block = _block_height(font, len(lines))
         if block > IMPRINT_MAX_HEIGHT_FRACTION * safe_h:
             raise BadInputError(

@@ -50,6 +50,10 @@ IMPRINT_EXAMPLE = (
     "Promoted by A. Agent on behalf of C. Candidate, both at 1 High Street, Town, AB1 2CD"
 )
 
+# A UK postcode ("AB1 2CD", "SW1A 1AA", "M1 1AE"): the sure sign that an address is there, and
+# one unit the end card never breaks across lines.
+UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", re.IGNORECASE)
+
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

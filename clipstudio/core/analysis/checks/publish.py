@@ -6,10 +6,8 @@ Pure: it looks at the imprint the user set (or did not), not at the footage, so 
 
 from __future__ import annotations
 
-import re
-
 from clipstudio.core.analysis.types import Finding
-from clipstudio.core.branding import IMPRINT_EXAMPLE
+from clipstudio.core.branding import IMPRINT_EXAMPLE, UK_POSTCODE
 
 ADVICE_NO_IMPRINT = (
     "Election material published online by or for a candidate or party, and any paid political"
@@ -21,8 +19,6 @@ ADVICE_NO_ADDRESS = (
     "The imprint has no UK postcode. It must give the postal address of the promoter (and of"
     f' anyone it is published for), for example: "{IMPRINT_EXAMPLE}".'
 )
-# A UK postcode ("AB1 2CD", "SW1A 1AA", "M1 1AE"): the sure sign that an address is there.
-UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", re.IGNORECASE)
 
 
 def publish_findings(imprint: str | None) -> list[Finding]:
