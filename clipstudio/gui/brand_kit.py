@@ -6,13 +6,14 @@ kit is saved where the CLI finds it too (clipstudio.core.branding.saved_brand_ki
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
@@ -33,6 +34,7 @@ from clipstudio.core.branding import (
     BUNDLED_FONTS,
     CORNERS,
     IMPRINT_EXAMPLE,
+    Branding,
     BrandKit,
     font_file,
     load_brand_kit,
@@ -40,6 +42,9 @@ from clipstudio.core.branding import (
     saved_brand_kit_path,
 )
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.presets import PRESETS
+from clipstudio.core.speech.types import CaptionStyle
+from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
 from clipstudio.gui.dialogs import ErrorDialog, show_error
 from clipstudio.gui.workers import TaskRunner, Worker
 
@@ -61,6 +66,15 @@ IMPRINT_NOTE = (
     " it is for, and a postal address for each. Clip Studio puts this on the end card of every"
     " video."
 )
+# The editor's previews: drawn at 640x360 (20 ms), shown at half that.
+PREVIEW_RENDER = QSize(640, 360)
+PREVIEW_SHOWN = QSize(320, 180)
+# A name for the sample lower third (the real one is typed per clip in the export panel).
+SAMPLE_SPEAKER = "Speaker's name, their role"
+# Long enough for the whole lower third to show in the sample.
+SAMPLE_DURATION_S = 10.0
+# The sample frame behind the logo and the name strip: a neutral grey "video".
+SAMPLE_BACKGROUND = QColor(96, 104, 112)
 _font_families: dict[str, str] = {}
 
 
@@ -98,6 +112,20 @@ def logo_thumbnail(logo_png: bytes | None, size: QSize = LOGO_THUMB) -> QPixmap:
                                (size.height() - logo.height()) // 2, logo)  # fmt: skip
             painter.end()
     return pixmap
+
+
+def sample_frame(rendered: RenderedLayers) -> QImage:
+    """A grey stand-in for the video with the logo and the name strip where the export puts them."""
+    layers = rendered.layers
+    frame = QImage(layers.width, layers.height, QImage.Format.Format_ARGB32_Premultiplied)
+    frame.fill(SAMPLE_BACKGROUND)
+    painter = QPainter(frame)
+    for name, layer in (("logo", layers.logo), ("lower_third", layers.lower_third)):
+        image = rendered.images.get(name)
+        if layer is not None and image is not None:
+            painter.drawImage(layer.x, layer.y, image)
+    painter.end()
+    return frame
 
 
 def kit_file_name(kit: BrandKit) -> str:
@@ -265,12 +293,33 @@ class BrandKitDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save kit")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.editor = QVBoxLayout()
-        self.editor.addWidget(intro)
-        self.editor.addLayout(file_row)
-        self.editor.addLayout(form)
+        self.during_view = self._preview_label("How the logo and the name strip sit on the video")
+        self.card_view = self._preview_label("The end card, as it will be at the end of each video")
+        self.preview_status = QLabel("")
+        self.preview_status.setWordWrap(True)
+        previews = QVBoxLayout()
+        for title, view in (("During the video", self.during_view), ("End card", self.card_view)):
+            previews.addWidget(QLabel(f"<b>{title}</b>"))
+            previews.addWidget(view)
+        previews.addWidget(self.preview_status)
+        previews.addStretch(1)
+        self.renderer = LayerRenderer(tasks, self)
+        self.renderer.ready.connect(self._preview_ready)
+        self.renderer.failed.connect(self._preview_failed)
+        self.kit_changed.connect(self._request_preview)
+
+        # Side by side, not stacked: laptop screens are wide and short.
+        editor = QVBoxLayout()
+        editor.addLayout(file_row)
+        editor.addLayout(form)
+        editor.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(editor, 1)
+        columns.addSpacing(12)
+        columns.addLayout(previews)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.editor)
+        layout.addWidget(intro)
+        layout.addLayout(columns)
         layout.addWidget(self.buttons)
 
         for line in (self.name, self.call_to_action, self.link):
@@ -325,6 +374,48 @@ class BrandKitDialog(QDialog):
         self.logo_view.setToolTip("Your logo" if logo_png else "No logo")
         self.clear_logo_button.setEnabled(logo_png is not None)
         self.corner.setEnabled(logo_png is not None)
+
+    # --- previews --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _preview_label(tip: str) -> QLabel:
+        label = QLabel()
+        label.setFixedSize(PREVIEW_SHOWN)
+        label.setToolTip(tip)
+        label.setAccessibleName(tip)
+        label.setStyleSheet("background: palette(mid)")
+        return label
+
+    def _request_preview(self, kit: BrandKit) -> None:
+        """Drawn by the export's own renderer, off the GUI thread, once typing pauses."""
+        branding = Branding.from_kit(kit, lower_third=SAMPLE_SPEAKER)
+        self.renderer.request(
+            LayerJob(branding, PREVIEW_RENDER.width(), PREVIEW_RENDER.height(), PRESETS["feed"],
+                     SAMPLE_DURATION_S, CaptionStyle())
+        )  # fmt: skip
+
+    def _preview_ready(self, rendered: RenderedLayers | None) -> None:
+        self.preview_status.setText("")
+        if rendered is None:
+            return
+
+        def shown(image: QImage) -> QPixmap:
+            return QPixmap.fromImage(image).scaled(
+                PREVIEW_SHOWN, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )  # fmt: skip
+
+        self.during_view.setPixmap(shown(sample_frame(rendered)))
+        card = rendered.images.get("end_card")
+        if card is not None:
+            self.card_view.setPixmap(shown(card))
+        else:
+            self.card_view.clear()
+            self.card_view.setText("Add a call to action or an imprint for an end card.")
+            self.card_view.setWordWrap(True)
+
+    def _preview_failed(self, message: str) -> None:
+        self.preview_status.setText(f"<span style='color:#c0392b'>⚠ {html.escape(message)}</span>")
 
     # --- logo ------------------------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""Checks panel: each finding with its icon, title, advice and time span; a "Fix on export" switch."""
+"""Checks panel: each finding with its icon, title, advice and time span; a "Fix on export" switch.
+
+Footage findings come from the analysis; the imprint findings (clipstudio.core.analysis.checks.
+publish) follow the imprint field as the volunteer types, with no new look at the clip.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,11 @@ SEVERITY_ICONS = {
     "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Findings answered by typing something rather than by an export option: the button's words.
+ACTIONS = {
+    "publish.no_imprint": "Add the imprint",
+    "publish.imprint_no_address": "Add the address",
+}
 
 
 def fix_option(fix: str) -> str:
@@ -37,6 +46,7 @@ def fix_option(fix: str) -> str:
 class FindingCard(QFrame):
     seek_requested = Signal(float)
     fix_toggled = Signal(str, bool)
+    action_requested = Signal(str)  # the finding's id
 
     def __init__(self, finding: Finding, fix_on: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,7 +77,13 @@ class FindingCard(QFrame):
             controls.addWidget(self.span_button)
         controls.addStretch(1)
         self.fix_switch: QCheckBox | None = None
-        if finding.fix:
+        self.action_button: QPushButton | None = None
+        if finding.id in ACTIONS:
+            self.action_button = QPushButton(ACTIONS[finding.id])
+            self.action_button.setAccessibleName(ACTIONS[finding.id])
+            self.action_button.clicked.connect(lambda: self.action_requested.emit(finding.id))
+            controls.addWidget(self.action_button)
+        elif finding.fix:
             self.fix_switch = QCheckBox("Fix on export")
             self.fix_switch.setChecked(fix_on)
             self.fix_switch.setAccessibleName(f"Fix {finding.title} on export")
@@ -89,39 +105,58 @@ class FindingCard(QFrame):
 class ChecksPanel(QScrollArea):
     seek_requested = Signal(float)
     fix_toggled = Signal(str, bool)
+    action_requested = Signal(str)  # a finding's id whose answer is typing something
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setAccessibleName("Checks")
         self.cards: list[FindingCard] = []
+        self.footage: list[Finding] | None = None  # None until the clip has been looked at
+        self.publish: list[Finding] = []
+        self.fixes_on: frozenset[str] = frozenset()
+        self.message = ""
         self.show_message("Checks appear here once the clip has been looked at.")
 
     def show_message(self, text: str) -> None:
-        self.cards = []
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        label = QLabel(text)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        layout.addStretch(1)
-        self.setWidget(body)
+        """Say what is happening instead of the footage findings (the imprint ones stay)."""
+        self.message, self.footage = text, None
+        self._rebuild()
 
     def set_findings(self, findings: Sequence[Finding], fixes_on: frozenset[str]) -> None:
+        self.footage, self.fixes_on = list(findings), fixes_on
+        self._rebuild()
+
+    def set_publish_findings(self, findings: Sequence[Finding]) -> None:
+        """The imprint findings; rebuilt only when they change, not on every key typed."""
+        if list(findings) != self.publish:
+            self.publish = list(findings)
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         body = QWidget()
         layout = QVBoxLayout(body)
         self.cards = []
+        findings = self.publish + (self.footage or [])
         ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.start or 0))
-        if not ordered:
+        if self.footage is None:
+            label = QLabel(self.message)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        elif not ordered:
             label = QLabel("✔ No problems found. This clip follows the campaign guide.")
             label.setWordWrap(True)
             layout.addWidget(label)
         for finding in ordered:
-            on = bool(finding.fix) and fix_option(finding.fix or "") in fixes_on
+            on = bool(finding.fix) and fix_option(finding.fix or "") in self.fixes_on
             card = FindingCard(finding, on)
             card.seek_requested.connect(self.seek_requested)
             card.fix_toggled.connect(self.fix_toggled)
+            card.action_requested.connect(self.action_requested)
             layout.addWidget(card)
             self.cards.append(card)
         layout.addStretch(1)
         self.setWidget(body)
+
+    def finding_ids(self) -> list[str]:
+        return [card.finding.id for card in self.cards]

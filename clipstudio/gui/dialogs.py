@@ -36,3 +36,33 @@ def show_error(parent: QWidget | None, message: str, details: str = "") -> Error
     dialog.setModal(True)
     dialog.open()
     return dialog
+
+
+NO_IMPRINT_QUESTION = (
+    "This clip has no digital imprint.\n\n"
+    "UK law (Elections Act 2022) says election material published online must show who"
+    " promoted it, on whose behalf, and a postal address for each. Without one, do not post it"
+    " as election material.\n\n"
+    "Export anyway?"
+)
+
+
+class ImprintQuestion(QMessageBox):
+    """Asked before an export without an imprint. Not blocking, so tests can press a button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle("No imprint")
+        self.setText(NO_IMPRINT_QUESTION)
+        self.add_button = self.addButton("Add imprint", QMessageBox.ButtonRole.RejectRole)
+        self.add_button.setAccessibleName("Add imprint")
+        self.export_button = self.addButton(
+            "Export without imprint", QMessageBox.ButtonRole.DestructiveRole
+        )
+        self.export_button.setAccessibleName("Export without imprint")
+        self.setDefaultButton(self.add_button)
+        self.setEscapeButton(self.add_button)
+
+    def export_chosen(self) -> bool:
+        return self.clickedButton() is self.export_button

@@ -1,20 +1,25 @@
-"""Export panel: shape, captions, folder; progress with time remaining; the validated result."""
+"""Export panel: shape, captions, folder, the branded parts; progress; the validated result."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QToolButton,
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clipstudio.core.branding import END_CARD_MAX_S, END_CARD_MIN_S, IMPRINT_EXAMPLE, Branding
 from clipstudio.core.presets import PRESETS, Preset
 
 CAPTION_MODE_LABELS = {
@@ -31,6 +37,12 @@ CAPTION_MODE_LABELS = {
     "none": "No captions",
 }
 PORTRAIT_LABELS = {"blur": "Fill the sides with a blurred copy", "crop": "Crop to fill the frame"}
+NO_IMPRINT_WARNING = (
+    "No imprint. UK law says election material online must show who published it and their"
+    " address. Add it here or in the brand kit."
+)
+# The imprint field's look while it is empty: the same red as the over-a-minute readout.
+MISSING_STYLE = "QPlainTextEdit { border: 2px solid #c0392b; }"
 
 
 def preset_icon(preset: Preset, size: int = 56) -> QIcon:
@@ -66,6 +78,10 @@ class ExportPanel(QWidget):
     caption_mode_changed = Signal(str)
     portrait_changed = Signal(str)
     output_dir_changed = Signal(str)
+    # A ClipBranding field the volunteer changed, and its new value.
+    branding_edited = Signal(str, object)
+    end_card_preview_requested = Signal()
+    brand_kit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,6 +133,7 @@ class ExportPanel(QWidget):
         form.addRow("Captions:", self.caption_mode)
         form.addRow("Portrait footage:", self.portrait)
         form.addRow("Save to:", folder_row)
+        branding = self._build_branding()
 
         self.export_button = QPushButton("Make the video")
         self.export_button.setAccessibleName("Export")
@@ -146,6 +163,7 @@ class ExportPanel(QWidget):
         layout.addWidget(QLabel("<b>Shape</b>"))
         layout.addLayout(shapes)
         layout.addLayout(form)
+        layout.addWidget(branding)
         layout.addSpacing(8)
         layout.addWidget(self.export_button)
         layout.addLayout(progress_row)
@@ -154,6 +172,136 @@ class ExportPanel(QWidget):
         layout.addStretch(1)
         self.set_running(False)
         self.show_folder.setVisible(False)
+
+    def _build_branding(self) -> QGroupBox:
+        self.speaker = QLineEdit()
+        self.speaker.setPlaceholderText("e.g. Cllr Sarah Jones, Labour candidate for North Ward")
+        self.speaker.setAccessibleName("Speaker")
+        self.speaker.setToolTip("Shown in a strip near the bottom for the first few seconds")
+        self.call_to_action = QLineEdit()
+        self.call_to_action.setPlaceholderText("e.g. Vote Sarah Jones on 7 May")
+        self.call_to_action.setAccessibleName("Call to action")
+        self.call_to_action.setToolTip("The big words on the end card: the one thing to do next")
+        self.link = QLineEdit()
+        self.link.setPlaceholderText("Optional short web address")
+        self.link.setAccessibleName("Link")
+        self.imprint = QPlainTextEdit()
+        self.imprint.setPlaceholderText(IMPRINT_EXAMPLE)
+        self.imprint.setAccessibleName("Imprint")
+        self.imprint.setToolTip(
+            "Who published this video, on whose behalf, and their postal address (UK law)"
+        )
+        self.imprint.setTabChangesFocus(True)
+        self.imprint.setFixedHeight(52)
+        self.imprint_warning = QLabel(f"<span style='color:#c0392b'>⚠ {NO_IMPRINT_WARNING}</span>")
+        self.imprint_warning.setWordWrap(True)
+        self.imprint_warning.setAccessibleName("No imprint warning")
+        self.branding_problem = QLabel("")
+        self.branding_problem.setWordWrap(True)
+        self.branding_problem.setAccessibleName("Branding problem")
+        self.branding_problem.setVisible(False)
+        self.end_card_seconds = QDoubleSpinBox()
+        self.end_card_seconds.setRange(END_CARD_MIN_S, END_CARD_MAX_S)
+        self.end_card_seconds.setSingleStep(0.5)
+        self.end_card_seconds.setDecimals(1)
+        self.end_card_seconds.setSuffix(" s")
+        self.end_card_seconds.setAccessibleName("End card length")
+        self.end_card_seconds.setToolTip("How long the end card stays on screen")
+        self.preview_end_card = QPushButton("Show the end card")
+        self.preview_end_card.setAccessibleName("Show the end card")
+        self.preview_end_card.setToolTip("Show the end card in the preview")
+        self.preview_end_card.clicked.connect(self.end_card_preview_requested)
+        self.show_logo = QCheckBox("Show the party logo")
+        self.show_logo.setAccessibleName("Show the party logo")
+        kit_button = QPushButton("Brand kit…")
+        kit_button.setAccessibleName("Brand kit")
+        kit_button.setToolTip("The party's colours, logo, font and default words")
+        kit_button.clicked.connect(self.brand_kit_requested)
+        card_row = QHBoxLayout()
+        card_row.addWidget(self.end_card_seconds)
+        card_row.addWidget(self.preview_end_card)
+        card_row.addStretch(1)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.show_logo)
+        logo_row.addStretch(1)
+        logo_row.addWidget(kit_button)
+        box = QGroupBox("On the video")
+        form = QFormLayout(box)
+        form.addRow("Speaker:", self.speaker)
+        form.addRow("Call to action:", self.call_to_action)
+        form.addRow("Link:", self.link)
+        form.addRow("Imprint:", self.imprint)
+        form.addRow(self.imprint_warning)
+        form.addRow(self.branding_problem)
+        form.addRow("End card:", card_row)
+        form.addRow(logo_row)
+        self.speaker.textChanged.connect(
+            lambda text: self.branding_edited.emit("lower_third", text)
+        )
+        self.call_to_action.textChanged.connect(
+            lambda text: self.branding_edited.emit("call_to_action", text)
+        )
+        self.link.textChanged.connect(lambda text: self.branding_edited.emit("link", text))
+        self.imprint.textChanged.connect(self._imprint_edited)
+        self.end_card_seconds.valueChanged.connect(
+            lambda value: self.branding_edited.emit("end_card_seconds", float(value))
+        )
+        self.show_logo.toggled.connect(lambda on: self.branding_edited.emit("show_logo", on))
+        self._show_imprint_state()
+        return box
+
+    def _imprint_edited(self) -> None:
+        self._show_imprint_state()
+        self.branding_edited.emit("imprint", self.imprint.toPlainText())
+
+    def _show_imprint_state(self) -> None:
+        missing = self.imprint_missing()
+        self.imprint_warning.setVisible(missing)
+        self.imprint.setStyleSheet(MISSING_STYLE if missing else "")
+
+    def imprint_missing(self) -> bool:
+        return not self.imprint.toPlainText().strip()
+
+    def set_branding(self, branding: Branding) -> None:
+        """Show the clip's branding; fields the volunteer is typing in are left as they are."""
+        for line, text in (
+            (self.speaker, branding.lower_third),
+            (self.call_to_action, branding.call_to_action),
+            (self.link, branding.link),
+        ):
+            if line.text() != text:
+                line.blockSignals(True)
+                line.setText(text)
+                line.blockSignals(False)
+        if self.imprint.toPlainText() != branding.imprint:
+            self.imprint.blockSignals(True)
+            self.imprint.setPlainText(branding.imprint)
+            self.imprint.blockSignals(False)
+        self.end_card_seconds.blockSignals(True)
+        self.end_card_seconds.setValue(branding.end_card_seconds)
+        self.end_card_seconds.blockSignals(False)
+        has_logo = branding.kit.logo_png is not None
+        self.show_logo.blockSignals(True)
+        self.show_logo.setChecked(branding.show_logo and has_logo)
+        self.show_logo.blockSignals(False)
+        self.show_logo.setEnabled(has_logo)
+        self.show_logo.setToolTip(
+            "Put the logo from your brand kit in a corner of the video"
+            if has_logo
+            else "Your brand kit has no logo: add one with “Brand kit…”"
+        )
+        self.preview_end_card.setEnabled(branding.has_end_card)
+        self._show_imprint_state()
+
+    def show_branding_problem(self, text: str | None) -> None:
+        """Why the branded parts cannot be drawn (e.g. an imprint too long to read), or None."""
+        shown = f"<span style='color:#c0392b'>⚠ {html.escape(text)}</span>" if text else ""
+        self.branding_problem.setText(shown)
+        self.branding_problem.setVisible(bool(text))
+
+    def focus_imprint(self) -> None:
+        self.imprint.setFocus()
+        self.imprint.selectAll()
 
     # --- state from the window ----------------------------------------------------------------
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -32,12 +33,18 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio import __version__
+from clipstudio.core.analysis.checks.publish import publish_findings
+from clipstudio.core.branding import Branding, BrandKit, load_saved_brand_kit
+from clipstudio.core.edit import Fixes, Segment, source_to_output_time
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.ffmpeg import Fit, plan_fit
 from clipstudio.core.presets import MAX_DURATION_S, PRESETS
 from clipstudio.core.process import EtaClock
+from clipstudio.gui.brand_kit import BrandKitDialog
+from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
 from clipstudio.gui.captions import CaptionsPanel, format_time
 from clipstudio.gui.checks import ChecksPanel
-from clipstudio.gui.dialogs import show_error
+from clipstudio.gui.dialogs import ImprintQuestion, show_error
 from clipstudio.gui.export_panel import ExportPanel
 from clipstudio.gui.player import Player
 from clipstudio.gui.postcopy_panel import PostCopyPanel
@@ -56,6 +63,8 @@ from clipstudio.gui.workers import TaskRunner, Worker
 log = logging.getLogger(__name__)
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
+# Playback reports its position in steps; this close to the end point counts as reaching it.
+END_OF_CLIP_SLACK_S = 0.1
 
 
 def _native(shortcut: str) -> str:
@@ -79,6 +88,18 @@ class MainWindow(QMainWindow):
         self.export_worker: Worker | None = None
         self.export_clock: EtaClock | None = None
         self.last_error: Any = None
+        self.brand_kit_problem = ""
+        self.brand_kit: BrandKit | None = self._load_brand_kit()
+        self.brand_dialog: BrandKitDialog | None = None
+        self.imprint_question: ImprintQuestion | None = None
+        self.layer_renderer = LayerRenderer(self.tasks, self)
+        self.layer_renderer.ready.connect(self._layers_ready)
+        self.layer_renderer.failed.connect(self._layers_failed)
+        # The end card stays up for its seconds, as it will in the video, then the clip returns.
+        self.end_card_timer = QTimer(self)
+        self.end_card_timer.setSingleShot(True)
+        self.end_card_timer.timeout.connect(self.hide_end_card)
+        self._last_position = 0.0
 
         self.stack = QStackedWidget()
         self.drop_zone = DropZone()
@@ -88,8 +109,20 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self._build_editor())
         self.setCentralWidget(self.stack)
         self._build_menus()
-        self.statusBar().showMessage("Drop a video to start.")
+        self.statusBar().showMessage(self.brand_kit_problem or "Drop a video to start.")
         self._restore_geometry()
+
+    def _load_brand_kit(self) -> BrandKit | None:
+        """The kit saved by the brand kit editor (or the CLI); a damaged one is reported, not used."""
+        try:
+            return load_saved_brand_kit()
+        except BadInputError as exc:
+            log.warning("saved brand kit not used: %s", exc)
+            self.brand_kit_problem = (
+                f"Your saved brand kit could not be read ({exc}). Open File › Brand kit to set it"
+                " up again."
+            )
+            return None
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -113,6 +146,8 @@ class MainWindow(QMainWindow):
         self.player.position_changed.connect(self._position_changed)
         self.player.duration_changed.connect(self._player_duration)
         self.player.playing_changed.connect(self._playing_changed)
+        self.player.reached_end.connect(self._reached_end)
+        self.player.output_time_source = self._output_time
         self.play_button = QPushButton("▶ Play")
         self.play_button.setAccessibleName("Play or pause")
         self.play_button.setToolTip(f"Play or pause ({_native('Space')})")
@@ -159,10 +194,14 @@ class MainWindow(QMainWindow):
         self.checks_panel = ChecksPanel()
         self.checks_panel.seek_requested.connect(self.seek)
         self.checks_panel.fix_toggled.connect(self._fix_toggled)
+        self.checks_panel.action_requested.connect(lambda _id: self.focus_imprint())
         self.captions_panel = CaptionsPanel()
         self.captions_panel.seek_requested.connect(self.seek)
         self.export_panel = ExportPanel()
-        self.export_panel.export_requested.connect(self.start_export)
+        self.export_panel.export_requested.connect(lambda: self.start_export())
+        self.export_panel.branding_edited.connect(self._branding_edited)
+        self.export_panel.end_card_preview_requested.connect(self.preview_end_card)
+        self.export_panel.brand_kit_requested.connect(self.open_brand_kit)
         self.export_panel.cancel_requested.connect(self.cancel_export)
         self.export_panel.preset_changed.connect(self._preset_changed)
         self.export_panel.caption_mode_changed.connect(
@@ -204,8 +243,12 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         action(file_menu, "&Open clips…", "Ctrl+O", self.choose_files)
-        self.export_action = action(file_menu, "&Make the video", "Ctrl+E", self.start_export)
+        self.export_action = action(
+            file_menu, "&Make the video", "Ctrl+E", lambda: self.start_export()
+        )
         file_menu.addSeparator()
+        action(file_menu, "&Brand kit…", "Ctrl+B", self.open_brand_kit,
+               "Your party's colours, logo, imprint and call to action")  # fmt: skip
         action(file_menu, "&Settings…", "Ctrl+,", self.open_settings)
         file_menu.addSeparator()
         action(file_menu, "&Quit", "Ctrl+Q", self.close)
@@ -327,15 +370,18 @@ class MainWindow(QMainWindow):
         self.player.captions_source = session.captions.caption_at if session else None
         if session is None or session.unusable:
             self.player.unload()
+            self.layer_renderer.request(None)
             self._set_editor_enabled(False)
             if session is not None:
                 self.checks_panel.show_message(session.status)
             return
         self.undo_group.setActiveStack(session.undo_stack)
         self.captions_panel.set_model(session.captions)
-        self._project_changed(session)
         if session.project is not None:
+            # Before _project_changed: it may fill the post's imprint in from the video's.
             self.postcopy_panel.set_post_copy(session.project.post_copy)
+        self.hide_end_card()
+        self._project_changed(session)
         self.player.load(session.path)
         self.checks_panel.show_message("Looking at the clip…")
         for ready, slot in (
@@ -386,11 +432,17 @@ class MainWindow(QMainWindow):
         if project is None:
             return
         self.timeline.set_segments(project.segments)
+        branding = self.branding_for(session)
         kept = session.kept_duration()
-        over = kept >= MAX_DURATION_S
+        card = branding.end_card_duration
+        total = kept + card
+        over = total >= MAX_DURATION_S
         colour = "#c0392b" if over else "palette(window-text)"
+        # On a second, smaller line: the transport row must not get wider than a laptop screen.
+        with_card = f"<br><small>with a {card:g} s end card</small>" if card else ""
         self.duration_label.setText(
-            f"<span style='color:{colour}; font-weight:bold'>Length {format_duration(kept)}</span>"
+            f"<span style='color:{colour}; font-weight:bold'>Length {format_duration(total)}"
+            f"</span>{with_card}"
         )
         self.duration_label.setToolTip(
             "Longer than the guide's one minute: trim it" if over else "Under one minute: good"
@@ -400,20 +452,131 @@ class MainWindow(QMainWindow):
             project.preset, project.caption_mode, project.portrait,
             project.output_dir or self.settings.output_dir,
         )  # fmt: skip
+        self.export_panel.set_branding(branding)
+        self.checks_panel.set_publish_findings(publish_findings(branding.imprint))
+        fit = self._output_fit(session)
         self.player.set_output(
-            PRESETS[project.preset], self.settings.caption_style, self._fill_mode(project)
+            PRESETS[project.preset], self.settings.caption_style, fit.mode if fit else "scale"
         )
+        self._request_layers(session, branding, fit)
         self.player.refresh_caption()
+        self.player.refresh_brand()
+        # Last: filling the post's imprint in saves the project, which calls this again.
+        self.postcopy_panel.suggest_imprint(branding.imprint)
 
-    def _fill_mode(self, project: Any) -> str:
-        """How the export will place the picture (the core decides; the preview only shows it)."""
-        media = self.current.media if self.current is not None else None
-        if media is None or media.video is None:
-            return "scale"
-        from clipstudio.core.edit import Fixes
-        from clipstudio.core.ffmpeg import plan_fit
+    def _output_fit(self, session: ClipSession) -> Fit | None:
+        """Size and placement of the exported picture (the core decides; the preview shows it)."""
+        media, project = session.media, session.project
+        if media is None or media.video is None or project is None:
+            return None
+        return plan_fit(media, PRESETS[project.preset], Fixes(portrait=project.portrait))
 
-        return plan_fit(media, PRESETS[project.preset], Fixes(portrait=project.portrait)).mode
+    # --- branding -------------------------------------------------------------------------------
+
+    def branding_for(self, session: ClipSession) -> Branding:
+        """The clip's own choices over the brand kit's defaults."""
+        assert session.project is not None
+        return session.project.branding.resolve(self.brand_kit)
+
+    def _branding_edited(self, name: str, value: Any) -> None:
+        session = self.current
+        if session is not None and session.project is not None:
+            self._update_project(branding=replace(session.project.branding, **{name: value}))
+
+    def _request_layers(self, session: ClipSession, branding: Branding, fit: Fit | None) -> None:
+        """Redraw the brand pictures only when something they show has changed."""
+        project = session.project
+        shows_something = (
+            branding.has_logo or bool(branding.lower_third.strip()) or branding.has_end_card
+        )
+        if fit is None or project is None or not shows_something:
+            self.layer_renderer.request(None)
+            return
+        self.layer_renderer.request(
+            LayerJob(
+                branding=branding,
+                width=fit.width,
+                height=fit.height,
+                preset=PRESETS[project.preset],
+                main_duration=session.kept_duration(),
+                caption_style=self.settings.caption_style,
+            )
+        )
+
+    def _layers_ready(self, rendered: RenderedLayers | None) -> None:
+        if rendered is None:
+            self.player.set_brand_layers(None, {})
+        else:
+            self.player.set_brand_layers(rendered.layers, rendered.images)
+        self.export_panel.show_branding_problem(None)
+        self.player.refresh_brand()
+        if not self.player.view.brand.has_end_card():
+            self.hide_end_card()
+
+    def _layers_failed(self, message: str) -> None:
+        self.player.set_brand_layers(None, {})
+        self.hide_end_card()
+        self.export_panel.show_branding_problem(message)
+
+    def _output_time(self, seconds: float) -> float | None:
+        """Where a moment of the source lands in the exported video (None: it is cut)."""
+        session = self.current
+        if session is None or session.project is None or session.duration <= 0:
+            return None
+        segments = session.project.segments or (Segment(0.0, session.duration),)
+        return source_to_output_time(segments, seconds)
+
+    def preview_end_card(self) -> None:
+        """Pause and show the end card for as long as it will last in the video."""
+        self.player.pause()
+        self.show_end_card()
+
+    def show_end_card(self) -> bool:
+        session = self.current
+        if session is None or session.project is None:
+            return False
+        if not self.player.view.brand.has_end_card():
+            self.statusBar().showMessage(
+                "No end card yet: add a call to action or an imprint.", 6000
+            )
+            return False
+        self.player.show_end_card(True)
+        seconds = self.branding_for(session).end_card_duration
+        self.end_card_timer.start(round(seconds * 1000))
+        return True
+
+    def hide_end_card(self) -> None:
+        self.end_card_timer.stop()
+        self.player.show_end_card(False)
+
+    def end_card_showing(self) -> bool:
+        return self.player.view.brand.end_card_showing
+
+    def _reached_end(self) -> None:
+        """The source ran out while playing: if the clip ends there, its end card comes next."""
+        if self.current is None:
+            return
+        _, out_t = self.timeline.in_out()
+        if out_t >= self.current.duration - END_OF_CLIP_SLACK_S:
+            self.show_end_card()
+
+    def focus_imprint(self) -> None:
+        self.tabs.setCurrentWidget(self.export_panel)
+        self.export_panel.focus_imprint()
+
+    def open_brand_kit(self) -> BrandKitDialog:
+        """The editor opens without blocking; its "Save kit" applies the kit to every clip."""
+        dialog = BrandKitDialog(self.brand_kit, self.tasks, self)
+        dialog.accepted.connect(lambda: self.set_brand_kit(dialog.saved_kit))
+        self.brand_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def set_brand_kit(self, kit: BrandKit | None) -> None:
+        self.brand_kit = kit
+        self.brand_kit_problem = ""
+        if self.current is not None:
+            self._project_changed(self.current)
 
     def _update_project(self, **changes: Any) -> None:
         if self.current is not None:
@@ -435,13 +598,22 @@ class MainWindow(QMainWindow):
     # --- playback and trim ----------------------------------------------------------------------
 
     def seek(self, seconds: float) -> None:
+        self.hide_end_card()
         self.player.seek(seconds)
+        self._last_position = seconds
         self._position_changed(seconds)
 
     def _position_changed(self, seconds: float) -> None:
         self.time_label.setText(format_time(seconds))
         self.timeline.set_playhead(seconds)
         self.captions_panel.set_current_time(seconds)
+        previous, self._last_position = self._last_position, seconds
+        if self.player.is_playing() and self.player.view.brand.has_end_card():
+            _, out_t = self.timeline.in_out()
+            if previous < out_t <= seconds + END_OF_CLIP_SLACK_S:
+                # Playing past the end point: show what the video shows next, the end card.
+                self.player.pause()
+                self.show_end_card()
 
     def _player_duration(self, seconds: float) -> None:
         if self.current is not None and self.current.media is None and seconds > 0:
@@ -449,6 +621,8 @@ class MainWindow(QMainWindow):
 
     def _playing_changed(self, playing: bool) -> None:
         self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
+        if playing:
+            self.hide_end_card()
 
     def set_in(self, seconds: float | None = None) -> None:
         if self.current is None or self.current.media is None:
@@ -471,14 +645,18 @@ class MainWindow(QMainWindow):
     def auto_trim(self) -> None:
         if self.current is None:
             return
+        if self.current.project is None:
+            return
+        card = self.branding_for(self.current).end_card_duration
         try:
-            segments = self.current.auto_trim(MAX_DURATION_S)
+            segments = self.current.auto_trim(MAX_DURATION_S - card)  # room for the end card
         except BadInputError as exc:
             self.last_error = show_error(self, str(exc).capitalize() + ".")
             return
+        with_card = f" and the {card:g} s end card" if card else ""
         self.statusBar().showMessage(
             f"Kept {len(segments)} part{'s' if len(segments) != 1 else ''}, "
-            f"{format_duration(self.current.kept_duration())} in all.", 8000
+            f"{format_duration(self.current.kept_duration())} in all{with_card}.", 8000
         )  # fmt: skip
 
     def _find_replace(self) -> None:
@@ -500,16 +678,24 @@ class MainWindow(QMainWindow):
             number += 1
         return candidate
 
-    def start_export(self) -> None:
+    def start_export(self, imprint_confirmed: bool = False) -> None:
+        """Export the current clip; without an imprint, ask first (UK law wants one)."""
         session = self.current
         if session is None or session.media is None or self.export_worker is not None:
             return
-        if session.kept_duration() >= MAX_DURATION_S:
+        if session.project is None:
+            return
+        branding = self.branding_for(session)
+        if session.kept_duration() + branding.end_card_duration >= MAX_DURATION_S:
+            with_card = " with its end card" if branding.end_card_duration else ""
             self.last_error = show_error(
                 self,
-                "The clip is a minute or longer. Trim it first: drag the green handles, or press"
-                " “Auto-trim to under a minute”.",
+                f"The clip{with_card} is a minute or longer. Trim it first: drag the green"
+                " handles, or press “Auto-trim to under a minute”.",
             )
+            return
+        if not branding.imprint.strip() and not imprint_confirmed:
+            self._ask_about_imprint()
             return
         output = self.output_path(session)
         try:
@@ -520,7 +706,7 @@ class MainWindow(QMainWindow):
             )
             return
         session.save_now()
-        worker = session.start_export(output, self.settings)
+        worker = session.start_export(output, self.settings, branding)
         self.export_worker = worker
         self.export_clock = EtaClock()
         worker.signals.progress.connect(self._export_progress)
@@ -532,6 +718,20 @@ class MainWindow(QMainWindow):
         worker.signals.done.connect(self._export_over)
         self.export_panel.set_running(True)
         self.tabs.setCurrentWidget(self.export_panel)
+
+    def _ask_about_imprint(self) -> ImprintQuestion:
+        question = ImprintQuestion(self)
+        question.finished.connect(lambda _result: self._imprint_answered(question))
+        self.imprint_question = question
+        question.open()
+        return question
+
+    def _imprint_answered(self, question: ImprintQuestion) -> None:
+        self.imprint_question = None
+        if question.export_chosen():
+            self.start_export(imprint_confirmed=True)
+        else:
+            self.focus_imprint()
 
     def cancel_export(self) -> None:
         if self.export_worker is not None:

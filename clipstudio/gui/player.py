@@ -2,11 +2,15 @@
 
 The caption overlay uses the burned-in style's numbers (font file, size as a fraction of the output
 height, bottom safe margin of the preset), so what the volunteer sees is what Facebook will show.
+The brand overlay shows the export's own logo, lower-third and end-card pictures
+(clipstudio.core.brand_layers), scaled from output pixels to the preview's frame.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSizeF, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -15,26 +19,34 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QFontMetricsF,
+    QImage,
     QPainter,
     QPainterPath,
     QPen,
+    QPixmap,
     QResizeEvent,
+    QTransform,
 )
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
+    QGraphicsPixmapItem,
     QGraphicsScene,
     QGraphicsView,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
+from clipstudio.core.brand_layers import layer_opacity
 from clipstudio.core.presets import PRESETS, Preset
 from clipstudio.core.speech import subtitles
 from clipstudio.core.speech.types import Caption, CaptionStyle
 from clipstudio.resources import CAPTION_FONT_NAME, caption_font_file
+
+if TYPE_CHECKING:
+    from clipstudio.core.brand_layers import BrandLayers
 
 # J/K/L shuttle: each press of L (or J) doubles the speed up to this.
 MAX_SHUTTLE_RATE = 8.0
@@ -130,6 +142,86 @@ def caption_font(size_px: int) -> QFont:
     return font
 
 
+class BrandOverlay(QGraphicsItem):
+    """The export's brand pictures over the video: logo, lower third (faded by output time) and
+    the full-frame end card. Children sit at their output-pixel positions; this item's transform
+    maps output pixels onto the preview's frame rectangle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(12)  # the export overlays the pictures after burning the captions
+        self.layers: BrandLayers | None = None
+        self.logo_item = self._child(1)
+        self.lower_third_item = self._child(2)
+        # The end card covers captions too: on the exported timeline it comes after the speech.
+        self.end_card_item = self._child(30)
+        self.frame = QRectF(0, 0, 16, 9)
+        self.end_card_showing = False
+        self.time: float | None = None
+
+    def _child(self, z: float) -> QGraphicsPixmapItem:
+        item = QGraphicsPixmapItem(self)
+        item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        item.setZValue(z)
+        item.setVisible(False)
+        return item
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return QRectF()  # draws nothing itself; the children draw
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        pass
+
+    def set_frame(self, frame: QRectF) -> None:
+        self.frame = frame
+        self._place()
+
+    def set_layers(self, layers: BrandLayers | None, images: dict[str, QImage]) -> None:
+        """New pictures (drawn off the GUI thread); kept as pixmaps until the next change."""
+        self.layers = layers
+        for name, item, layer in (
+            ("logo", self.logo_item, layers.logo if layers else None),
+            ("lower_third", self.lower_third_item, layers.lower_third if layers else None),
+            ("end_card", self.end_card_item, None),
+        ):
+            image = images.get(name)
+            item.setPixmap(QPixmap.fromImage(image) if image is not None else QPixmap())
+            item.setPos(layer.x if layer else 0, layer.y if layer else 0)
+        self._place()
+        self.set_time(self.time)
+        self.show_end_card(self.end_card_showing)
+
+    def _place(self) -> None:
+        if self.layers is None or self.layers.width <= 0 or self.layers.height <= 0:
+            return
+        self.setTransform(
+            QTransform.fromTranslate(self.frame.left(), self.frame.top()).scale(
+                self.frame.width() / self.layers.width, self.frame.height() / self.layers.height
+            )
+        )
+
+    def set_time(self, t: float | None) -> None:
+        """`t`: seconds on the exported timeline, or None where the export cuts this moment."""
+        self.time = t
+        layers = self.layers
+        for item, layer in (
+            (self.logo_item, layers.logo if layers else None),
+            (self.lower_third_item, layers.lower_third if layers else None),
+        ):
+            opacity = layer_opacity(layer, t) if layer is not None and t is not None else 0.0
+            item.setOpacity(opacity)
+            item.setVisible(opacity > 0 and not item.pixmap().isNull())
+
+    def has_end_card(self) -> bool:
+        return not self.end_card_item.pixmap().isNull()
+
+    def show_end_card(self, on: bool) -> None:
+        self.end_card_showing = on and self.has_end_card()
+        self.end_card_item.setVisible(self.end_card_showing)
+
+
 class PreviewView(QGraphicsView):
     """Scene with the output frame, the video fitted inside it, and the caption overlay."""
 
@@ -152,6 +244,8 @@ class PreviewView(QGraphicsView):
         self.video_item.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         self.overlay = CaptionOverlay()
         self.scene_.addItem(self.overlay)
+        self.brand = BrandOverlay()
+        self.scene_.addItem(self.brand)
         self.preset: Preset = PRESETS["feed"]
         self.style = CaptionStyle()
         self.setMinimumSize(320, 200)
@@ -194,6 +288,7 @@ class PreviewView(QGraphicsView):
         self.video_item.setPos(frame.topLeft())  # the frame item's rect is in scene coordinates
         self.video_item.setSize(QSizeF(frame.width(), frame.height()))
         self.overlay.set_geometry(frame, self.preset, self.style)
+        self.brand.set_frame(frame)
 
 
 class Player(QWidget):
@@ -202,6 +297,7 @@ class Player(QWidget):
     position_changed = Signal(float)  # seconds
     duration_changed = Signal(float)
     playing_changed = Signal(bool)
+    reached_end = Signal()  # playback ran to the end of the source
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -226,7 +322,10 @@ class Player(QWidget):
         self.view.clicked.connect(self.toggle_play)
         self.frame_seconds = DEFAULT_FRAME_S
         self.captions_source = None  # callable seconds -> Caption | None
+        # Source seconds -> seconds on the exported timeline (None where the export cuts).
+        self.output_time_source: Callable[[float], float | None] | None = None
         self.position_changed.connect(self._update_caption)
+        self.position_changed.connect(self._update_brand)
 
     def load(self, path: str, frame_rate: float | None = None) -> None:
         self.media.stop()
@@ -238,6 +337,8 @@ class Player(QWidget):
         # Show the first frame instead of a black box as soon as the clip is loaded.
         if status == QMediaPlayer.MediaStatus.LoadedMedia and not self.is_playing():
             self.media.pause()
+        elif status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self.reached_end.emit()
 
     def unload(self) -> None:
         self.media.stop()
@@ -258,6 +359,7 @@ class Player(QWidget):
     def seek(self, seconds: float) -> None:
         self.media.setPosition(max(0, round(seconds * 1000)))
         self._update_caption(seconds)
+        self._update_brand(seconds)
 
     def toggle_play(self) -> None:
         if self.is_playing():
@@ -293,3 +395,16 @@ class Player(QWidget):
     def _update_caption(self, seconds: float) -> None:
         caption = self.captions_source(seconds) if self.captions_source else None
         self.view.overlay.set_caption(caption)
+
+    def set_brand_layers(self, layers: BrandLayers | None, images: dict[str, QImage]) -> None:
+        self.view.brand.set_layers(layers, images)
+
+    def refresh_brand(self) -> None:
+        self._update_brand(self.position())
+
+    def _update_brand(self, seconds: float) -> None:
+        source = self.output_time_source
+        self.view.brand.set_time(source(seconds) if source is not None else None)
+
+    def show_end_card(self, on: bool) -> None:
+        self.view.brand.show_end_card(on)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
@@ -29,6 +30,27 @@ from clipstudio.core.postcopy import (
     link_description_count,
     tips,
 )
+
+# "Promoted by A on behalf of B, both at ADDRESS": the wording of the Electoral Commission's
+# examples, which the brand kit's and the export panel's imprint follow.
+_IMPRINT_WORDS = re.compile(
+    r"^\s*promoted\s+by\s+(?P<promoter>.+?)"
+    r"(?:\s+on\s+behalf\s+of\s+(?P<behalf>.+?))?"
+    r"(?:\s*,\s*(?:(?:both|all)\s+)?(?:at|of)?\s*(?P<address>.+?))?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def imprint_from_text(text: str) -> Imprint | None:
+    """Split a one-line imprint into the post's three fields; None if it is worded otherwise."""
+    match = _IMPRINT_WORDS.match(" ".join(text.split()))
+    if match is None:
+        return None
+    return Imprint(
+        promoter=match["promoter"].strip(),
+        on_behalf_of=(match["behalf"] or "").strip(),
+        address=(match["address"] or "").strip(),
+    )
 
 
 class PostCopyPanel(QWidget):
@@ -65,6 +87,8 @@ class PostCopyPanel(QWidget):
             (self.address, "Address"),
         ):
             widget.setAccessibleName(name)
+        # The imprint last filled in from the video's; replaced while the volunteer leaves it be.
+        self.suggested: Imprint | None = None
         self.imprint_preview = QLabel()
         self.imprint_preview.setWordWrap(True)
         self.tips_label = QLabel()
@@ -122,7 +146,29 @@ class PostCopyPanel(QWidget):
         self.address.setText(copy.imprint.address)
         for widget in widgets:
             widget.blockSignals(False)
+        self.suggested = None  # another clip: what was suggested for the last one does not count
         self._refresh(emit=False)
+
+    def suggest_imprint(self, text: str) -> bool:
+        """Fill the imprint from the video's (brand kit or export panel) unless the volunteer
+        has typed their own here. Returns whether the fields changed."""
+        current = self.post_copy().imprint
+        if current != Imprint() and current != self.suggested:
+            return False  # the volunteer's own words: never overwritten
+        suggestion = imprint_from_text(text) if text.strip() else Imprint()
+        if suggestion is None or suggestion == current:
+            return False
+        self.suggested = suggestion
+        for line, value in (
+            (self.promoter, suggestion.promoter),
+            (self.behalf, suggestion.on_behalf_of),
+            (self.address, suggestion.address),
+        ):
+            line.blockSignals(True)
+            line.setText(value)
+            line.blockSignals(False)
+        self._refresh()
+        return True
 
     def copy_to_clipboard(self) -> str:
         text = compose_post(self.post_copy())

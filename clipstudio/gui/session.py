@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage, QUndoStack
 
+from clipstudio.core.branding import Branding
 from clipstudio.core.edit import Segment
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.project import Project, project_file_for, restore_or_new, save_project
@@ -292,7 +293,11 @@ class ClipSession(QObject):
 
     # --- export -----------------------------------------------------------------------------------
 
-    def export_request(self, output: Path, settings: AppSettings) -> Any:
+    def export_request(
+        self, output: Path, settings: AppSettings, branding: Branding | None = None
+    ) -> Any:
+        """The core's ExportRequest for this clip; `branding` carries the logo, lower third and
+        end card (the window resolves it from the brand kit and the clip's own choices)."""
         from clipstudio.core.render import ExportRequest
 
         assert self.project is not None
@@ -313,11 +318,14 @@ class ClipSession(QObject):
             segments=list(project.segments) or None,
             transcript=self.transcript,
             caption_style=settings.caption_style,
+            branding=branding,
             **fix_flags,
         )
 
-    def start_export(self, output: Path, settings: AppSettings) -> Worker:
-        request = self.export_request(output, settings)
+    def start_export(
+        self, output: Path, settings: AppSettings, branding: Branding | None = None
+    ) -> Worker:
+        request = self.export_request(output, settings, branding)
 
         def export(progress: Any, cancel: Any) -> Any:
             from clipstudio.core.isolate import run_isolated
