@@ -93,3 +93,112 @@ def test_real_window_screenshot(xvfb_display: str, media, tmp_path: Path) -> Non
     # The preview shows the clip's picture (testsrc2 is colourful), not a black box.
     centre = image.pixelColor(image.width() // 2 - 100, image.height() // 3)
     assert max(centre.red(), centre.green(), centre.blue()) > 40
+
+
+def _run_app(clip: Path, shot: Path, display: str, tmp_path: Path, **extra: str) -> None:
+    env = dict(os.environ)
+    env.update(
+        DISPLAY=display,
+        QT_QPA_PLATFORM="xcb",
+        CLIPSTUDIO_SCREENSHOT=str(shot),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        **extra,
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "clipstudio.cli", "gui", str(clip)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert shot.exists(), proc.stderr[-3000:]
+
+
+def _colour_share(image, colour: tuple[int, int, int], box: tuple[int, int, int, int]) -> float:  # noqa: ANN001
+    """Share of the pixels in `box` (x, y, w, h) within a few levels of `colour`."""
+    x0, y0, width, height = box
+    hits = total = 0
+    for x in range(x0, x0 + width, 3):
+        for y in range(y0, y0 + height, 3):
+            pixel = image.pixelColor(x, y)
+            total += 1
+            hits += all(
+                abs(a - b) <= 12
+                for a, b in zip((pixel.red(), pixel.green(), pixel.blue()), colour, strict=True)
+            )
+    return hits / max(1, total)
+
+
+def test_branded_preview_screenshots(
+    xvfb_display: str,
+    media,  # noqa: ANN001
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The real window with a brand kit: logo and name strip over the video, then the end card."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from clipstudio.core.branding import IMPRINT_EXAMPLE, BrandKit, save_brand_kit
+    from clipstudio.core.project import ClipBranding, new_project, project_file_for, save_project
+
+    clip = gui_speech_clip(media)
+    logo = QImage(240, 240, QImage.Format.Format_ARGB32)
+    logo.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(logo)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor("#FFD100"))
+    painter.drawEllipse(10, 10, 220, 220)
+    painter.fillRect(80, 80, 80, 80, QColor("#C8102E"))
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    logo.save(buffer, "PNG")
+    kit = BrandKit(
+        name="North Ward",
+        primary_colour="#C8102E",
+        accent_colour="#FFD100",
+        logo_png=bytes(data.data()),
+        imprint=IMPRINT_EXAMPLE,
+        call_to_action="Vote Sarah Jones on 7 May",
+        link="northward.example.org",
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    shots = {}
+    for name, extra in (
+        ("gui-branded-preview.png", {"CLIPSTUDIO_SCREENSHOT_TAB": "export"}),
+        ("gui-branded-end-card.png", {"CLIPSTUDIO_SCREENSHOT_TAB": "export",
+                                      "CLIPSTUDIO_SCREENSHOT_END_CARD": "1"}),
+    ):  # fmt: skip
+        home = tmp_path / name
+        config = home / "config" / "clipstudio"
+        config.mkdir(parents=True)
+        save_brand_kit(kit, config / "brand-kit.json")
+        # The speaker's name is per clip: it comes from the clip's autosave.
+        monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+        project = new_project(clip).with_changes(
+            branding=ClipBranding(
+                lower_third="Cllr Sarah Jones, Labour candidate for North Ward",
+                end_card_seconds=4.0,
+            )
+        )
+        save_project(project, project_file_for(clip))
+        shot = ARTIFACTS / name
+        shot.unlink(missing_ok=True)
+        _run_app(clip, shot, xvfb_display, home, **extra)
+        shots[name] = QImage(str(shot))
+
+    preview = shots["gui-branded-preview.png"]
+    card = shots["gui-branded-end-card.png"]
+    assert (preview.width(), preview.height()) == WINDOW_SIZE
+    # The end card fills the preview frame in the kit's main colour; the video frame does not.
+    centre = (WINDOW_SIZE[0] // 2 - 260, WINDOW_SIZE[1] // 4, 200, 120)
+    assert _colour_share(card, (0xC8, 0x10, 0x2E), centre) > 0.6
+    assert _colour_share(preview, (0xC8, 0x10, 0x2E), centre) < 0.2
+    # The name strip (main colour) shows over the video in the lower left of the preview.
+    lower_left = (260, WINDOW_SIZE[1] // 2 - 40, 260, 200)
+    assert _colour_share(preview, (0xC8, 0x10, 0x2E), lower_left) > 0.02

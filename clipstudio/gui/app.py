@@ -21,6 +21,8 @@ LOG_BACKUPS = 3
 SCREENSHOT_ENV = "CLIPSTUDIO_SCREENSHOT"
 # CLIPSTUDIO_SCREENSHOT_TAB=checks|captions|export|post: which work panel the picture shows.
 SCREENSHOT_TAB_ENV = "CLIPSTUDIO_SCREENSHOT_TAB"
+# CLIPSTUDIO_SCREENSHOT_END_CARD=1: the picture shows the clip's end card in the preview.
+SCREENSHOT_END_CARD_ENV = "CLIPSTUDIO_SCREENSHOT_END_CARD"
 # CLIPSTUDIO_REPORT_READY=1: print "window ready <unix time>" once the window has painted, then
 # quit (make bench times the frozen app's start with it; the frozen app cannot run a script).
 REPORT_READY_ENV = "CLIPSTUDIO_REPORT_READY"
@@ -171,6 +173,8 @@ def _arm_screenshot(window, path: Path) -> None:  # noqa: ANN001
         session = window.current
         if session is not None and session.captions.captions:
             window.seek(session.captions.captions[0].start + 0.5)  # a frame with a caption
+        if os.environ.get(SCREENSHOT_END_CARD_ENV):
+            window.preview_end_card()  # it stays up for its 2-4 s, longer than the settle time
         QTimer.singleShot(SCREENSHOT_SETTLE_MS, shoot)
 
     timer = QTimer(window)
