@@ -679,3 +679,15 @@ def test_branded_export_from_the_window_matches_the_preview(
     card = _frame_at(result.output, result.duration - 0.5)
     assert np.abs(card[5:40, 5:40].astype(int) - expected).max() < 25
     window.close()
+
+
+def test_damaged_saved_kit_is_reported_not_used(qtbot, user_dirs: Path) -> None:  # noqa: ANN001
+    path = saved_brand_kit_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"format": "clipstudio-brand-kit", "version": 1, "font": "Comic Sans"}')
+    window = _window(qtbot)
+    assert window.brand_kit is None
+    message = window.statusBar().currentMessage()
+    assert "brand kit could not be read" in message and "Comic Sans" in message
+    assert "Brand kit" in message  # says where to fix it
+    window.close()
