@@ -233,6 +233,21 @@ def test_logo_is_read_in_the_background_and_a_bad_one_is_refused(
     qtbot.waitUntil(dialog.logo_button.isEnabled, timeout=10_000)
     assert dialog.kit().logo_png == dialog.logo_png
 
+    # An SVG logo is drawn by the bundled ffmpeg, in the child process, with its see-through parts.
+    svg = tmp_path / "rosette.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+        '<circle cx="50" cy="50" r="45" fill="#C8102E"/></svg>'
+    )
+    png_logo = dialog.logo_png
+    dialog.choose_logo(svg)
+    qtbot.waitUntil(lambda: dialog.logo_png != png_logo, timeout=60_000)
+    drawn = QImage.fromData(dialog.logo_png, "PNG")
+    assert drawn.width() == 2 * drawn.height()
+    assert drawn.pixelColor(drawn.width() - 3, 3).alpha() == 0
+    assert drawn.pixelColor(drawn.height() // 2, drawn.height() // 2).name() == "#c8102e"
+    qtbot.waitUntil(dialog.logo_button.isEnabled, timeout=10_000)
+
     not_a_picture = tmp_path / "logo.png"
     not_a_picture.write_text("a text file with the wrong name")
     kept = dialog.logo_png
