@@ -425,6 +425,8 @@ def test_export_without_imprint_asks_first_and_the_request_carries_the_branding(
     question = window.imprint_question
     assert isinstance(question, ImprintQuestion) and question.isVisible()
     assert "no digital imprint" in question.text() and "Export anyway?" in question.text()
+    panel.export_button.click()  # pressed again while the question is open: still one question
+    assert window.imprint_question is question
     assert requests == []
     question.add_button.click()  # "Add imprint": nothing exported, the field is ready to type in
     assert window.imprint_question is None and requests == []

@@ -554,7 +554,7 @@ class MainWindow(QMainWindow):
 
     def _reached_end(self) -> None:
         """The source ran out while playing: if the clip ends there, its end card comes next."""
-        if self.current is None:
+        if self.current is None or not self.player.view.brand.has_end_card():
             return
         _, out_t = self.timeline.in_out()
         if out_t >= self.current.duration - END_OF_CLIP_SLACK_S:
@@ -695,7 +695,8 @@ class MainWindow(QMainWindow):
             )
             return
         if not branding.imprint.strip() and not imprint_confirmed:
-            self._ask_about_imprint()
+            if self.imprint_question is None:  # a second press while it is open asks nothing new
+                self._ask_about_imprint()
             return
         output = self.output_path(session)
         try:
