@@ -199,7 +199,11 @@ def test_length_readout_turns_red_over_a_minute(qtbot, window, media) -> None:  
     qtbot.waitUntil(lambda: not session.busy(), timeout=LOAD_TIMEOUT_MS)
 
 
-def _model():  # noqa: ANN202
+@pytest.fixture
+def caption_model():  # noqa: ANN201
+    """A caption model on its own undo stack, emptied at teardown: the stack owns commands that
+    hold the model, a cycle Python's GC cannot see, and left to the interpreter's last
+    collection QUndoStack's destructor ran after Qt had gone (a segfault at exit, code 139)."""
     from clipstudio.gui.captions import CaptionTableModel
 
     stack = QUndoStack()
@@ -211,12 +215,13 @@ def _model():  # noqa: ANN202
             Caption(7.0, 9.0, ("Thank you",)),
         ]
     )
-    return model, stack
+    yield model, stack
+    stack.clear()
 
 
-def test_caption_edits_are_undoable(qtbot) -> None:  # noqa: ANN001
+def test_caption_edits_are_undoable(qtbot, caption_model) -> None:  # noqa: ANN001
     needs("clipstudio.core.speech.layout", "caption layout")
-    model, stack = _model()
+    model, stack = caption_model
     original = model.captions
     assert stack.count() == 0  # loading captions is not an edit
 
