@@ -288,6 +288,18 @@ def test_progress_reaches_one_and_never_goes_back(media, tmp_path):
     assert len(seen) > 3
 
 
+def test_progress_parser_never_steps_back() -> None:
+    """ffmpeg's out_time follows the stream muxed last and can step back; the bar must not."""
+    from clipstudio.core.process import progress_parser
+
+    seen: list[float] = []
+    handle = progress_parser(10.0, seen.append)
+    for line in ["out_time_us=-23000", "out_time_us=N/A", "out_time_us=4000000",
+                 "out_time_us=3960000", "frame=120", "out_time_us=12000000", "progress=end"]:  # fmt: skip
+        handle(line)
+    assert seen == [0.0, 0.4, 0.4, 1.0, 1.0]
+
+
 def test_non_faststart_file_is_detected(media, tmp_path):
     plain = tmp_path / "plain.mp4"
     run_ffmpeg(["-i", str(media.mono()), "-c", "copy", str(plain)])

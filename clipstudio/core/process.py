@@ -119,13 +119,20 @@ def progress_parser(
 ) -> Callable[[str], None]:
     """A stdout-line handler for ffmpeg's `-progress pipe:1` key=value stream."""
 
+    furthest = 0.0
+
     def handle(line: str) -> None:
+        nonlocal furthest
         if progress is None or total_seconds <= 0:
             return
         key, _, value = line.partition("=")
         if key == "out_time_us" and value.strip().lstrip("-").isdigit():
-            progress(min(1.0, max(0.0, int(value) / 1e6 / total_seconds)))
+            # ffmpeg's out_time follows whichever stream it muxed last and can step back a
+            # little (seen once in a full run: the bar went backwards); a bar only goes forward.
+            furthest = max(furthest, min(1.0, int(value) / 1e6 / total_seconds))
+            progress(furthest)
         elif key == "progress" and value.strip() == "end":
+            furthest = 1.0
             progress(1.0)
 
     return handle
