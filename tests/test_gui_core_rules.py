@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from clipstudio.core.branding import IMPRINT_EXAMPLE
 from clipstudio.core.edit import Segment
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.postcopy import (
@@ -20,6 +21,7 @@ from clipstudio.core.postcopy import (
     compose_post,
     format_imprint,
     headline_count,
+    imprint_from_text,
     imprint_problems,
     link_description_count,
     tips,
@@ -96,6 +98,26 @@ def test_imprint_format_and_problems() -> None:
     assert format_imprint(Imprint()) == ""
     assert len(imprint_problems(Imprint())) == 2
     assert imprint_problems(imprint) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (IMPRINT_EXAMPLE, Imprint("A. Agent", "C. Candidate", "1 High Street, Town, AB1 2CD")),
+        (
+            "promoted by Jo Bloggs, 2 Mill Lane, X1 1XX",
+            Imprint("Jo Bloggs", "", "2 Mill Lane, X1 1XX"),
+        ),
+        ("Vote for us!", None),
+    ],
+)
+def test_video_imprint_splits_into_the_post_fields(text: str, expected: Imprint | None) -> None:
+    """The post text's imprint is filled from the video's; formatting it again gives the same
+    promoter, behalf and address."""
+    parsed = imprint_from_text(text)
+    assert parsed == expected
+    if parsed is not None:
+        assert imprint_from_text(format_imprint(parsed)) == parsed
 
 
 def test_compose_post_includes_imprint() -> None:

@@ -149,6 +149,29 @@ def format_imprint(imprint: Imprint) -> str:
     return text
 
 
+# "Promoted by A on behalf of B, both at ADDRESS": the wording of the Electoral Commission's
+# examples, which the brand kit's and the export panel's imprint follow.
+IMPRINT_WORDS = re.compile(
+    r"^\s*promoted\s+by\s+(?P<promoter>.+?)"
+    r"(?:\s+on\s+behalf\s+of\s+(?P<behalf>.+?))?"
+    r"(?:\s*,\s*(?:(?:both|all)\s+)?(?:at|of)?\s*(?P<address>.+?))?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def imprint_from_text(text: str) -> Imprint | None:
+    """Split a one-line imprint (the video's) into the post's three fields, the inverse of
+    `format_imprint`; None if it is worded otherwise."""
+    match = IMPRINT_WORDS.match(" ".join(text.split()))
+    if match is None:
+        return None
+    return Imprint(
+        promoter=match["promoter"].strip(),
+        on_behalf_of=(match["behalf"] or "").strip(),
+        address=(match["address"] or "").strip(),
+    )
+
+
 def imprint_problems(imprint: Imprint) -> list[str]:
     """What is missing from the imprint, in plain words (empty when complete)."""
     problems = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
@@ -27,30 +26,10 @@ from clipstudio.core.postcopy import (
     compose_post,
     format_imprint,
     headline_count,
+    imprint_from_text,
     link_description_count,
     tips,
 )
-
-# "Promoted by A on behalf of B, both at ADDRESS": the wording of the Electoral Commission's
-# examples, which the brand kit's and the export panel's imprint follow.
-_IMPRINT_WORDS = re.compile(
-    r"^\s*promoted\s+by\s+(?P<promoter>.+?)"
-    r"(?:\s+on\s+behalf\s+of\s+(?P<behalf>.+?))?"
-    r"(?:\s*,\s*(?:(?:both|all)\s+)?(?:at|of)?\s*(?P<address>.+?))?\s*$",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def imprint_from_text(text: str) -> Imprint | None:
-    """Split a one-line imprint into the post's three fields; None if it is worded otherwise."""
-    match = _IMPRINT_WORDS.match(" ".join(text.split()))
-    if match is None:
-        return None
-    return Imprint(
-        promoter=match["promoter"].strip(),
-        on_behalf_of=(match["behalf"] or "").strip(),
-        address=(match["address"] or "").strip(),
-    )
 
 
 class PostCopyPanel(QWidget):
