@@ -14,7 +14,9 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import av
 import imageio_ffmpeg
+import numpy as np
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".media-cache"
@@ -33,6 +35,16 @@ def run_ffmpeg(args: Sequence[str]) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"test media ffmpeg failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+
+
+def frame_at(path: Path, t: float) -> np.ndarray:
+    """RGB frame shown at time t of a file (the first frame whose timestamp reaches t)."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        for frame in container.decode(stream):
+            if frame.time is not None and frame.time >= t - 1e-3:
+                return frame.to_ndarray(format="rgb24")
+    raise AssertionError(f"no frame at {t} s in {path}")
 
 
 def espeak_available() -> bool:

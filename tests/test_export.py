@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pyloudnorm
 import pytest
-from media import run_ffmpeg
+from media import frame_at, run_ffmpeg
 
 from clipstudio.core.errors import BadInputError, Cancelled, OutputExistsError
 from clipstudio.core.probe import probe
@@ -21,16 +21,6 @@ from clipstudio.core.validate import _moov_first
 def export(source: Path, out: Path, **options) -> object:
     options.setdefault("caption_mode", "none")
     return export_clip(ExportRequest(source=source, output=out, **options))
-
-
-def frame_at(path: Path, t: float) -> np.ndarray:
-    """RGB frame shown at time t (the first frame whose timestamp reaches t)."""
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        for frame in container.decode(stream):
-            if frame.time is not None and frame.time >= t - 1e-3:
-                return frame.to_ndarray(format="rgb24")
-    raise AssertionError(f"no frame at {t} s in {path}")
 
 
 def decoded_audio(path: Path) -> tuple[np.ndarray, int]:

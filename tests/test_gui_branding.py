@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from media import frame_at  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 
 from clipstudio.core.branding import (  # noqa: E402
@@ -645,18 +646,6 @@ def test_brand_kit_from_the_menu_reaches_the_open_clip(
     window.close()
 
 
-def _frame_at(path: Path, t: float):  # noqa: ANN202
-    """RGB frame shown at time t of an exported file (numpy array)."""
-    import av
-
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        for frame in container.decode(stream):
-            if frame.time is not None and frame.time >= t - 1e-3:
-                return frame.to_ndarray(format="rgb24")
-    raise AssertionError(f"no frame at {t} s in {path}")
-
-
 def test_branded_export_from_the_window_matches_the_preview(
     qtbot,
     user_dirs: Path,
@@ -687,13 +676,13 @@ def test_branded_export_from_the_window_matches_the_preview(
     # Mid lower third: the strip's pixels in the file are the preview's picture.
     layer = rendered.layers.lower_third
     x, y, width, height = layer.rect
-    frame = _frame_at(result.output, (layer.start + layer.end) / 2)
+    frame = frame_at(result.output, (layer.start + layer.end) / 2)
     strip = frame[y + height // 4 : y + height * 3 // 4, x + width // 2 : x + width - 4]
     expected = np.array([0xC8, 0x10, 0x2E])
     close = np.abs(strip.astype(int) - expected).max(axis=2) < 40
     assert close.mean() > 0.5  # the box colour, with text on it
     # The end card fills the last two seconds in the kit's main colour.
-    card = _frame_at(result.output, result.duration - 0.5)
+    card = frame_at(result.output, result.duration - 0.5)
     assert np.abs(card[5:40, 5:40].astype(int) - expected).max() < 25
     window.close()
 

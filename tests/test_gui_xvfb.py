@@ -62,27 +62,9 @@ def test_real_window_screenshot(xvfb_display: str, media, tmp_path: Path) -> Non
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "gui-window.png"
     shot.unlink(missing_ok=True)
-    env = dict(os.environ)
-    env.update(
-        DISPLAY=xvfb_display,
-        QT_QPA_PLATFORM="xcb",
-        CLIPSTUDIO_SCREENSHOT=str(shot),
-        CLIPSTUDIO_SCREENSHOT_TAB="captions",
-        # A first start: no window geometry remembered from other tests.
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        # ...and no autosaved project of the same clip left by the offscreen GUI tests.
-        XDG_DATA_HOME=str(tmp_path / "data"),
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "clipstudio.cli", "gui", str(clip)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert shot.exists(), proc.stderr[-3000:]
+    # A first start: no window geometry remembered from other tests, and no autosaved project
+    # of the same clip left by the offscreen GUI tests (_run_app gives fresh config/data dirs).
+    _run_app(clip, shot, xvfb_display, tmp_path, CLIPSTUDIO_SCREENSHOT_TAB="captions")
     image = QImage(str(shot))
     assert (image.width(), image.height()) == WINDOW_SIZE
     # Not blank: a real window has many colours (text, thumbnail, waveform, the video frame).
