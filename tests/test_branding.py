@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clipstudio.core.analysis.checks.publish import publish_findings
+from clipstudio.core.analysis.publish import publish_findings
 from clipstudio.core.brand_layers import (
     IMPRINT_MIN_CAP_FRACTION,
     Layer,

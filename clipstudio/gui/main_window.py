@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio import __version__
-from clipstudio.core.analysis.checks.publish import publish_findings
+from clipstudio.core.analysis.publish import publish_findings
 from clipstudio.core.branding import Branding, BrandKit, load_saved_brand_kit
 from clipstudio.core.edit import Fixes, Segment, source_to_output_time
 from clipstudio.core.errors import BadInputError
