@@ -7,7 +7,7 @@ import pytest
 from clipstudio.core.edit import Segment
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.speech.types import Transcript, Word
-from clipstudio.core.trim import LIMIT_SAFETY_S, plan_segments, silence_trim
+from clipstudio.core.trim import LIMIT_SAFETY_S, fits_with_end_card, plan_segments, silence_trim
 
 
 def sentence(start: float, text: str, word_s: float = 0.4) -> list[Word]:
@@ -84,3 +84,11 @@ def test_drop_pauses_cuts_long_silences_inside_the_speech():
                           auto_trim=True, drop_pauses=True)  # fmt: skip
     assert len(whole) == 1 and len(tight) == 3
     assert sum(s.duration for s in tight) < whole[0].duration - 8
+
+
+def test_kept_parts_and_end_card_fit_by_one_rule() -> None:
+    """The export and the GUI's length readout ask the same question, with the same bounds."""
+    assert fits_with_end_card(59.9, 0.0, 60.0) and not fits_with_end_card(60.0, 0.0, 60.0)
+    room = 60.0 - 3.0 - LIMIT_SAFETY_S
+    assert fits_with_end_card(room, 3.0, 60.0)
+    assert not fits_with_end_card(room + 0.01, 3.0, 60.0)

@@ -32,7 +32,7 @@ from clipstudio.core.probe import MediaInfo, probe
 from clipstudio.core.process import progress_parser, run_process
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
 from clipstudio.core.speech.types import Caption, CaptionStyle, LayoutRules, Transcript
-from clipstudio.core.trim import LIMIT_SAFETY_S, MIN_KEPT_S, plan_segments
+from clipstudio.core.trim import LIMIT_SAFETY_S, MIN_KEPT_S, fits_with_end_card, plan_segments
 from clipstudio.core.validate import Expected, ValidationReport, validate_output
 from clipstudio.resources import caption_font_file
 
@@ -330,16 +330,15 @@ def _brand_files(
 
 def _check_kept_fits(kept: float, card: float, max_duration: float) -> None:
     """The user's own kept parts plus the end card must stay under the limit."""
-    if not card:
-        if kept >= max_duration:
-            raise BadInputError("the kept parts add up to more than the time limit")
+    if fits_with_end_card(kept, card, max_duration):
         return
+    if not card:
+        raise BadInputError("the kept parts add up to more than the time limit")
     room = max_duration - card - LIMIT_SAFETY_S
-    if kept > room:
-        raise BadInputError(
-            f"the kept parts ({kept:.1f} s) and the {card:g} s end card would run past the"
-            f" {max_duration:g} s limit: cut {kept - room:.1f} s more"
-        )
+    raise BadInputError(
+        f"the kept parts ({kept:.1f} s) and the {card:g} s end card would run past the"
+        f" {max_duration:g} s limit: cut {kept - room:.1f} s more"
+    )
 
 
 def _check_paths(source: Path, output: Path, overwrite: bool) -> None:

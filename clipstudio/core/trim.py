@@ -24,6 +24,15 @@ DROPPED_PAUSE_S = 1.0
 # A range shorter than this is not a clip.
 MIN_KEPT_S = 0.5
 
+
+def fits_with_end_card(kept: float, end_card: float, max_duration: float) -> bool:
+    """Whether kept parts plus the end card stay under the limit. With a card the safety margin
+    comes off too, as it does for a planned trim; the export and the GUI's readout ask the same."""
+    if not end_card:
+        return kept < max_duration
+    return kept <= max_duration - end_card - LIMIT_SAFETY_S
+
+
 SilenceFinder = Callable[[float, float], list[tuple[float, float]]]
 
 

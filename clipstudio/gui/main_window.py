@@ -40,6 +40,7 @@ from clipstudio.core.errors import BadInputError
 from clipstudio.core.ffmpeg import Fit, plan_fit
 from clipstudio.core.presets import MAX_DURATION_S, PRESETS
 from clipstudio.core.process import EtaClock
+from clipstudio.core.trim import fits_with_end_card
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
 from clipstudio.gui.captions import CaptionsPanel, format_time
@@ -436,7 +437,7 @@ class MainWindow(QMainWindow):
         kept = session.kept_duration()
         card = branding.end_card_duration
         total = kept + card
-        over = total >= MAX_DURATION_S
+        over = not fits_with_end_card(kept, card, MAX_DURATION_S)
         colour = "#c0392b" if over else "palette(window-text)"
         # On a second, smaller line: the transport row must not get wider than a laptop screen.
         with_card = f"<br><small>with a {card:g} s end card</small>" if card else ""
@@ -686,7 +687,9 @@ class MainWindow(QMainWindow):
         if session.project is None:
             return
         branding = self.branding_for(session)
-        if session.kept_duration() + branding.end_card_duration >= MAX_DURATION_S:
+        if not fits_with_end_card(
+            session.kept_duration(), branding.end_card_duration, MAX_DURATION_S
+        ):
             with_card = " with its end card" if branding.end_card_duration else ""
             self.last_error = show_error(
                 self,
