@@ -20,8 +20,8 @@ ROUNDS = 2
 
 def child(clip: str, branded: str) -> None:
     """One export in its own process, so its CPU time is its own."""
-    from clipstudio.core.branding import IMPRINT_EXAMPLE, Branding, BrandKit
-    from clipstudio.core.render import ExportRequest, export_clip
+    from clipstudio.core.branding.kit import IMPRINT_EXAMPLE, Branding, BrandKit
+    from clipstudio.core.export.render import ExportRequest, export_clip
 
     branding = None
     if branded == "1":
@@ -32,7 +32,7 @@ def child(clip: str, branded: str) -> None:
         ImageDraw.Draw(logo).ellipse((128, 0, 384, 256), fill=(200, 16, 46, 255))
         path = BENCH_DIR / "logo.png"
         logo.save(path)
-        from clipstudio.core.brand_layers import import_logo
+        from clipstudio.core.branding.layers import import_logo
 
         kit = BrandKit(logo_png=import_logo(path), imprint=IMPRINT_EXAMPLE,
                        call_to_action="Sign the petition today", link="example.org/library")  # fmt: skip

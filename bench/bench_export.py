@@ -37,7 +37,7 @@ def hand_written_command(clip: Path, out: Path, measured: dict[str, float]) -> l
 
 def child(clip: str) -> None:
     """Runs in its own process so its peak memory and CPU time are the export's alone."""
-    from clipstudio.core.render import ExportRequest, export_clip
+    from clipstudio.core.export.render import ExportRequest, export_clip
 
     out = BENCH_DIR / "export.mp4"
     started = time.perf_counter()
@@ -69,9 +69,9 @@ ROUNDS = 2
 
 
 def run(clip: Path) -> dict[str, float]:
-    from clipstudio.core import ffmpeg
-    from clipstudio.core.edit import Fixes, Segment
-    from clipstudio.core.probe import probe
+    from clipstudio.core.export import ffmpeg
+    from clipstudio.core.edit.plan import Fixes, Segment
+    from clipstudio.core.media.probe import probe
     from clipstudio.core.process import run_process
 
     ours_wall, ours_cpu, hand_wall, hand_cpu = [], [], [], []

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clipstudio.core.analysis.publish import publish_findings
-from clipstudio.core.brand_layers import (
+from clipstudio.core.branding.imprint import publish_findings
+from clipstudio.core.branding.layers import (
     IMPRINT_MIN_CAP_FRACTION,
     Layer,
     _imprint_font,
@@ -24,7 +24,7 @@ from clipstudio.core.brand_layers import (
     layer_opacity,
     render_layers,
 )
-from clipstudio.core.branding import (
+from clipstudio.core.branding.kit import (
     DEFAULT_FONT,
     FADE_S,
     IMPRINT_EXAMPLE,
@@ -42,7 +42,7 @@ from clipstudio.core.branding import (
     saved_brand_kit_path,
 )
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.presets import PRESETS
+from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.speech.types import CaptionStyle
 
 PRIMARY = "#5B2C83"

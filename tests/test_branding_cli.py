@@ -11,13 +11,13 @@ import pytest
 from test_branding import PRIMARY, full_kit, logo_png, rgb
 
 from clipstudio.cli import main
-from clipstudio.core.branding import (
+from clipstudio.core.branding.kit import (
     IMPRINT_EXAMPLE,
     load_brand_kit,
     save_brand_kit,
     saved_brand_kit_path,
 )
-from clipstudio.core.probe import probe
+from clipstudio.core.media.probe import probe
 
 
 @pytest.fixture

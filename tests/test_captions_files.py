@@ -10,7 +10,7 @@ import pytest
 from media import run_ffmpeg
 
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.presets import PRESETS
+from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.speech.subtitles import (
     caption_font_size,
     escape_ass_text,

@@ -23,7 +23,7 @@ from clipstudio.core.analysis.report import (
 )
 from clipstudio.core.analysis.samples import FaceBox, collect_samples
 from clipstudio.core.errors import BadInputError, Cancelled
-from clipstudio.core.probe import probe
+from clipstudio.core.media.probe import probe
 from clipstudio.core.progress import CancelToken
 from clipstudio.core.speech.types import Transcript
 

@@ -10,7 +10,7 @@ from media import MediaFactory, espeak_available
 from media_checks import SCENES, scene_clip
 
 from clipstudio.core.analysis.report import AnalysisReport, analyse_clip
-from clipstudio.core.render import ExportRequest, export_clip
+from clipstudio.core.export.render import ExportRequest, export_clip
 
 pytestmark = [
     pytest.mark.slow,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from clipstudio.core import ffmpeg
-from clipstudio.core.probe import probe
+from clipstudio.core.export import ffmpeg
+from clipstudio.core.media.probe import probe
 
 NASTY_NAME = 'Jo\'s clip: [take 2] "final" ñandú, été'
 

@@ -144,8 +144,8 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
 
 
 def test_restores_autosaved_work(qtbot, media) -> None:  # noqa: ANN001
-    from clipstudio.core.edit import Segment
-    from clipstudio.core.project import new_project, project_file_for, save_project
+    from clipstudio.core.edit.plan import Segment
+    from clipstudio.core.edit.project import new_project, project_file_for, save_project
     from clipstudio.gui.main_window import MainWindow
 
     clip = gui_speech_clip(media)
@@ -312,7 +312,7 @@ def test_caption_overlay_matches_the_burned_style(qtbot) -> None:  # noqa: ANN00
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
-    from clipstudio.core.presets import PRESETS
+    from clipstudio.core.export.presets import PRESETS
     from clipstudio.core.speech import subtitles
     from clipstudio.core.speech.types import CaptionStyle
     from clipstudio.gui.player import CaptionOverlay, caption_font, caption_font_family

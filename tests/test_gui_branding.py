@@ -13,14 +13,14 @@ pytest.importorskip("pytestqt")
 from media import frame_at  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 
-from clipstudio.core.branding import (  # noqa: E402
+from clipstudio.core.branding.kit import (  # noqa: E402
     BrandKit,
     brand_kit_to_json,
     load_brand_kit,
     save_brand_kit,
     saved_brand_kit_path,
 )
-from clipstudio.core.project import (  # noqa: E402
+from clipstudio.core.edit.project import (  # noqa: E402
     ClipBranding,
     new_project,
     project_from_dict,
@@ -397,7 +397,7 @@ def test_export_without_imprint_asks_first_and_the_request_carries_the_branding(
 ) -> None:
     from gui_media import gui_speech_clip
 
-    from clipstudio.core.branding import Branding
+    from clipstudio.core.branding.kit import Branding
     from clipstudio.core.errors import Cancelled
     from clipstudio.gui.dialogs import ImprintQuestion
     from clipstudio.gui.workers import Worker
@@ -473,7 +473,7 @@ def test_preview_draws_the_exports_layers(qtbot, user_dirs: Path, media) -> None
     from gui_media import gui_speech_clip
     from PySide6.QtCore import QSize
 
-    from clipstudio.core.branding import FADE_S, LOWER_THIRD_DURATION_S, LOWER_THIRD_START_S
+    from clipstudio.core.branding.kit import FADE_S, LOWER_THIRD_DURATION_S, LOWER_THIRD_START_S
 
     window = _window(qtbot, sample_kit())
     session = _open(qtbot, window, gui_speech_clip(media))

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from clipstudio.core.branding import IMPRINT_EXAMPLE
-from clipstudio.core.edit import Segment
+from clipstudio.core.branding.kit import IMPRINT_EXAMPLE
+from clipstudio.core.edit.plan import Segment
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.postcopy import (
+from clipstudio.core.branding.postcopy import (
     BODY_LIMIT,
     HEADLINE_LIMIT,
     LINK_DESCRIPTION_LIMIT,
@@ -27,7 +27,7 @@ from clipstudio.core.postcopy import (
     tips,
     urgency_words,
 )
-from clipstudio.core.project import (
+from clipstudio.core.edit.project import (
     Project,
     load_project,
     new_project,

@@ -15,7 +15,7 @@ from clipstudio.core.progress import CancelToken
 def test_result_and_progress_come_back(media):
     seen: list[float] = []
     info = run_isolated(
-        "clipstudio.core.probe:probe", {"path": str(media.mono())},
+        "clipstudio.core.media.probe:probe", {"path": str(media.mono())},
         progress=seen.append,
     )  # fmt: skip
     assert info.audio.channels == 1
@@ -24,11 +24,11 @@ def test_result_and_progress_come_back(media):
 
 def test_user_errors_keep_their_type(tmp_path):
     with pytest.raises(BadInputError, match="not found"):
-        run_isolated("clipstudio.core.probe:probe", {"path": str(tmp_path / "x")})
+        run_isolated("clipstudio.core.media.probe:probe", {"path": str(tmp_path / "x")})
 
 
 def test_cancel_reaches_the_child_and_its_ffmpeg(media, tmp_path):
-    from clipstudio.core.render import ExportRequest
+    from clipstudio.core.export.render import ExportRequest
 
     token = CancelToken()
     threading.Timer(2.0, token.cancel).start()
@@ -36,7 +36,7 @@ def test_cancel_reaches_the_child_and_its_ffmpeg(media, tmp_path):
     started = time.monotonic()
     with pytest.raises(Cancelled):
         run_isolated(
-            "clipstudio.core.render:export_clip",
+            "clipstudio.core.export.render:export_clip",
             {"request": ExportRequest(source=media.long_with_pauses(), output=out,
                                       caption_mode="none", stabilise=True)},
             cancel=token,

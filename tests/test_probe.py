@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.probe import probe
+from clipstudio.core.media.probe import probe
 
 
 def test_landscape_1080p(media):

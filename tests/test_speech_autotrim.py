@@ -6,7 +6,7 @@ import pytest
 from media import MediaFactory
 from media_speech import long_speech_clip
 
-from clipstudio.core.speech.autotrim import sentence_segments
+from clipstudio.core.edit.autotrim import sentence_segments
 from clipstudio.core.speech.transcribe import get_transcriber
 from clipstudio.core.speech.types import Transcript, Word
 

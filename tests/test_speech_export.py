@@ -11,8 +11,8 @@ import pytest
 from media import MediaFactory
 from media_speech import SpeechClip, phrase_clip
 
-from clipstudio.core.edit import Segment
-from clipstudio.core.render import ExportRequest, export_clip
+from clipstudio.core.edit.plan import Segment
+from clipstudio.core.export.render import ExportRequest, export_clip
 from clipstudio.core.speech.layout import build_captions
 from clipstudio.core.speech.subtitles import read_subtitles
 from clipstudio.core.speech.transcribe import get_transcriber

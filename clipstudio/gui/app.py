@@ -68,9 +68,9 @@ def create_window(paths: list[str] | None = None):  # noqa: ANN201 - Qt types lo
 WARM_UP_MODULES = (
     "av",
     "numpy",
-    "clipstudio.core.probe",
-    "clipstudio.core.preview",
-    "clipstudio.core.render",
+    "clipstudio.core.media.probe",
+    "clipstudio.core.media.preview",
+    "clipstudio.core.export.render",
     "clipstudio.core.analysis.report",
     "clipstudio.core.speech.transcribe",
 )

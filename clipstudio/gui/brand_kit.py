@@ -1,7 +1,7 @@
 """Brand kit editor: the party's colours, logo, font, imprint and call to action, in one dialog.
 
 A local party makes the kit once and hands the JSON file to its volunteers ("Import kit…"); the
-kit is saved where the CLI finds it too (clipstudio.core.branding.saved_brand_kit_path).
+kit is saved where the CLI finds it too (clipstudio.core.branding.kit.saved_brand_kit_path).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clipstudio.core.branding import (
+from clipstudio.core.branding.kit import (
     BUNDLED_FONTS,
     CORNERS,
     IMPRINT_EXAMPLE,
@@ -42,7 +42,7 @@ from clipstudio.core.branding import (
     saved_brand_kit_path,
 )
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.presets import PRESETS
+from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.speech.types import CaptionStyle
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
 from clipstudio.gui.dialogs import ErrorDialog, show_error
@@ -432,7 +432,7 @@ class BrandKitDialog(QDialog):
         def read_logo(progress: Any, cancel: Any) -> bytes:
             from clipstudio.core.isolate import run_isolated
 
-            return run_isolated("clipstudio.core.brand_layers:import_logo", {"path": path},
+            return run_isolated("clipstudio.core.branding.layers:import_logo", {"path": path},
                                 progress=progress, cancel=cancel)  # fmt: skip
 
         worker = Worker(f"Reading the logo {path.name}", read_logo)

@@ -1,6 +1,6 @@
 """Draws the brand layers for the preview off the GUI thread, once per change, newest first.
 
-The pictures come from clipstudio.core.brand_layers.render_layers, the same call the export makes,
+The pictures come from clipstudio.core.branding.layers.render_layers, the same call the export makes,
 so the preview shows the export's pixels. Measured on this machine: 82 ms per render at 1920x1080
 (110 ms for 1080x1920 Reels, 23 ms at 640x360), too slow for the GUI thread on every keystroke.
 On a pool thread, with the PNGs decoded by Pillow, a 5 ms QTimer's longest gap was 13 ms while
@@ -17,9 +17,9 @@ from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from clipstudio.core.brand_layers import BrandLayers, render_layers
-from clipstudio.core.branding import Branding
-from clipstudio.core.presets import Preset
+from clipstudio.core.branding.layers import BrandLayers, render_layers
+from clipstudio.core.branding.kit import Branding
+from clipstudio.core.export.presets import Preset
 from clipstudio.core.speech.types import CaptionStyle
 from clipstudio.gui.workers import TaskRunner, Worker
 

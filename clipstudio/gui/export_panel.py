@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clipstudio.core.branding import END_CARD_MAX_S, END_CARD_MIN_S, IMPRINT_EXAMPLE, Branding
-from clipstudio.core.presets import PRESETS, Preset
+from clipstudio.core.branding.kit import END_CARD_MAX_S, END_CARD_MIN_S, IMPRINT_EXAMPLE, Branding
+from clipstudio.core.export.presets import PRESETS, Preset
 
 CAPTION_MODE_LABELS = {
     "burn": "Burned into the picture",

@@ -33,14 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio import __version__
-from clipstudio.core.analysis.publish import publish_findings
-from clipstudio.core.branding import Branding, BrandKit, load_saved_brand_kit
-from clipstudio.core.edit import Fixes, Segment, source_to_output_time
+from clipstudio.core.branding.imprint import publish_findings
+from clipstudio.core.branding.kit import Branding, BrandKit, load_saved_brand_kit
+from clipstudio.core.edit.plan import Fixes, Segment, source_to_output_time
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.ffmpeg import Fit, plan_fit
-from clipstudio.core.presets import MAX_DURATION_S, PRESETS
+from clipstudio.core.export.ffmpeg import Fit, plan_fit
+from clipstudio.core.export.presets import MAX_DURATION_S, PRESETS
 from clipstudio.core.process import EtaClock
-from clipstudio.core.trim import fits_with_end_card
+from clipstudio.core.edit.trim import fits_with_end_card
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
 from clipstudio.gui.captions import CaptionsPanel, format_time

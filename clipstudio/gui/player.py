@@ -3,7 +3,7 @@
 The caption overlay uses the burned-in style's numbers (font file, size as a fraction of the output
 height, bottom safe margin of the preset), so what the volunteer sees is what Facebook will show.
 The brand overlay shows the export's own logo, lower-third and end-card pictures
-(clipstudio.core.brand_layers), scaled from output pixels to the preview's frame.
+(clipstudio.core.branding.layers), scaled from output pixels to the preview's frame.
 """
 
 from __future__ import annotations
@@ -39,14 +39,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clipstudio.core.brand_layers import layer_opacity
-from clipstudio.core.presets import PRESETS, Preset
+from clipstudio.core.branding.layers import layer_opacity
+from clipstudio.core.export.presets import PRESETS, Preset
 from clipstudio.core.speech import subtitles
 from clipstudio.core.speech.types import Caption, CaptionStyle
 from clipstudio.resources import CAPTION_FONT_NAME, caption_font_file
 
 if TYPE_CHECKING:
-    from clipstudio.core.brand_layers import BrandLayers
+    from clipstudio.core.branding.layers import BrandLayers
 
 # J/K/L shuttle: each press of L (or J) doubles the speed up to this.
 MAX_SHUTTLE_RATE = 8.0
@@ -253,7 +253,7 @@ class PreviewView(QGraphicsView):
         self.setToolTip("Preview with captions as they will appear. Click to play or pause.")
 
     def set_output(self, preset: Preset, style: CaptionStyle, fill: str = "scale") -> None:
-        """`fill` is the export's placement (clipstudio.core.ffmpeg.Fit.mode): "crop" fills the
+        """`fill` is the export's placement (clipstudio.core.export.ffmpeg.Fit.mode): "crop" fills the
         frame and cuts the overflow; "scale" and "blur" show the whole picture."""
         self.preset, self.style = preset, style
         self.video_item.setAspectRatioMode(

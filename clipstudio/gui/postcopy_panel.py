@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clipstudio.core.postcopy import (
+from clipstudio.core.branding.postcopy import (
     FieldCount,
     Imprint,
     PostCopy,

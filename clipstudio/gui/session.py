@@ -14,10 +14,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage, QUndoStack
 
-from clipstudio.core.branding import Branding
-from clipstudio.core.edit import Segment
+from clipstudio.core.branding.kit import Branding
+from clipstudio.core.edit.plan import Segment
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.project import Project, project_file_for, restore_or_new, save_project
+from clipstudio.core.edit.project import Project, project_file_for, restore_or_new, save_project
 from clipstudio.gui.captions import CaptionTableModel
 from clipstudio.gui.settings import AppSettings
 from clipstudio.gui.workers import TaskRunner, Worker
@@ -130,7 +130,7 @@ class ClipSession(QObject):
                             cancel=cancel)  # fmt: skip
 
     def _probe(self, progress: Any, cancel: Any) -> Any:
-        return self._isolated("clipstudio.core.probe:probe", progress, cancel)
+        return self._isolated("clipstudio.core.media.probe:probe", progress, cancel)
 
     def _analyse(self, progress: Any, cancel: Any) -> Any:
         return self._isolated("clipstudio.core.analysis.report:analyse_clip", progress, cancel)
@@ -147,10 +147,10 @@ class ClipSession(QObject):
         return transcript, build_captions(transcript.words, self.captions.rules)
 
     def _peaks(self, progress: Any, cancel: Any) -> Any:
-        return self._isolated("clipstudio.core.preview:waveform_peaks", progress, cancel)
+        return self._isolated("clipstudio.core.media.preview:waveform_peaks", progress, cancel)
 
     def _thumb(self, progress: Any, cancel: Any) -> Any:
-        return self._isolated("clipstudio.core.preview:thumbnail", progress, cancel)
+        return self._isolated("clipstudio.core.media.preview:thumbnail", progress, cancel)
 
     # --- results (GUI thread) ---------------------------------------------------------------------
 
@@ -283,7 +283,7 @@ class ClipSession(QObject):
         """Sentence-aware cut to under the limit, from the transcript (core decides)."""
         if self.transcript is None:
             raise BadInputError("the speech has not been written out yet")
-        from clipstudio.core.speech.autotrim import sentence_segments
+        from clipstudio.core.edit.autotrim import sentence_segments
 
         segments = tuple(
             sentence_segments(self.transcript, self.duration, max_duration=max_duration)
@@ -298,7 +298,7 @@ class ClipSession(QObject):
     ) -> Any:
         """The core's ExportRequest for this clip; `branding` carries the logo, lower third and
         end card (the window resolves it from the brand kit and the clip's own choices)."""
-        from clipstudio.core.render import ExportRequest
+        from clipstudio.core.export.render import ExportRequest
 
         assert self.project is not None
         project = self.project
@@ -331,7 +331,7 @@ class ClipSession(QObject):
             from clipstudio.core.isolate import run_isolated
 
             result = run_isolated(
-                "clipstudio.core.render:export_clip",
+                "clipstudio.core.export.render:export_clip",
                 {"request": request},
                 progress=progress,
                 cancel=cancel,

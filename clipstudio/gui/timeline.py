@@ -1,6 +1,6 @@
 """Timeline: waveform, kept ranges with in/out handles, playhead; and the brightness/loudness strip.
 
-Both only draw numbers the core measured (peaks from clipstudio.core.preview, curves from the
+Both only draw numbers the core measured (peaks from clipstudio.core.media.preview, curves from the
 analysis report); they compute nothing about the media themselves.
 """
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from clipstudio.core.edit import Segment
+from clipstudio.core.edit.plan import Segment
 
 # A press this close (pixels) to a handle grabs it instead of seeking.
 HANDLE_GRAB_PX = 8

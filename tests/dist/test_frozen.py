@@ -229,7 +229,7 @@ def test_transcribe_offline_with_the_bundled_model(subtitles: Path) -> None:
 def test_export_burns_captions_and_validates(
     frozen: Frozen, clip: Path, subtitles: Path, tmp_path: Path
 ) -> None:
-    from clipstudio.core.validate import Expected, validate_output
+    from clipstudio.core.export.validate import Expected, validate_output
 
     burned, plain = tmp_path / "burned.mp4", tmp_path / "plain.mp4"
     _export(frozen, clip, burned, "burn")

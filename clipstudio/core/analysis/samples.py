@@ -26,7 +26,7 @@ from av.audio.resampler import AudioResampler
 from av.video.reformatter import VideoReformatter
 
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.probe import MediaInfo
+from clipstudio.core.media.probe import MediaInfo
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress
 from clipstudio.core.speech.types import Transcript
 

@@ -1,1 +1,1 @@
-"""Speech: transcription engines, caption layout, subtitle files, sentence-aware trim."""
+"""Speech: transcription engines, models, caption layout and subtitle files."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.presets import DEFAULT_PRESET, PRESETS
+from clipstudio.core.export.presets import DEFAULT_PRESET, PRESETS
 from clipstudio.core.progress import ProgressCallback, no_progress
 from clipstudio.core.speech.layout import build_captions
 from clipstudio.core.speech.subtitles import format_srt, write_ass, write_srt, write_vtt
@@ -41,7 +41,7 @@ def transcript_to_dict(transcript: Transcript, captions: list[Caption]) -> dict[
 
 def _frame_size(clip: Path) -> tuple[int, int]:
     """The clip's displayed size (after rotation), or the default preset's for audio files."""
-    from clipstudio.core.probe import probe
+    from clipstudio.core.media.probe import probe
 
     info = probe(clip)
     if info.video is not None:

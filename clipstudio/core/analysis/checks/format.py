@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clipstudio.core.analysis.samples import Samples
 from clipstudio.core.analysis.types import Finding
-from clipstudio.core.presets import MAX_DURATION_S
+from clipstudio.core.export.presets import MAX_DURATION_S
 
 # Below 720 lines (the short side of the picture) Facebook's HD playback has to upscale.
 MIN_LINES = 720

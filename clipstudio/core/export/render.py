@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clipstudio.core import ffmpeg
-from clipstudio.core import presets as rules
-from clipstudio.core.branding import Branding
-from clipstudio.core.edit import (
+from clipstudio.core.export import ffmpeg
+from clipstudio.core.export import presets as rules
+from clipstudio.core.branding.kit import Branding
+from clipstudio.core.edit.plan import (
     CaptionMode,
     EditPlan,
     Fixes,
@@ -28,12 +28,12 @@ from clipstudio.core.edit import (
     captions_on_timeline,
 )
 from clipstudio.core.errors import BadInputError, OutputExistsError, ValidationError
-from clipstudio.core.probe import MediaInfo, probe
+from clipstudio.core.media.probe import MediaInfo, probe
 from clipstudio.core.process import progress_parser, run_process
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
 from clipstudio.core.speech.types import Caption, CaptionStyle, LayoutRules, Transcript
-from clipstudio.core.trim import LIMIT_SAFETY_S, MIN_KEPT_S, fits_with_end_card, plan_segments
-from clipstudio.core.validate import Expected, ValidationReport, validate_output
+from clipstudio.core.edit.trim import LIMIT_SAFETY_S, MIN_KEPT_S, fits_with_end_card, plan_segments
+from clipstudio.core.export.validate import Expected, ValidationReport, validate_output
 from clipstudio.resources import caption_font_file
 
 Log = Callable[[str], None]
@@ -308,7 +308,7 @@ def _brand_files(
     """Draw the branded pictures once (brand_layers, as the preview does) into the work dir."""
     if plan.branding is None:
         return (), None
-    from clipstudio.core.brand_layers import render_layers
+    from clipstudio.core.branding.layers import render_layers
 
     layers = render_layers(plan.branding, fit.width, fit.height, preset, plan.kept_duration,
                            caption_style=plan.caption_style)  # fmt: skip

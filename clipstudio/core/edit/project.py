@@ -16,17 +16,17 @@ from typing import Any
 
 import platformdirs
 
-from clipstudio.core.branding import (
+from clipstudio.core.branding.kit import (
     DEFAULT_END_CARD_S,
     END_CARD_MAX_S,
     END_CARD_MIN_S,
     Branding,
     BrandKit,
 )
-from clipstudio.core.edit import Segment
+from clipstudio.core.edit.plan import Segment
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.postcopy import Imprint, PostCopy
-from clipstudio.core.presets import DEFAULT_PRESET, PRESETS
+from clipstudio.core.branding.postcopy import Imprint, PostCopy
+from clipstudio.core.export.presets import DEFAULT_PRESET, PRESETS
 from clipstudio.core.speech.types import Caption
 
 # Bumped when the JSON layout changes incompatibly; older files are then ignored, not misread.

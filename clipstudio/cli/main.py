@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clipstudio import __version__
-from clipstudio.core.branding import (
+from clipstudio.core.branding.kit import (
     DEFAULT_END_CARD_S,
     END_CARD_MAX_S,
     END_CARD_MIN_S,
     IMPRINT_EXAMPLE,
 )
 from clipstudio.core.errors import BadInputError, Cancelled, ClipStudioError, InternalError
-from clipstudio.core.presets import DEFAULT_PRESET, MAX_DURATION_S, PRESETS
+from clipstudio.core.export.presets import DEFAULT_PRESET, MAX_DURATION_S, PRESETS
 
 if TYPE_CHECKING:
-    from clipstudio.core.branding import Branding, BrandKit
+    from clipstudio.core.branding.kit import Branding, BrandKit
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 
@@ -250,7 +250,7 @@ def progress_bar(label: str, enabled: bool = True) -> Callable[[float], None]:
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
-    from clipstudio.core.probe import probe
+    from clipstudio.core.media.probe import probe
 
     info = probe(args.clip)
     if args.json:
@@ -302,7 +302,7 @@ NO_IMPRINT_MESSAGE = (
 
 def _brand_kit(path: Path | None) -> BrandKit | None:
     """The kit named on the command line, else the user's saved kit, else None."""
-    from clipstudio.core.branding import (
+    from clipstudio.core.branding.kit import (
         load_brand_kit,
         load_saved_brand_kit,
         saved_brand_kit_path,
@@ -323,11 +323,11 @@ def _branding(args: argparse.Namespace) -> Branding | None:
     """Kit defaults with the flags on top; refuses to go on without an imprint unless told."""
     from dataclasses import replace
 
-    from clipstudio.core.branding import Branding, BrandKit, with_logo
+    from clipstudio.core.branding.kit import Branding, BrandKit, with_logo
 
     kit = _brand_kit(args.brand_kit) or BrandKit()
     if args.logo is not None:
-        from clipstudio.core.brand_layers import import_logo
+        from clipstudio.core.branding.layers import import_logo
 
         kit = with_logo(kit, import_logo(args.logo))
     branding = Branding.from_kit(
@@ -346,7 +346,7 @@ def _branding(args: argparse.Namespace) -> Branding | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from clipstudio.core.render import ExportRequest, export_clip
+    from clipstudio.core.export.render import ExportRequest, export_clip
 
     branding = _branding(args)
     request = ExportRequest(
@@ -383,7 +383,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_brand_kit_show(args: argparse.Namespace) -> int:
-    from clipstudio.core.branding import saved_brand_kit_path
+    from clipstudio.core.branding.kit import saved_brand_kit_path
 
     kit = _brand_kit(args.file)
     if kit is None:
@@ -416,7 +416,7 @@ def brand_kit_lines(kit: BrandKit) -> list[str]:
 
 
 def cmd_brand_kit_save(args: argparse.Namespace) -> int:
-    from clipstudio.core.branding import load_brand_kit, save_brand_kit, saved_brand_kit_path
+    from clipstudio.core.branding.kit import load_brand_kit, save_brand_kit, saved_brand_kit_path
 
     kit = load_brand_kit(args.file)
     target = saved_brand_kit_path()
@@ -426,7 +426,7 @@ def cmd_brand_kit_save(args: argparse.Namespace) -> int:
 
 
 def cmd_brand_kit_export(args: argparse.Namespace) -> int:
-    from clipstudio.core.branding import load_saved_brand_kit
+    from clipstudio.core.branding.kit import load_saved_brand_kit
 
     kit = load_saved_brand_kit()
     if kit is None:
@@ -436,7 +436,7 @@ def cmd_brand_kit_export(args: argparse.Namespace) -> int:
 
 
 def cmd_brand_kit_make(args: argparse.Namespace) -> int:
-    from clipstudio.core.branding import BrandKit
+    from clipstudio.core.branding.kit import BrandKit
 
     values = {
         "name": args.name,
@@ -451,8 +451,8 @@ def cmd_brand_kit_make(args: argparse.Namespace) -> int:
     }
     kit = BrandKit(**{name: value for name, value in values.items() if value is not None})
     if args.logo is not None:
-        from clipstudio.core.brand_layers import import_logo
-        from clipstudio.core.branding import with_logo
+        from clipstudio.core.branding.layers import import_logo
+        from clipstudio.core.branding.kit import with_logo
 
         kit = with_logo(kit, import_logo(args.logo))
     _write_kit(kit, args.file, args.overwrite)
@@ -460,7 +460,7 @@ def cmd_brand_kit_make(args: argparse.Namespace) -> int:
 
 
 def _write_kit(kit: BrandKit, path: Path, overwrite: bool) -> None:
-    from clipstudio.core.branding import save_brand_kit
+    from clipstudio.core.branding.kit import save_brand_kit
 
     if path.exists() and not overwrite:
         raise BadInputError(f"{path} already exists (add --overwrite to replace it)")
@@ -504,6 +504,3 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     return run_app([str(p) for p in args.clips])
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,9 +7,9 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clipstudio.core import presets as rules
-from clipstudio.core.ffmpeg import ebur128_command, parse_ebur128
-from clipstudio.core.probe import probe
+from clipstudio.core.export import presets as rules
+from clipstudio.core.export.ffmpeg import ebur128_command, parse_ebur128
+from clipstudio.core.media.probe import probe
 from clipstudio.core.process import run_process
 from clipstudio.core.progress import CancelToken
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from clipstudio.core.branding import Branding
-from clipstudio.core.presets import DEFAULT_PRESET, MAX_DURATION_S
+from clipstudio.core.branding.kit import Branding
+from clipstudio.core.export.presets import DEFAULT_PRESET, MAX_DURATION_S
 from clipstudio.core.speech.types import Caption, CaptionStyle
 
 CaptionMode = Literal["burn", "srt", "both", "none"]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
-from clipstudio.core.branding import (
+from clipstudio.core.branding.kit import (
     FADE_S,
     LOWER_THIRD_DURATION_S,
     LOWER_THIRD_START_S,
@@ -38,7 +38,7 @@ from clipstudio.core.branding import (
     font_file,
 )
 from clipstudio.core.errors import BadInputError, FfmpegError
-from clipstudio.core.presets import Preset
+from clipstudio.core.export.presets import Preset
 from clipstudio.core.speech.types import CaptionStyle
 
 Rect = tuple[int, int, int, int]  # x, y, width, height in output pixels
@@ -545,7 +545,7 @@ def import_logo(path: Path) -> bytes:
 
 
 def _import_svg(path: Path) -> bytes:
-    from clipstudio.core import ffmpeg
+    from clipstudio.core.export import ffmpeg
     from clipstudio.core.process import run_process
 
     with tempfile.TemporaryDirectory(prefix="clipstudio-logo-") as folder:

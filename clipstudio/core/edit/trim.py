@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from clipstudio.core.edit import Segment
+from clipstudio.core.edit.plan import Segment
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.speech.types import Transcript
 
@@ -93,7 +93,7 @@ def _sentence_trim(
     max_duration: float,
     drop_pauses_over: float | None,
 ) -> tuple[Segment, ...]:
-    from clipstudio.core.speech.autotrim import sentence_segments
+    from clipstudio.core.edit.autotrim import sentence_segments
 
     words = tuple(w for w in transcript.words if w.start >= range_start and w.end <= range_end)
     if not words:

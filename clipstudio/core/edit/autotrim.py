@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clipstudio.core.edit import Segment
+from clipstudio.core.edit.plan import Segment
 from clipstudio.core.speech.layout import CLAUSE_END, SENTENCE_END, ends_with, speech_words
 from clipstudio.core.speech.types import Transcript, Word
 

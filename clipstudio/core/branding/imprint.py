@@ -8,7 +8,7 @@ whose package loads every footage check (numpy and more: 0.35 s of the window's 
 from __future__ import annotations
 
 from clipstudio.core.analysis.types import Finding
-from clipstudio.core.branding import IMPRINT_EXAMPLE, UK_POSTCODE
+from clipstudio.core.branding.kit import IMPRINT_EXAMPLE, UK_POSTCODE
 
 ADVICE_NO_IMPRINT = (
     "Election material published online by or for a candidate or party, and any paid political"
