@@ -69,8 +69,8 @@ ROUNDS = 2
 
 
 def run(clip: Path) -> dict[str, float]:
-    from clipstudio.core.export import ffmpeg
     from clipstudio.core.edit.plan import Fixes, Segment
+    from clipstudio.core.export import ffmpeg
     from clipstudio.core.media.probe import probe
     from clipstudio.core.process import run_process
 

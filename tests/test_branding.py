@@ -13,17 +13,6 @@ import pytest
 from PIL import Image
 
 from clipstudio.core.branding.imprint import publish_findings
-from clipstudio.core.branding.layers import (
-    IMPRINT_MIN_CAP_FRACTION,
-    Layer,
-    _imprint_font,
-    caption_zone_top,
-    drawable_text,
-    import_logo,
-    imprint_lines,
-    layer_opacity,
-    render_layers,
-)
 from clipstudio.core.branding.kit import (
     DEFAULT_FONT,
     FADE_S,
@@ -40,6 +29,17 @@ from clipstudio.core.branding.kit import (
     load_saved_brand_kit,
     save_brand_kit,
     saved_brand_kit_path,
+)
+from clipstudio.core.branding.layers import (
+    IMPRINT_MIN_CAP_FRACTION,
+    Layer,
+    _imprint_font,
+    caption_zone_top,
+    drawable_text,
+    import_logo,
+    imprint_lines,
+    layer_opacity,
+    render_layers,
 )
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.export.presets import PRESETS

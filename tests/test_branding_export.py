@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 from test_branding import ACCENT, PRIMARY, full_kit, rgb
 
-from clipstudio.core.export import ffmpeg
-from clipstudio.core.branding.layers import BrandLayers, layer_opacity, render_layers
 from clipstudio.core.branding.kit import Branding
+from clipstudio.core.branding.layers import BrandLayers, layer_opacity, render_layers
 from clipstudio.core.edit.plan import Segment
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.export import ffmpeg
 from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.export.render import ExportRequest, ExportResult, export_clip
 from clipstudio.core.speech.types import CaptionStyle

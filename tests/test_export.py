@@ -12,10 +12,10 @@ import pytest
 from media import frame_at, run_ffmpeg
 
 from clipstudio.core.errors import BadInputError, Cancelled, OutputExistsError
-from clipstudio.core.media.probe import probe
-from clipstudio.core.progress import CancelToken
 from clipstudio.core.export.render import ExportRequest, export_clip
 from clipstudio.core.export.validate import _moov_first
+from clipstudio.core.media.probe import probe
+from clipstudio.core.progress import CancelToken
 
 
 def export(source: Path, out: Path, **options) -> object:

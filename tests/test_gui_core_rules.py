@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from clipstudio.core.branding.kit import IMPRINT_EXAMPLE
-from clipstudio.core.edit.plan import Segment
-from clipstudio.core.errors import BadInputError
 from clipstudio.core.branding.postcopy import (
     BODY_LIMIT,
     HEADLINE_LIMIT,
@@ -27,6 +25,7 @@ from clipstudio.core.branding.postcopy import (
     tips,
     urgency_words,
 )
+from clipstudio.core.edit.plan import Segment
 from clipstudio.core.edit.project import (
     Project,
     load_project,
@@ -37,6 +36,7 @@ from clipstudio.core.edit.project import (
     restore_or_new,
     save_project,
 )
+from clipstudio.core.errors import BadInputError
 from clipstudio.core.speech.types import Caption
 
 

@@ -125,7 +125,12 @@ def test_branded_preview_screenshots(
     from PySide6.QtGui import QColor, QImage, QPainter
 
     from clipstudio.core.branding.kit import IMPRINT_EXAMPLE, BrandKit, save_brand_kit
-    from clipstudio.core.edit.project import ClipBranding, new_project, project_file_for, save_project
+    from clipstudio.core.edit.project import (
+        ClipBranding,
+        new_project,
+        project_file_for,
+        save_project,
+    )
 
     clip = gui_speech_clip(media)
     logo = QImage(240, 240, QImage.Format.Format_ARGB32)

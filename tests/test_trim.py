@@ -5,9 +5,14 @@ from __future__ import annotations
 import pytest
 
 from clipstudio.core.edit.plan import Segment
+from clipstudio.core.edit.trim import (
+    LIMIT_SAFETY_S,
+    fits_with_end_card,
+    plan_segments,
+    silence_trim,
+)
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.speech.types import Transcript, Word
-from clipstudio.core.edit.trim import LIMIT_SAFETY_S, fits_with_end_card, plan_segments, silence_trim
 
 
 def sentence(start: float, text: str, word_s: float = 0.4) -> list[Word]:

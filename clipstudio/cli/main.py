@@ -451,8 +451,8 @@ def cmd_brand_kit_make(args: argparse.Namespace) -> int:
     }
     kit = BrandKit(**{name: value for name, value in values.items() if value is not None})
     if args.logo is not None:
-        from clipstudio.core.branding.layers import import_logo
         from clipstudio.core.branding.kit import with_logo
+        from clipstudio.core.branding.layers import import_logo
 
         kit = with_logo(kit, import_logo(args.logo))
     _write_kit(kit, args.file, args.overwrite)

@@ -17,8 +17,8 @@ from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from clipstudio.core.branding.layers import BrandLayers, render_layers
 from clipstudio.core.branding.kit import Branding
+from clipstudio.core.branding.layers import BrandLayers, render_layers
 from clipstudio.core.export.presets import Preset
 from clipstudio.core.speech.types import CaptionStyle
 from clipstudio.gui.workers import TaskRunner, Worker

@@ -36,11 +36,11 @@ from clipstudio import __version__
 from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.branding.kit import Branding, BrandKit, load_saved_brand_kit
 from clipstudio.core.edit.plan import Fixes, Segment, source_to_output_time
+from clipstudio.core.edit.trim import fits_with_end_card
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.export.ffmpeg import Fit, plan_fit
 from clipstudio.core.export.presets import MAX_DURATION_S, PRESETS
 from clipstudio.core.process import EtaClock
-from clipstudio.core.edit.trim import fits_with_end_card
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
 from clipstudio.gui.captions import CaptionsPanel, format_time

@@ -16,8 +16,8 @@ from PySide6.QtGui import QImage, QUndoStack
 
 from clipstudio.core.branding.kit import Branding
 from clipstudio.core.edit.plan import Segment
-from clipstudio.core.errors import BadInputError
 from clipstudio.core.edit.project import Project, project_file_for, restore_or_new, save_project
+from clipstudio.core.errors import BadInputError
 from clipstudio.gui.captions import CaptionTableModel
 from clipstudio.gui.settings import AppSettings
 from clipstudio.gui.workers import TaskRunner, Worker

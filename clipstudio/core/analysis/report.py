@@ -22,9 +22,9 @@ from clipstudio.core.analysis.checks.audio import (
 from clipstudio.core.analysis.checks.lighting import picture_stats
 from clipstudio.core.analysis.checks.stability import measure_shake
 from clipstudio.core.analysis.loudness import momentary_series
-from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.analysis.samples import Samples, collect_samples
 from clipstudio.core.analysis.types import Finding
+from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.media.probe import MediaInfo, probe
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
 from clipstudio.core.speech.types import Transcript

@@ -23,9 +23,9 @@ from clipstudio.core.branding.kit import (
     Branding,
     BrandKit,
 )
+from clipstudio.core.branding.postcopy import Imprint, PostCopy
 from clipstudio.core.edit.plan import Segment
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.branding.postcopy import Imprint, PostCopy
 from clipstudio.core.export.presets import DEFAULT_PRESET, PRESETS
 from clipstudio.core.speech.types import Caption
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_graph  # ffmpeg-python
 
-from clipstudio.core.export import presets as rules
 from clipstudio.core.edit.plan import Fixes, Segment
 from clipstudio.core.errors import InternalError
+from clipstudio.core.export import presets as rules
 from clipstudio.core.media.probe import MediaInfo
 
 # Silence detection for the default trim: speech pauses sit 30-40 dB under speech level.

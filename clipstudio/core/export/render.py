@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clipstudio.core.export import ffmpeg
-from clipstudio.core.export import presets as rules
 from clipstudio.core.branding.kit import Branding
 from clipstudio.core.edit.plan import (
     CaptionMode,
@@ -27,13 +25,15 @@ from clipstudio.core.edit.plan import (
     Segment,
     captions_on_timeline,
 )
+from clipstudio.core.edit.trim import LIMIT_SAFETY_S, MIN_KEPT_S, fits_with_end_card, plan_segments
 from clipstudio.core.errors import BadInputError, OutputExistsError, ValidationError
+from clipstudio.core.export import ffmpeg
+from clipstudio.core.export import presets as rules
+from clipstudio.core.export.validate import Expected, ValidationReport, validate_output
 from clipstudio.core.media.probe import MediaInfo, probe
 from clipstudio.core.process import progress_parser, run_process
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
 from clipstudio.core.speech.types import Caption, CaptionStyle, LayoutRules, Transcript
-from clipstudio.core.edit.trim import LIMIT_SAFETY_S, MIN_KEPT_S, fits_with_end_card, plan_segments
-from clipstudio.core.export.validate import Expected, ValidationReport, validate_output
 from clipstudio.resources import caption_font_file
 
 Log = Callable[[str], None]
