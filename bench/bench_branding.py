@@ -20,8 +20,11 @@ ROUNDS = 2
 
 def child(clip: str, branded: str) -> None:
     """One export in its own process, so its CPU time is its own."""
-    from clipstudio.core.branding.kit import IMPRINT_EXAMPLE, Branding, BrandKit
-    from clipstudio.core.export.render import ExportRequest, export_clip
+    from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
+    from clipstudio.core.branding.kit import Branding, BrandKit
+    from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Take
+    from clipstudio.core.export.render import ExportJob, export_clip
+    from clipstudio.core.vocabulary import CaptionMode, Trim
 
     branding = None
     if branded == "1":
@@ -39,8 +42,9 @@ def child(clip: str, branded: str) -> None:
         branding = Branding.from_kit(kit, lower_third="Sam Smith, candidate for Market Ward")
     out = BENCH_DIR / ("branded.mp4" if branding else "plain.mp4")
     started = time.perf_counter()
-    result = export_clip(ExportRequest(source=Path(clip), output=out, caption_mode="none",
-                                       overwrite=True, branding=branding))  # fmt: skip
+    plan = EditPlan(takes=(Take(clip),), trim=Trim.TO_LIMIT,
+                    captions=CaptionTrack(mode=CaptionMode.NONE), branding=branding)  # fmt: skip
+    result = export_clip(plan, ExportJob(output=out, overwrite=True))
     print(json.dumps({"export_s": time.perf_counter() - started, "duration": result.duration}))
 
 

@@ -37,17 +37,19 @@ def hand_written_command(clip: Path, out: Path, measured: dict[str, float]) -> l
 
 def child(clip: str) -> None:
     """Runs in its own process so its peak memory and CPU time are the export's alone."""
-    from clipstudio.core.export.render import ExportRequest, export_clip
+    from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Take
+    from clipstudio.core.export.render import ExportJob, export_clip
+    from clipstudio.core.vocabulary import CaptionMode, Trim
 
     out = BENCH_DIR / "export.mp4"
     started = time.perf_counter()
-    result = export_clip(
-        ExportRequest(source=Path(clip), output=out, caption_mode="none", overwrite=True)
-    )
+    plan = EditPlan(takes=(Take(clip),), trim=Trim.TO_LIMIT,
+                    captions=CaptionTrack(mode=CaptionMode.NONE))  # fmt: skip
+    result = export_clip(plan, ExportJob(output=out, overwrite=True))
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"export_s": elapsed, "peak_mb": peak_mb,
-                      "end": result.plan.segments[-1].end, "duration": result.duration}))  # fmt: skip
+                      "end": result.plan.takes[-1].segment.end, "duration": result.duration}))  # fmt: skip
 
 
 def _children_cpu() -> float:

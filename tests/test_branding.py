@@ -12,11 +12,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clipstudio.core.branding.imprint import publish_findings
+from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE, publish_findings
 from clipstudio.core.branding.kit import (
     DEFAULT_FONT,
     FADE_S,
-    IMPRINT_EXAMPLE,
     LOWER_THIRD_DURATION_S,
     LOWER_THIRD_START_S,
     MAX_KIT_BYTES,
@@ -34,7 +33,6 @@ from clipstudio.core.branding.layers import (
     IMPRINT_MIN_CAP_FRACTION,
     Layer,
     _imprint_font,
-    caption_zone_top,
     drawable_text,
     import_logo,
     imprint_lines,
@@ -42,8 +40,10 @@ from clipstudio.core.branding.layers import (
     render_layers,
 )
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.export.layout import caption_box
 from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.speech.types import CaptionStyle
+from clipstudio.core.vocabulary import Fix
 
 PRIMARY = "#5B2C83"
 ACCENT = "#F4A300"
@@ -245,7 +245,7 @@ def test_every_part_sits_in_the_safe_area_clear_of_captions(preset: str, corner:
     assert safe[1] + safe[3] <= frame.height * (1 - frame.bottom_unsafe_fraction)
     assert layers.logo is not None and layers.lower_third is not None
     logo, lower = layers.logo.rect, layers.lower_third.rect
-    captions = (0, caption_zone_top(frame, frame.width, frame.height), frame.width, frame.height)
+    captions = (0, caption_box(frame, frame.width, frame.height, CaptionStyle()).zone_top, frame.width, frame.height)
     for rect in (logo, lower):
         assert inside(rect, safe)
         assert not overlaps(rect, captions)
@@ -261,8 +261,8 @@ def test_every_part_sits_in_the_safe_area_clear_of_captions(preset: str, corner:
 
 def test_caption_zone_follows_the_caption_size() -> None:
     feed = PRESETS["feed"]
-    small = caption_zone_top(feed, 1920, 1080, CaptionStyle(size_fraction=1 / 24))
-    large = caption_zone_top(feed, 1920, 1080, CaptionStyle(size_fraction=1 / 12))
+    small = caption_box(feed, 1920, 1080, CaptionStyle(size_fraction=1 / 24)).zone_top
+    large = caption_box(feed, 1920, 1080, CaptionStyle(size_fraction=1 / 12)).zone_top
     assert large < small < 1080 * (1 - feed.bottom_unsafe_fraction)
     kit = full_kit()
     low = render_layers(Branding.from_kit(kit, lower_third="Sam"), 1920, 1080, feed, 20.0,
@@ -381,7 +381,11 @@ def test_hostile_text_draws_without_error_on_every_preset() -> None:
 def test_no_imprint_is_a_warning_with_the_rule_and_an_example(imprint: str | None) -> None:
     (finding,) = publish_findings(imprint)
     assert finding.id == "publish.no_imprint" and finding.severity == "warning"
-    assert finding.title == "No digital imprint" and finding.fix == "--imprint"
+    assert (
+        finding.title == "No digital imprint"
+        and finding.fix is Fix.IMPRINT
+        and finding.fix.flag == "--imprint"
+    )
     assert "Elections Act 2022" in finding.advice and IMPRINT_EXAMPLE in finding.advice
 
 

@@ -11,12 +11,8 @@ import pytest
 from test_branding import PRIMARY, full_kit, logo_png, rgb
 
 from clipstudio.cli import main
-from clipstudio.core.branding.kit import (
-    IMPRINT_EXAMPLE,
-    load_brand_kit,
-    save_brand_kit,
-    saved_brand_kit_path,
-)
+from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
+from clipstudio.core.branding.kit import load_brand_kit, save_brand_kit, saved_brand_kit_path
 from clipstudio.core.media.probe import probe
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 from PIL import Image
+from plans import export
 from test_branding import ACCENT, PRIMARY, full_kit, rgb
 
 from clipstudio.core.branding.kit import Branding
@@ -20,7 +21,7 @@ from clipstudio.core.edit.plan import Segment
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.export import ffmpeg
 from clipstudio.core.export.presets import PRESETS
-from clipstudio.core.export.render import ExportRequest, ExportResult, export_clip
+from clipstudio.core.export.render import ExportResult
 from clipstudio.core.speech.types import CaptionStyle
 
 NAME = "Cllr Sarah Jones, Labour candidate for North Ward"
@@ -98,9 +99,9 @@ def pair(media, tmp_path_factory) -> Pair:
     srt = folder / "captions.srt"
     srt.write_text(CAPTION, encoding="utf-8")
     branding = Branding.from_kit(full_kit(), lower_third=NAME, end_card_seconds=CARD_SECONDS)
-    common = {"source": source, "caption_mode": "burn", "subtitles": srt}
-    result = export_clip(ExportRequest(output=folder / "branded.mp4", branding=branding, **common))
-    export_clip(ExportRequest(output=folder / "plain.mp4", **common))
+    result = export(source, folder / "branded.mp4", caption_mode="burn", subtitles=srt,
+                    branding=branding)  # fmt: skip
+    export(source, folder / "plain.mp4", caption_mode="burn", subtitles=srt)
     main = result.plan.kept_duration
     layers = render_layers(branding, 640, 360, PRESETS["feed"], main, caption_style=CaptionStyle())
     end = result.duration
@@ -218,8 +219,7 @@ def test_long_source_is_trimmed_so_clip_and_card_stay_under_a_minute(media, tmp_
         "-f", "lavfi", "-i", "testsrc2=size=192x108:rate=24", "-t", "70",
         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
     ])  # fmt: skip
-    result = export_clip(ExportRequest(source=source, output=tmp_path / "l.mp4",
-                                       caption_mode="none", branding=branding))  # fmt: skip
+    result = export(source, tmp_path / "l.mp4", branding=branding)
     assert result.validation.ok
     assert 50 < result.duration < 60
     assert result.plan.kept_duration + 4.0 < 60 - 0.05
@@ -229,15 +229,11 @@ def test_long_source_is_trimmed_so_clip_and_card_stay_under_a_minute(media, tmp_
 
 def test_kept_parts_plus_card_over_the_limit_say_how_much_to_cut(media, tmp_path) -> None:
     branding = Branding.from_kit(full_kit(), end_card_seconds=4.0)
-    request = ExportRequest(source=media.long_with_pauses(), output=tmp_path / "x.mp4",
-                            caption_mode="none", branding=branding,
-                            segments=[Segment(0, 30), Segment(35, 62)])  # fmt: skip
     with pytest.raises(BadInputError, match=r"cut 1\.1 s more"):
-        export_clip(request)
+        export(media.long_with_pauses(), tmp_path / "x.mp4", branding=branding,
+               segments=[Segment(0, 30), Segment(35, 62)])  # fmt: skip
     with pytest.raises(BadInputError, match="no time for the clip"):
-        export_clip(ExportRequest(source=media.mono(), output=tmp_path / "y.mp4",
-                                  caption_mode="none", max_duration=4.5,
-                                  branding=branding))  # fmt: skip
+        export(media.mono(), tmp_path / "y.mp4", max_duration=4.5, branding=branding)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -264,8 +260,7 @@ def test_hostile_text_never_reaches_ffmpeg_and_renders(media, tmp_path, monkeypa
         " of Zoë Ñ, both at 1 High St, Town, AB1 2CD",
     )  # fmt: skip
     source = media.no_audio()
-    result = export_clip(ExportRequest(source=source, output=folder / "out.mp4",
-                                       caption_mode="none", branding=branding))  # fmt: skip
+    result = export(source, folder / "out.mp4", branding=branding)
     assert result.validation.ok
     (command,) = commands
     for word in ("Jo's", "%{pts}", "مرحبا", "Zoë", "rm -rf"):

@@ -11,16 +11,10 @@ from media import run_ffmpeg
 
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.export.presets import PRESETS
-from clipstudio.core.speech.subtitles import (
-    caption_font_size,
-    escape_ass_text,
-    read_subtitles,
-    sidecar_path,
-    write_ass,
-    write_srt,
-    write_vtt,
-)
+from clipstudio.core.speech.subtitles import escape_ass_text, read_subtitles, sidecar_path, write_ass, write_srt, write_vtt
+from clipstudio.core.export.layout import caption_font_size
 from clipstudio.core.speech.types import Caption, CaptionStyle
+from clipstudio.core.vocabulary import CaptionLook, Shape
 from clipstudio.resources import caption_font_file
 
 TRICKY = Caption(1.0, 3.5, ("Vote {\\b0}now \\N not a break", '50% off: <b>us</b> & "them"'))
@@ -69,7 +63,7 @@ def test_ass_escapes_user_text_and_round_trips(tmp_path: Path) -> None:
     assert "\\N" in escaped and escaped.count("\\N") == 1  # only the real line break
     path = tmp_path / "a.ass"
     write_ass(
-        [TRICKY], path, width=1920, height=1080, style=CaptionStyle(), bottom_unsafe_fraction=0.06
+        [TRICKY], path, width=1920, height=1080, style=CaptionStyle(), preset=PRESETS[Shape.FEED]
     )
     content = path.read_text(encoding="utf-8")
     assert "PlayResX: 1920" in content and "PlayResY: 1080" in content
@@ -120,9 +114,9 @@ def test_libass_draws_override_tags_and_escapes_literally(tmp_path: Path) -> Non
     rows = {}
     for name, caption in (("literal", literal), ("plain", plain)):
         ass = tmp_path / f"{name}.ass"
-        style = CaptionStyle(background="outline")
+        style = CaptionStyle(background=CaptionLook.OUTLINE)
         write_ass(
-            [caption], ass, width=width, height=height, style=style, bottom_unsafe_fraction=0.06
+            [caption], ass, width=width, height=height, style=style, preset=PRESETS[Shape.FEED]
         )
         text = white_text(render_frame(ass, width, height, tmp_path / f"{name}.png"))
         rows[name] = bbox(text)
@@ -147,7 +141,7 @@ def test_caption_sits_above_the_unsafe_band_and_fits_the_width(
     ass = tmp_path / "c.ass"
     write_ass(
         [caption], ass, width=width, height=height, style=CaptionStyle(),
-        bottom_unsafe_fraction=preset.bottom_unsafe_fraction,
+        preset=preset,
     )  # fmt: skip
     frame = render_frame(ass, width, height, tmp_path / "c.png")
     top, bottom, left, right = bbox(ink(frame))

@@ -26,6 +26,7 @@ from clipstudio.core.errors import BadInputError, Cancelled
 from clipstudio.core.media.probe import probe
 from clipstudio.core.progress import CancelToken
 from clipstudio.core.speech.types import Transcript
+from clipstudio.core.vocabulary import Fix
 
 pytestmark = pytest.mark.skipif(not espeak_available(), reason="espeak-ng makes the speech")
 
@@ -111,7 +112,7 @@ def test_dark_stretch_is_reported_with_its_span(analysed: Analyse) -> None:
     assert dark.start == pytest.approx(2.0, abs=0.3)
     assert dark.end == pytest.approx(4.0, abs=0.3)
     assert dark.measured["mean_luma"] < 45
-    assert dark.fix == "--brighten"
+    assert dark.fix is Fix.BRIGHTEN and dark.fix.flag == "--brighten"
     curve = dict(analysed("too_dark").brightness)
     assert min(v for t, v in curve.items() if 2.2 < t < 3.8) < 45
     assert min(v for t, v in curve.items() if t < 1.8 or t > 4.2) > 90
@@ -122,18 +123,18 @@ def test_lighting_findings_carry_their_numbers(analysed: Analyse) -> None:
     assert over.measured["clipped_fraction"] >= 0.2
     back = finding(analysed("backlit"), "lighting.backlit")
     assert back.measured["surround_luma"] > 2 * back.measured["subject_luma"]
-    assert back.fix == "--brighten"
+    assert back.fix is Fix.BRIGHTEN and back.fix.flag == "--brighten"
     assert "light is in front of the speaker" in back.advice
     flicker = finding(analysed("flicker"), "lighting.flicker")
     # Made with a 15 % sine: its RMS is 10.6 % of the mean.
     assert flicker.measured["fluctuation_percent"] == pytest.approx(10.6, abs=2.5)
-    assert flicker.fix == "--deflicker"
+    assert flicker.fix is Fix.DEFLICKER and flicker.fix.flag == "--deflicker"
 
 
 def test_shake_is_jitter_and_a_pan_is_not(analysed: Analyse) -> None:
     shaky = finding(analysed("shaky"), "stability.shaky")
     assert shaky.measured["jitter_percent_of_width"] > 1.0
-    assert shaky.fix == "--stabilise"
+    assert shaky.fix is Fix.STABILISE and shaky.fix.flag == "--stabilise"
     assert "tripod" in shaky.advice
     assert analysed("pan").stats["max_jitter_percent_of_width"] < 0.4
 
@@ -165,7 +166,7 @@ def test_sound_findings_measure_what_was_made(analysed: Analyse) -> None:
     assert "within a metre" in quiet.advice
     noisy = finding(analysed("noisy"), "audio.noisy")
     assert noisy.measured["snr_db"] == pytest.approx(3.0, abs=2.0)
-    assert noisy.fix == "--denoise-audio"
+    assert noisy.fix is Fix.DENOISE_AUDIO and noisy.fix.flag == "--denoise-audio"
     assert analysed("mild_noise").stats["snr_db"] == pytest.approx(25.0, abs=3.0)
     wind = finding(analysed("wind"), "audio.wind")
     assert wind.measured["low_frequency_share"] > 0.6
@@ -182,7 +183,7 @@ def test_sound_findings_measure_what_was_made(analysed: Analyse) -> None:
 def test_portrait_scene_is_upright_for_the_checks(analysed: Analyse) -> None:
     report = analysed("portrait")
     portrait = finding(report, "orientation.portrait")
-    assert portrait.fix == "--fix-portrait blur"
+    assert portrait.fix is Fix.PORTRAIT and portrait.fix.cli_hint == "--fix-portrait blur"
     assert "landscape" in portrait.advice
     assert report.media.video is not None and report.media.video.rotation == 90
     # The face is only upright after the rotation is applied: finding it proves we turned it.

@@ -10,17 +10,13 @@ import numpy as np
 import pyloudnorm
 import pytest
 from media import frame_at, run_ffmpeg
+from plans import export
 
 from clipstudio.core.errors import BadInputError, Cancelled, OutputExistsError
-from clipstudio.core.export.render import ExportRequest, export_clip
 from clipstudio.core.export.validate import _moov_first
 from clipstudio.core.media.probe import probe
 from clipstudio.core.progress import CancelToken
-
-
-def export(source: Path, out: Path, **options) -> object:
-    options.setdefault("caption_mode", "none")
-    return export_clip(ExportRequest(source=source, output=out, **options))
+from clipstudio.core.vocabulary import Fix
 
 
 def decoded_audio(path: Path) -> tuple[np.ndarray, int]:
@@ -113,7 +109,7 @@ def test_landscape_to_taller_presets_is_centre_cropped(media, tmp_path, preset, 
 
 def test_portrait_source_crop_option_fills_feed_frame(media, tmp_path):
     out = tmp_path / "crop.mp4"
-    export(media.portrait_1080x1920(seconds=2.0), out, fix_portrait="crop")
+    export(media.portrait_1080x1920(seconds=2.0), out, portrait="crop")
     info = probe(out)
     # Filling 16:9 from a 1080-wide picture without upscaling gives 1080x608.
     assert (info.video.display_width, info.video.display_height) == (1080, 608)
@@ -217,7 +213,7 @@ def test_long_clip_is_trimmed_under_a_minute_at_a_pause(media, tmp_path):
     duration = probe(out).duration
     assert duration < 60.0
     assert duration > 50.0  # cut at the LAST pause before the limit, not the first
-    segment = result.plan.segments[0]
+    segment = result.plan.takes[0].segment
     # Leading silence (2 s) dropped, keeping a 0.15 s margin before the first sound.
     assert segment.start == pytest.approx(2.0 - 0.15, abs=0.1)
     # The cut sits in a pause: tone bursts run 3 s on, 1 s off from t=2 s.
@@ -257,22 +253,14 @@ def test_cancel_stops_quickly_and_leaves_nothing(media, tmp_path):
     timer = threading.Timer(1.0, token.cancel)
     timer.start()
     with pytest.raises(Cancelled):
-        export_clip(
-            ExportRequest(source=media.long_with_pauses(), output=out, caption_mode="none",
-                          stabilise=True),
-            cancel=token,
-        )  # fmt: skip
+        export(media.long_with_pauses(), out, fix=[Fix.STABILISE], cancel=token)
     timer.cancel()
     assert list(tmp_path.iterdir()) == []
 
 
 def test_progress_reaches_one_and_never_goes_back(media, tmp_path):
     seen: list[float] = []
-    export_clip(
-        ExportRequest(source=media.landscape_1080p(), output=tmp_path / "p.mp4",
-                      caption_mode="none"),
-        progress=seen.append,
-    )  # fmt: skip
+    export(media.landscape_1080p(), tmp_path / "p.mp4", progress=seen.append)
     assert seen[-1] == 1.0
     assert all(b >= a - 1e-9 for a, b in zip(seen, seen[1:], strict=False))
     assert len(seen) > 3

@@ -312,14 +312,15 @@ def test_caption_overlay_matches_the_burned_style(qtbot) -> None:  # noqa: ANN00
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
+    from clipstudio.core.export.layout import caption_box
     from clipstudio.core.export.presets import PRESETS
-    from clipstudio.core.speech import subtitles
     from clipstudio.core.speech.types import CaptionStyle
     from clipstudio.gui.player import CaptionOverlay, caption_font, caption_font_family
 
     assert caption_font_family() == "DejaVu Sans"
     preset, style = PRESETS["reels"], CaptionStyle()
-    size = subtitles.caption_font_size(preset.width, preset.height, style)
+    box = caption_box(preset, preset.width, preset.height, style)
+    size = box.font_size
     assert QFontMetricsF(caption_font(size)).height() == pytest.approx(size, rel=0.03)
     # Draw at output resolution; the lowest text pixel must sit just above the unsafe band.
     overlay = CaptionOverlay()
@@ -332,9 +333,9 @@ def test_caption_overlay_matches_the_burned_style(qtbot) -> None:  # noqa: ANN00
     painter.end()
     rows = [y for y in range(preset.height) if image.pixelColor(preset.width // 2, y).alpha()]
     assert rows, "nothing drawn"
-    margin = subtitles.caption_margin_v(preset.height, preset.bottom_unsafe_fraction, size)
+    margin = box.margin_v
     box_bottom = preset.height - rows[-1]
     # The box's lower edge is within a few pixels of where libass puts it (margin minus padding).
-    expected = margin - size * subtitles.BOX_PADDING_FRACTION
+    expected = margin - box.padding
     assert box_bottom > preset.height * preset.bottom_unsafe_fraction
     assert box_bottom == pytest.approx(expected, abs=size * 0.35)

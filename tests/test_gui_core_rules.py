@@ -7,20 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from clipstudio.core.branding.kit import IMPRINT_EXAMPLE
+from clipstudio.core.branding.imprint import (
+    IMPRINT_EXAMPLE,
+    Imprint,
+    format_imprint,
+    imprint_from_text,
+    imprint_problems,
+)
 from clipstudio.core.branding.postcopy import (
     BODY_LIMIT,
     HEADLINE_LIMIT,
     LINK_DESCRIPTION_LIMIT,
-    Imprint,
     PostCopy,
     body_count,
     calls_to_action,
     compose_post,
-    format_imprint,
     headline_count,
-    imprint_from_text,
-    imprint_problems,
     link_description_count,
     tips,
     urgency_words,

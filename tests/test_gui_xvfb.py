@@ -124,7 +124,8 @@ def test_branded_preview_screenshots(
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtGui import QColor, QImage, QPainter
 
-    from clipstudio.core.branding.kit import IMPRINT_EXAMPLE, BrandKit, save_brand_kit
+    from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
+    from clipstudio.core.branding.kit import BrandKit, save_brand_kit
     from clipstudio.core.edit.project import (
         ClipBranding,
         new_project,

@@ -29,7 +29,7 @@ def test_keeps_whole_sentences_and_drops_leading_and_trailing_silence() -> None:
     transcript = transcript_of(
         [(2.0, "One two three."), (5.0, "Four five six."), (8.0, "Seven eight.")]
     )
-    segments = sentence_segments(transcript, media_duration=12.0, max_duration=60)
+    segments = sentence_segments(transcript, media_duration=12.0, budget=60)
     assert len(segments) == 1
     assert segments[0].start == pytest.approx(2.0 - 0.15)
     assert segments[0].end == pytest.approx(8.0 + 0.3 + 0.25 + 0.15)
@@ -37,7 +37,7 @@ def test_keeps_whole_sentences_and_drops_leading_and_trailing_silence() -> None:
 
 def test_stops_at_the_last_sentence_that_fits() -> None:
     transcript = transcript_of([(1.0, "a b c d e."), (4.0, "f g h i j."), (7.0, "k l m n o.")])
-    segments = sentence_segments(transcript, media_duration=10.0, max_duration=5.0)
+    segments = sentence_segments(transcript, media_duration=10.0, budget=5.0)
     # Sentence 2 ends at 4.0 + 1.45 + 0.15 margin = 5.6; from 0.85 that is 4.75 s < 5 s.
     assert segments[-1].end == pytest.approx(5.6)
     assert total(segments) < 5.0
@@ -46,7 +46,7 @@ def test_stops_at_the_last_sentence_that_fits() -> None:
 def test_long_first_sentence_is_cut_at_a_comma_or_word() -> None:
     words = "we need, a library that is open every day of the week for everyone."
     transcript = transcript_of([(0.5, words)], word_s=0.5)
-    segments = sentence_segments(transcript, media_duration=10.0, max_duration=3.0)
+    segments = sentence_segments(transcript, media_duration=10.0, budget=3.0)
     assert 0 < total(segments) < 3.0
     # Cut after a word, never inside one: the end is in the gap after some word.
     ends = [w.end for w in transcript.words]
@@ -68,7 +68,7 @@ def test_no_speech_gives_nothing() -> None:
 def test_real_speech_over_a_minute_is_cut_at_a_sentence_end(media: MediaFactory) -> None:
     clip = long_speech_clip(media)
     transcript = get_transcriber().transcribe(clip.path)
-    segments = sentence_segments(transcript, clip.duration, max_duration=30.0)
+    segments = sentence_segments(transcript, clip.duration, budget=30.0)
     assert 25.0 < total(segments) < 30.0
     assert segments[0].start == pytest.approx(clip.onsets[0] - 0.15, abs=0.3)
     # The cut falls in the silence after a sentence, before the next one starts.

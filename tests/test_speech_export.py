@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from media import MediaFactory
 from media_speech import SpeechClip, phrase_clip
+from plans import export
 
 from clipstudio.core.edit.plan import Segment
-from clipstudio.core.export.render import ExportRequest, export_clip
 from clipstudio.core.speech.layout import build_captions
 from clipstudio.core.speech.subtitles import read_subtitles
 from clipstudio.core.speech.transcribe import get_transcriber
@@ -32,15 +32,13 @@ def spoken(media: MediaFactory) -> tuple[SpeechClip, Transcript, list[Caption]]:
 def _export(clip: SpeechClip, transcript: Transcript, mode: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     output = folder / "campaign clip.mp4"
-    export_clip(
-        ExportRequest(
-            source=clip.path,
-            output=output,
-            caption_mode=mode,  # type: ignore[arg-type]
-            transcript=transcript,
-            segments=[Segment(0.0, round(clip.duration - 0.1, 2))],  # whole clip, no auto-trim
-            overwrite=True,
-        )
+    export(
+        clip.path,
+        output,
+        caption_mode=mode,
+        captions=build_captions(transcript.words),
+        segments=[Segment(0.0, round(clip.duration - 0.1, 2))],  # whole clip, no auto-trim
+        overwrite=True,
     )
     return output
 

@@ -17,10 +17,10 @@ import pytest
 from media import MediaFactory
 from media_speech import SpeechClip, phrase_clip, sentences_clip
 
+from clipstudio.cli import main
 from clipstudio.core.errors import BadInputError, Cancelled
 from clipstudio.core.progress import CancelToken
 from clipstudio.core.speech import models
-from clipstudio.core.speech.cli_support import transcribe_command
 from clipstudio.core.speech.layout import build_captions, caption_problems
 from clipstudio.core.speech.subtitles import read_subtitles
 from clipstudio.core.speech.transcribe import get_transcriber
@@ -269,21 +269,17 @@ def test_openai_whisper_engine_runs_a_user_checkpoint(
 
 def test_transcribe_command_writes_every_format(phrases, tmp_path: Path, capsys) -> None:
     clip, _ = phrases
-    assert transcribe_command(clip.path, None, "faster-whisper", None, "en", lambda f: None) == 0
+    assert main(["transcribe", str(clip.path)]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("1\n00:00:01,") and "Thursday" in printed
     for suffix in (".srt", ".vtt", ".ass", ".json"):
         out = tmp_path / f"clip{suffix}"
-        assert (
-            transcribe_command(clip.path, out, "faster-whisper", None, "en_GB", lambda f: None) == 0
-        )
+        assert main(["transcribe", str(clip.path), "-o", str(out), "--language", "en_GB"]) == 0
         if suffix == ".json":
             data = json.loads(out.read_text(encoding="utf-8"))
             assert {"text", "start", "end", "probability"} <= set(data["words"][0])
             assert len(data["words"]) >= 10
         else:
             assert len(read_subtitles(out)) == len(clip.phrases)
-    with pytest.raises(BadInputError):
-        transcribe_command(
-            clip.path, tmp_path / "x.txt", "faster-whisper", None, "en", lambda f: None
-        )
+    # A suffix it cannot write is the user's mistake (BadInputError: exit 2).
+    assert main(["transcribe", str(clip.path), "-o", str(tmp_path / "x.txt")]) == 2

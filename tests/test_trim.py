@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from clipstudio.core.edit.limits import LIMIT_SAFETY_S, fits, keep_budget
 from clipstudio.core.edit.plan import Segment
-from clipstudio.core.edit.trim import (
-    LIMIT_SAFETY_S,
-    fits_with_end_card,
-    plan_segments,
-    silence_trim,
-)
+from clipstudio.core.edit.trim import plan_segments, silence_trim
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.speech.types import Transcript, Word
+
+# What the export passes for the guide's one minute: the limit less the safety margin.
+BUDGET = keep_budget(60.0)
 
 
 def sentence(start: float, text: str, word_s: float = 0.4) -> list[Word]:
@@ -32,14 +31,14 @@ def no_silences(_start: float, _end: float) -> list[tuple[float, float]]:
 
 
 def test_short_clip_is_kept_whole():
-    assert plan_segments(30, None, None, 60, find_silences=no_silences) == (Segment(0, 30),)
+    assert plan_segments(30, None, None, BUDGET, find_silences=no_silences) == (Segment(0, 30),)
 
 
 def test_range_is_checked_in_plain_words():
     with pytest.raises(BadInputError, match="past the end"):
-        plan_segments(10, 12, None, 60, find_silences=no_silences)
+        plan_segments(10, 12, None, BUDGET, find_silences=no_silences)
     with pytest.raises(BadInputError, match="too short"):
-        plan_segments(10, 5, 5.2, 60, find_silences=no_silences)
+        plan_segments(10, 5, 5.2, BUDGET, find_silences=no_silences)
     with pytest.raises(BadInputError, match="negative"):
         plan_segments(10, -1, None, 60, find_silences=no_silences)
 
@@ -52,7 +51,7 @@ def test_silence_trim_drops_ends_and_cuts_at_the_last_pause():
 
 
 def test_without_pauses_the_cut_is_hard_but_under_the_limit():
-    segments = plan_segments(90, None, None, 60, find_silences=no_silences)
+    segments = plan_segments(90, None, None, BUDGET, find_silences=no_silences)
     assert segments[0].duration < 60
 
 
@@ -68,7 +67,7 @@ def test_transcript_cut_keeps_whole_sentences():
         for t, topic in zip(starts, topics.split(), strict=True)
     ]
     spoken = transcript(*sentences)
-    segments = plan_segments(80, None, None, 60, find_silences=no_silences, transcript=spoken)
+    segments = plan_segments(80, None, None, BUDGET, find_silences=no_silences, transcript=spoken)
     assert sum(s.duration for s in segments) < 60
     assert segments[0].start == pytest.approx(1.0 - 0.15, abs=0.01)
     sentence_ends = [s[-1].end for s in sentences]
@@ -83,9 +82,9 @@ def test_drop_pauses_cuts_long_silences_inside_the_speech():
         sentence(8.0, "Vote on Thursday."),
         sentence(15.0, "Thank you."),
     )
-    whole = plan_segments(20, None, None, 60, find_silences=no_silences, transcript=spoken,
+    whole = plan_segments(20, None, None, BUDGET, find_silences=no_silences, transcript=spoken,
                           auto_trim=True)  # fmt: skip
-    tight = plan_segments(20, None, None, 60, find_silences=no_silences, transcript=spoken,
+    tight = plan_segments(20, None, None, BUDGET, find_silences=no_silences, transcript=spoken,
                           auto_trim=True, drop_pauses=True)  # fmt: skip
     assert len(whole) == 1 and len(tight) == 3
     assert sum(s.duration for s in tight) < whole[0].duration - 8
@@ -93,7 +92,7 @@ def test_drop_pauses_cuts_long_silences_inside_the_speech():
 
 def test_kept_parts_and_end_card_fit_by_one_rule() -> None:
     """The export and the GUI's length readout ask the same question, with the same bounds."""
-    assert fits_with_end_card(59.9, 0.0, 60.0) and not fits_with_end_card(60.0, 0.0, 60.0)
+    assert fits(59.9, 0.0, 60.0) and not fits(60.0, 0.0, 60.0)
     room = 60.0 - 3.0 - LIMIT_SAFETY_S
-    assert fits_with_end_card(room, 3.0, 60.0)
-    assert not fits_with_end_card(room + 0.01, 3.0, 60.0)
+    assert fits(room, 3.0, 60.0)
+    assert not fits(room + 0.01, 3.0, 60.0)

@@ -9,9 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-import platformdirs
-
 from clipstudio import __version__
+from clipstudio.core.paths import log_dir
 
 # Kept small: a volunteer's laptop is not a log server; a few runs' worth is enough to help them.
 LOG_MAX_BYTES = 1_000_000
@@ -32,10 +31,6 @@ SCREENSHOT_TIMEOUT_MS = 120_000
 SCREENSHOT_SETTLE_MS = 1500
 
 _started = time.monotonic()
-
-
-def log_dir() -> Path:
-    return Path(platformdirs.user_log_dir("clipstudio"))
 
 
 def setup_logging() -> Path:

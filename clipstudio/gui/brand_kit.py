@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
 from clipstudio.core.branding.kit import (
     BUNDLED_FONTS,
     CORNERS,
-    IMPRINT_EXAMPLE,
     Branding,
     BrandKit,
     font_file,

@@ -1,7 +1,7 @@
 """Checks panel: each finding with its icon, title, advice and time span; a "Fix on export" switch.
 
-Footage findings come from the analysis; the imprint findings (clipstudio.core.analysis.checks.
-publish) follow the imprint field as the volunteer types, with no new look at the clip.
+Footage findings come from the analysis; the imprint findings (clipstudio.core.branding.
+imprint) follow the imprint field as the volunteer types, with no new look at the clip.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio.core.analysis.types import Finding
+from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.captions import format_time
 
 SEVERITY_ICONS = {
@@ -38,14 +39,11 @@ ACTIONS = {
 }
 
 
-def fix_option(fix: str) -> str:
-    """'--denoise-audio' -> 'denoise_audio': the ExportRequest field a finding's fix switches on."""
-    return fix.strip().lstrip("-").replace("-", "_")
 
 
 class FindingCard(QFrame):
     seek_requested = Signal(float)
-    fix_toggled = Signal(str, bool)
+    fix_toggled = Signal(object, bool)  # Fix, on
     action_requested = Signal(str)  # the finding's id
 
     def __init__(self, finding: Finding, fix_on: bool, parent: QWidget | None = None) -> None:
@@ -83,13 +81,13 @@ class FindingCard(QFrame):
             self.action_button.setAccessibleName(ACTIONS[finding.id])
             self.action_button.clicked.connect(lambda: self.action_requested.emit(finding.id))
             controls.addWidget(self.action_button)
-        elif finding.fix:
+        elif finding.fix is not None and finding.fix.is_switch:
             self.fix_switch = QCheckBox("Fix on export")
             self.fix_switch.setChecked(fix_on)
             self.fix_switch.setAccessibleName(f"Fix {finding.title} on export")
             self.fix_switch.setToolTip("Let Clip Studio repair this when it makes the video")
-            option = fix_option(finding.fix)
-            self.fix_switch.toggled.connect(lambda on: self.fix_toggled.emit(option, on))
+            fix = finding.fix
+            self.fix_switch.toggled.connect(lambda on: self.fix_toggled.emit(fix, on))
             controls.addWidget(self.fix_switch)
         text.addLayout(controls)
         layout = QHBoxLayout(self)
@@ -104,7 +102,7 @@ class FindingCard(QFrame):
 
 class ChecksPanel(QScrollArea):
     seek_requested = Signal(float)
-    fix_toggled = Signal(str, bool)
+    fix_toggled = Signal(object, bool)  # Fix, on
     action_requested = Signal(str)  # a finding's id whose answer is typing something
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -114,7 +112,7 @@ class ChecksPanel(QScrollArea):
         self.cards: list[FindingCard] = []
         self.footage: list[Finding] | None = None  # None until the clip has been looked at
         self.publish: list[Finding] = []
-        self.fixes_on: frozenset[str] = frozenset()
+        self.fixes_on: frozenset[Fix] = frozenset()
         self.message = ""
         self.show_message("Checks appear here once the clip has been looked at.")
 
@@ -123,7 +121,7 @@ class ChecksPanel(QScrollArea):
         self.message, self.footage = text, None
         self._rebuild()
 
-    def set_findings(self, findings: Sequence[Finding], fixes_on: frozenset[str]) -> None:
+    def set_findings(self, findings: Sequence[Finding], fixes_on: frozenset[Fix]) -> None:
         self.footage, self.fixes_on = list(findings), fixes_on
         self._rebuild()
 
@@ -148,7 +146,7 @@ class ChecksPanel(QScrollArea):
             label.setWordWrap(True)
             layout.addWidget(label)
         for finding in ordered:
-            on = bool(finding.fix) and fix_option(finding.fix or "") in self.fixes_on
+            on = finding.fix is not None and finding.fix in self.fixes_on
             card = FindingCard(finding, on)
             card.seek_requested.connect(self.seek_requested)
             card.fix_toggled.connect(self.fix_toggled)

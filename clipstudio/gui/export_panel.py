@@ -27,16 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clipstudio.core.branding.kit import END_CARD_MAX_S, END_CARD_MIN_S, IMPRINT_EXAMPLE, Branding
+from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
+from clipstudio.core.branding.kit import END_CARD_MAX_S, END_CARD_MIN_S, Branding
 from clipstudio.core.export.presets import PRESETS, Preset
+from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionMode, PortraitFill, Shape
 
-CAPTION_MODE_LABELS = {
-    "burn": "Burned into the picture",
-    "srt": "Separate caption file (.srt)",
-    "both": "Both (recommended)",
-    "none": "No captions",
-}
-PORTRAIT_LABELS = {"blur": "Fill the sides with a blurred copy", "crop": "Crop to fill the frame"}
 NO_IMPRINT_WARNING = (
     "No imprint. UK law says election material online must show who published it and their"
     " address. Add it here or in the brand kit."
@@ -74,9 +69,9 @@ def format_seconds(seconds: float) -> str:
 class ExportPanel(QWidget):
     export_requested = Signal()
     cancel_requested = Signal()
-    preset_changed = Signal(str)
-    caption_mode_changed = Signal(str)
-    portrait_changed = Signal(str)
+    preset_changed = Signal(object)  # Shape
+    caption_mode_changed = Signal(object)  # CaptionMode
+    portrait_changed = Signal(object)  # PortraitFill
     output_dir_changed = Signal(str)
     # A ClipBranding field the volunteer changed, and its new value.
     branding_edited = Signal(str, object)
@@ -100,23 +95,23 @@ class ExportPanel(QWidget):
             button.setMinimumWidth(110)
             button.setAccessibleName(preset.label)
             button.setToolTip(f"{preset.label}: {preset.width}×{preset.height}")
-            button.setProperty("preset", preset.name)
+            button.setProperty("preset", str(preset.name))
             self.preset_group.addButton(button)
             shapes.addWidget(button, 0, number)
         self.preset_group.buttonToggled.connect(self._preset_toggled)
         self.caption_mode = QComboBox()
         self.caption_mode.setAccessibleName("Captions")
-        for mode, label in CAPTION_MODE_LABELS.items():
-            self.caption_mode.addItem(label, mode)
+        for mode in CaptionMode:
+            self.caption_mode.addItem(mode.label, str(mode))
         self.caption_mode.currentIndexChanged.connect(
-            lambda _i: self.caption_mode_changed.emit(self.caption_mode.currentData())
+            lambda _i: self.caption_mode_changed.emit(CaptionMode(self.caption_mode.currentData()))
         )
         self.portrait = QComboBox()
         self.portrait.setAccessibleName("Portrait footage")
-        for mode, label in PORTRAIT_LABELS.items():
-            self.portrait.addItem(label, mode)
+        for fill in PortraitFill:
+            self.portrait.addItem(fill.label, str(fill))
         self.portrait.currentIndexChanged.connect(
-            lambda _i: self.portrait_changed.emit(self.portrait.currentData())
+            lambda _i: self.portrait_changed.emit(PortraitFill(self.portrait.currentData()))
         )
         self.folder = QLineEdit()
         self.folder.setAccessibleName("Output folder")
@@ -313,13 +308,13 @@ class ExportPanel(QWidget):
                 button.blockSignals(False)
         for combo, value in ((self.caption_mode, caption_mode), (self.portrait, portrait)):
             combo.blockSignals(True)
-            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.setCurrentIndex(max(0, combo.findData(str(value))))
             combo.blockSignals(False)
         self.folder.setText(output_dir)
 
-    def preset(self) -> str:
+    def preset(self) -> Shape:
         button = self.preset_group.checkedButton()
-        return str(button.property("preset")) if button else "feed"
+        return Shape(button.property("preset")) if button else DEFAULT_SHAPE
 
     def set_running(self, running: bool) -> None:
         self.export_button.setEnabled(not running)
@@ -356,4 +351,4 @@ class ExportPanel(QWidget):
 
     def _preset_toggled(self, button: QToolButton, checked: bool) -> None:
         if checked:
-            self.preset_changed.emit(str(button.property("preset")))
+            self.preset_changed.emit(Shape(button.property("preset")))

@@ -33,14 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio import __version__
-from clipstudio.core.branding.imprint import publish_findings
+from clipstudio.core.branding.imprint import has_imprint, publish_findings
 from clipstudio.core.branding.kit import Branding, BrandKit, load_saved_brand_kit
-from clipstudio.core.edit.plan import Fixes, Segment, source_to_output_time
-from clipstudio.core.edit.trim import fits_with_end_card
+from clipstudio.core.edit.limits import fits
+from clipstudio.core.edit.plan import Fixes, Take, source_to_output_time
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.export.ffmpeg import Fit, plan_fit
-from clipstudio.core.export.presets import MAX_DURATION_S, PRESETS
+from clipstudio.core.export.fit import Fit, FitMode, plan_fit
+from clipstudio.core.export.presets import PRESETS
+from clipstudio.core.paths import log_dir
 from clipstudio.core.process import EtaClock
+from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
 from clipstudio.gui.captions import CaptionsPanel, format_time
@@ -437,7 +439,7 @@ class MainWindow(QMainWindow):
         kept = session.kept_duration()
         card = branding.end_card_duration
         total = kept + card
-        over = not fits_with_end_card(kept, card, MAX_DURATION_S)
+        over = not fits(kept, card)
         colour = "#c0392b" if over else "palette(window-text)"
         # On a second, smaller line: the transport row must not get wider than a laptop screen.
         with_card = f"<br><small>with a {card:g} s end card</small>" if card else ""
@@ -457,7 +459,7 @@ class MainWindow(QMainWindow):
         self.checks_panel.set_publish_findings(publish_findings(branding.imprint))
         fit = self._output_fit(session)
         self.player.set_output(
-            PRESETS[project.preset], self.settings.caption_style, fit.mode if fit else "scale"
+            PRESETS[project.preset], self.settings.caption_style, fit.mode if fit else FitMode.SCALE
         )
         self._request_layers(session, branding, fit)
         self.player.refresh_caption()
@@ -470,7 +472,7 @@ class MainWindow(QMainWindow):
         media, project = session.media, session.project
         if media is None or media.video is None or project is None:
             return None
-        return plan_fit(media, PRESETS[project.preset], Fixes(portrait=project.portrait))
+        return plan_fit(media, PRESETS[project.preset], Fixes.of(project.fixes, project.portrait))
 
     # --- branding -------------------------------------------------------------------------------
 
@@ -487,10 +489,7 @@ class MainWindow(QMainWindow):
     def _request_layers(self, session: ClipSession, branding: Branding, fit: Fit | None) -> None:
         """Redraw the brand pictures only when something they show has changed."""
         project = session.project
-        shows_something = (
-            branding.has_logo or bool(branding.lower_third.strip()) or branding.has_end_card
-        )
-        if fit is None or project is None or not shows_something:
+        if fit is None or project is None or not branding.shows_anything:
             self.layer_renderer.request(None)
             return
         self.layer_renderer.request(
@@ -524,8 +523,10 @@ class MainWindow(QMainWindow):
         session = self.current
         if session is None or session.project is None or session.duration <= 0:
             return None
-        segments = session.project.segments or (Segment(0.0, session.duration),)
-        return source_to_output_time(segments, seconds)
+        takes = [Take(session.path, s.start, s.end) for s in session.project.segments] or [
+            Take(session.path, 0.0, session.duration)
+        ]
+        return source_to_output_time(takes, session.path, seconds)
 
     def preview_end_card(self) -> None:
         """Pause and show the end card for as long as it will last in the video."""
@@ -586,7 +587,7 @@ class MainWindow(QMainWindow):
     def _preset_changed(self, preset: str) -> None:
         self._update_project(preset=preset)
 
-    def _fix_toggled(self, option: str, on: bool) -> None:
+    def _fix_toggled(self, option: Fix, on: bool) -> None:
         if self.current is None or self.current.project is None:
             return
         fixes = set(self.current.project.fixes)
@@ -650,7 +651,7 @@ class MainWindow(QMainWindow):
             return
         card = self.branding_for(self.current).end_card_duration
         try:
-            segments = self.current.auto_trim(MAX_DURATION_S - card)  # room for the end card
+            segments = self.current.auto_trim(card)  # room for the end card
         except BadInputError as exc:
             self.last_error = show_error(self, str(exc).capitalize() + ".")
             return
@@ -687,9 +688,7 @@ class MainWindow(QMainWindow):
         if session.project is None:
             return
         branding = self.branding_for(session)
-        if not fits_with_end_card(
-            session.kept_duration(), branding.end_card_duration, MAX_DURATION_S
-        ):
+        if not fits(session.kept_duration(), branding.end_card_duration):
             with_card = " with its end card" if branding.end_card_duration else ""
             self.last_error = show_error(
                 self,
@@ -697,7 +696,7 @@ class MainWindow(QMainWindow):
                 " handles, or press “Auto-trim to under a minute”.",
             )
             return
-        if not branding.imprint.strip() and not imprint_confirmed:
+        if not has_imprint(branding.imprint) and not imprint_confirmed:
             if self.imprint_question is None:  # a second press while it is open asks nothing new
                 self._ask_about_imprint()
             return
@@ -710,7 +709,7 @@ class MainWindow(QMainWindow):
             )
             return
         session.save_now()
-        worker = session.start_export(output, self.settings, branding)
+        worker = session.start_export(output, self.settings, self.brand_kit)
         self.export_worker = worker
         self.export_clock = EtaClock()
         worker.signals.progress.connect(self._export_progress)
@@ -777,8 +776,6 @@ class MainWindow(QMainWindow):
                 self._project_changed(self.current)
 
     def _open_logs(self) -> None:
-        from clipstudio.gui.app import log_dir
-
         QDesktopServices.openUrl(log_dir().as_uri())
 
     def _restore_geometry(self) -> None:

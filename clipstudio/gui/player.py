@@ -8,7 +8,6 @@ The brand overlay shows the export's own logo, lower-third and end-card pictures
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -40,9 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio.core.branding.layers import layer_opacity
+from clipstudio.core.export.fit import FitMode
+from clipstudio.core.export.layout import BOX_ALPHA, caption_box
 from clipstudio.core.export.presets import PRESETS, Preset
-from clipstudio.core.speech import subtitles
 from clipstudio.core.speech.types import Caption, CaptionStyle
+from clipstudio.core.vocabulary import CaptionLook, CaptionPosition, Shape
 from clipstudio.resources import CAPTION_FONT_NAME, caption_font_file
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class CaptionOverlay(QGraphicsItem):
     def __init__(self) -> None:
         super().__init__()
         self.frame = QRectF(0, 0, 16, 9)
-        self.preset: Preset = PRESETS["feed"]
+        self.preset: Preset = PRESETS[Shape.FEED]
         self.style = CaptionStyle()
         self.caption: Caption | None = None
         self.setZValue(10)
@@ -94,29 +95,22 @@ class CaptionOverlay(QGraphicsItem):
     ) -> None:
         if self.caption is None or not self.caption.lines:
             return
-        # Work in output pixels with the subtitle writer's own numbers, then scale to the preview.
+        # Work in output pixels with the export's own caption box, then scale to the preview.
         width, height = self.preset.width, self.preset.height
-        size = subtitles.caption_font_size(width, height, self.style)
-        if self.style.position == "top":
-            margin_v = math.ceil(
-                subtitles.SAFE_GAP_FRACTION * height + size * subtitles.BOX_PADDING_FRACTION
-            )
-        else:
-            margin_v = subtitles.caption_margin_v(height, self.preset.bottom_unsafe_fraction, size)
-        font = caption_font(size)
+        box = caption_box(self.preset, width, height, self.style)
+        font = caption_font(box.font_size)
         metrics = QFontMetricsF(font)
         line_h = metrics.height()
         lines = list(self.caption.lines)
         block_h = line_h * len(lines)
-        top = margin_v if self.style.position == "top" else height - margin_v - block_h
+        top = box.margin_v if box.position is CaptionPosition.TOP else height - box.margin_v - block_h
         painter.save()
         painter.translate(self.frame.topLeft())
         painter.scale(self.frame.width() / width, self.frame.height() / height)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        boxed = self.style.background == "box"
-        box_colour = QColor(0, 0, 0, 255 - subtitles.BOX_ALPHA)
-        padding = size * subtitles.BOX_PADDING_FRACTION
-        outline = size * subtitles.OUTLINE_FRACTION
+        boxed = self.style.background is CaptionLook.BOX
+        box_colour = QColor(0, 0, 0, 255 - BOX_ALPHA)
+        padding, outline = box.padding, box.outline
         for number, line in enumerate(lines):
             text_w = metrics.horizontalAdvance(line)
             x = (width - text_w) / 2
@@ -246,19 +240,21 @@ class PreviewView(QGraphicsView):
         self.scene_.addItem(self.overlay)
         self.brand = BrandOverlay()
         self.scene_.addItem(self.brand)
-        self.preset: Preset = PRESETS["feed"]
+        self.preset: Preset = PRESETS[Shape.FEED]
         self.style = CaptionStyle()
         self.setMinimumSize(320, 200)
         self.setAccessibleName("Preview")
         self.setToolTip("Preview with captions as they will appear. Click to play or pause.")
 
-    def set_output(self, preset: Preset, style: CaptionStyle, fill: str = "scale") -> None:
-        """`fill` is the export's placement (clipstudio.core.export.ffmpeg.Fit.mode): "crop" fills the
-        frame and cuts the overflow; "scale" and "blur" show the whole picture."""
+    def set_output(
+        self, preset: Preset, style: CaptionStyle, fill: FitMode = FitMode.SCALE
+    ) -> None:
+        """`fill` is the export's placement (clipstudio.core.export.fit.Fit.mode): CROP fills the
+        frame and cuts the overflow; the others show the whole picture."""
         self.preset, self.style = preset, style
         self.video_item.setAspectRatioMode(
             Qt.AspectRatioMode.KeepAspectRatioByExpanding
-            if fill == "crop"
+            if fill is FitMode.CROP
             else Qt.AspectRatioMode.KeepAspectRatio
         )
         self._layout()
@@ -359,7 +355,9 @@ class Player(QWidget):
         QMetaObject.invokeMethod(loop, "quit", Qt.ConnectionType.QueuedConnection)
         loop.exec()
 
-    def set_output(self, preset: Preset, style: CaptionStyle, fill: str = "scale") -> None:
+    def set_output(
+        self, preset: Preset, style: CaptionStyle, fill: FitMode = FitMode.SCALE
+    ) -> None:
         self.view.set_output(preset, style, fill)
 
     def position(self) -> float:

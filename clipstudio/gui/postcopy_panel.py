@@ -18,15 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clipstudio.core.branding.imprint import Imprint, format_imprint, imprint_from_text
 from clipstudio.core.branding.postcopy import (
     FieldCount,
-    Imprint,
     PostCopy,
     body_count,
     compose_post,
-    format_imprint,
     headline_count,
-    imprint_from_text,
     link_description_count,
     tips,
 )

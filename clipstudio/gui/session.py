@@ -7,20 +7,30 @@ calls the core; this object only stores the results and tells the window through
 from __future__ import annotations
 
 import logging
-from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage, QUndoStack
 
-from clipstudio.core.branding.kit import Branding
+from clipstudio.core.branding.kit import BrandKit
+from clipstudio.core.edit.limits import keep_budget
 from clipstudio.core.edit.plan import Segment
-from clipstudio.core.edit.project import Project, project_file_for, restore_or_new, save_project
+from clipstudio.core.edit.project import (
+    Project,
+    project_file_for,
+    restore_or_new,
+    save_project,
+    to_plan,
+)
 from clipstudio.core.errors import BadInputError
 from clipstudio.gui.captions import CaptionTableModel
 from clipstudio.gui.settings import AppSettings
 from clipstudio.gui.workers import TaskRunner, Worker
+
+if TYPE_CHECKING:
+    from clipstudio.core.edit.plan import EditPlan
+    from clipstudio.core.export.render import ExportJob
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +38,6 @@ log = logging.getLogger(__name__)
 AUTOSAVE_DELAY_MS = 800
 # Language Whisper listens for; the campaign material is in English.
 SPEECH_LANGUAGE = "en"
-# Facebook's sidecar naming: NAME.language_COUNTRY.srt (campaign guide).
-CAPTION_LANGUAGE = "en_GB"
 
 
 class ClipSession(QObject):
@@ -138,10 +146,9 @@ class ClipSession(QObject):
     def _transcribe(self, settings: AppSettings, progress: Any, cancel: Any) -> Any:
         from clipstudio.core.speech.layout import build_captions
 
-        model = None if settings.model in ("", "tiny.en") else settings.model
         transcript = self._isolated(
             "clipstudio.core.speech.transcribe:transcribe_file", progress, cancel,
-            engine=settings.engine, model=model, language=SPEECH_LANGUAGE,
+            engine=settings.engine, model=settings.speech_model, language=SPEECH_LANGUAGE,
         )  # fmt: skip
         # Laid out here, on the worker thread: on the GUI thread it stalled the window 0.6 s.
         return transcript, build_captions(transcript.words, self.captions.rules)
@@ -279,60 +286,56 @@ class ClipSession(QObject):
         segments = tuple(inside) if len(inside) > 1 else (Segment(round(start, 3), round(end, 3)),)
         self.update_project(segments=segments)
 
-    def auto_trim(self, max_duration: float) -> tuple[Segment, ...]:
-        """Sentence-aware cut to under the limit, from the transcript (core decides)."""
+    def auto_trim(self, end_card: float) -> tuple[Segment, ...]:
+        """Sentence-aware cut to under the limit with room for the end card: the command
+        line's --auto-trim rule (edit.trim.plan_segments), on the transcript we have."""
         if self.transcript is None:
             raise BadInputError("the speech has not been written out yet")
-        from clipstudio.core.edit.autotrim import sentence_segments
+        from clipstudio.core.edit.trim import plan_segments
 
-        segments = tuple(
-            sentence_segments(self.transcript, self.duration, max_duration=max_duration)
+        segments = plan_segments(
+            self.duration,
+            None,
+            None,
+            keep_budget(end_card=end_card),
+            find_silences=None,
+            transcript=self.transcript,
+            auto_trim=True,
         )
         self.update_project(segments=segments)
         return segments
 
     # --- export -----------------------------------------------------------------------------------
 
-    def export_request(
-        self, output: Path, settings: AppSettings, branding: Branding | None = None
-    ) -> Any:
-        """The core's ExportRequest for this clip; `branding` carries the logo, lower third and
-        end card (the window resolves it from the brand kit and the clip's own choices)."""
-        from clipstudio.core.export.render import ExportRequest
+    def export_job(
+        self, output: Path, settings: AppSettings, kit: BrandKit | None
+    ) -> tuple[EditPlan, ExportJob]:
+        """What the export renders (the project as a plan, core.edit.project.to_plan) and how."""
+        from clipstudio.core.export.render import ExportJob
 
-        assert self.project is not None
-        project = self.project
-        options = {f.name for f in fields(ExportRequest)}
-        fix_flags = {fix: True for fix in project.fixes if fix in options}
-        has_captions = bool(self.captions.captions)
-        return ExportRequest(
-            source=Path(self.path),
-            output=output,
-            preset=project.preset,
-            fix_portrait=project.portrait,  # type: ignore[arg-type]
-            caption_mode=project.caption_mode,  # type: ignore[arg-type]
-            language=CAPTION_LANGUAGE,
-            engine=settings.engine,
-            model=None if settings.model in ("", "tiny.en") else settings.model,
-            captions=list(self.captions.captions) if has_captions else None,
-            segments=list(project.segments) or None,
-            transcript=self.transcript,
+        assert self.project is not None and self.media is not None
+        # Until the speech has been written out, the export transcribes it itself.
+        captions = self.captions.captions if self.transcript is not None or (
+            self.project.captions is not None) else None  # fmt: skip
+        plan = to_plan(
+            self.project,
+            duration=self.duration,
+            captions=None if captions is None else tuple(captions),
+            kit=kit,
             caption_style=settings.caption_style,
-            branding=branding,
-            **fix_flags,
         )
+        job = ExportJob(output=output, engine=settings.engine, model=settings.speech_model)
+        return plan, job
 
-    def start_export(
-        self, output: Path, settings: AppSettings, branding: Branding | None = None
-    ) -> Worker:
-        request = self.export_request(output, settings, branding)
+    def start_export(self, output: Path, settings: AppSettings, kit: BrandKit | None) -> Worker:
+        plan, job = self.export_job(output, settings, kit)
 
         def export(progress: Any, cancel: Any) -> Any:
             from clipstudio.core.isolate import run_isolated
 
             result = run_isolated(
                 "clipstudio.core.export.render:export_clip",
-                {"request": request},
+                {"plan": plan, "job": job},
                 progress=progress,
                 cancel=cancel,
             )

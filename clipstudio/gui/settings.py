@@ -24,12 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio.core.speech.types import CaptionStyle
+from clipstudio.core.vocabulary import (
+    DEFAULT_ENGINE,
+    EMBEDDED_MODEL,
+    CaptionLook,
+    CaptionPosition,
+    Engine,
+)
 from clipstudio.gui.workers import TaskRunner, Worker
 
 ORGANISATION = APPLICATION = "clipstudio"
-ENGINES = ("faster-whisper", "openai-whisper")
-# The model that needs no download (ships with the app).
-BUILT_IN_MODEL = "tiny.en"
 # Caption size is offered as a percentage of the picture height; the default style is 1/18.
 DEFAULT_SIZE_PERCENT = round(100 * CaptionStyle().size_fraction, 1)
 MIN_SIZE_PERCENT, MAX_SIZE_PERCENT = 3, 12
@@ -37,10 +41,15 @@ MIN_SIZE_PERCENT, MAX_SIZE_PERCENT = 3, 12
 
 @dataclass(frozen=True)
 class AppSettings:
-    engine: str = "faster-whisper"
-    model: str = BUILT_IN_MODEL
+    engine: Engine = DEFAULT_ENGINE
+    model: str = EMBEDDED_MODEL
     caption_style: CaptionStyle = CaptionStyle()
     output_dir: str = ""
+
+    @property
+    def speech_model(self) -> str | None:
+        """The model to ask the core for: None for the built-in one."""
+        return None if self.model in ("", EMBEDDED_MODEL) else self.model
 
 
 def qsettings() -> QSettings:
@@ -57,13 +66,16 @@ def load_settings() -> AppSettings:
     defaults = CaptionStyle()
     background = str(store.value("captions/background", defaults.background))
     position = str(store.value("captions/position", defaults.position))
+    engine = str(store.value("speech/engine", DEFAULT_ENGINE))
     return AppSettings(
-        engine=str(store.value("speech/engine", "faster-whisper")),
-        model=str(store.value("speech/model", BUILT_IN_MODEL)),
+        engine=Engine(engine) if engine in tuple(Engine) else DEFAULT_ENGINE,
+        model=str(store.value("speech/model", EMBEDDED_MODEL)),
         caption_style=CaptionStyle(
             size_fraction=float(store.value("captions/size_fraction", defaults.size_fraction)),
-            background=background if background in ("box", "outline") else defaults.background,  # type: ignore[arg-type]
-            position=position if position in ("bottom", "top") else defaults.position,  # type: ignore[arg-type]
+            background=CaptionLook(background)
+            if background in tuple(CaptionLook) else defaults.background,
+            position=CaptionPosition(position)
+            if position in tuple(CaptionPosition) else defaults.position,
         ),
         output_dir=str(store.value("export/output_dir", "")) or default_output_dir(),
     )
@@ -71,11 +83,11 @@ def load_settings() -> AppSettings:
 
 def save_settings(settings: AppSettings) -> None:
     store = qsettings()
-    store.setValue("speech/engine", settings.engine)
+    store.setValue("speech/engine", str(settings.engine))
     store.setValue("speech/model", settings.model)
     store.setValue("captions/size_fraction", settings.caption_style.size_fraction)
-    store.setValue("captions/background", settings.caption_style.background)
-    store.setValue("captions/position", settings.caption_style.position)
+    store.setValue("captions/background", str(settings.caption_style.background))
+    store.setValue("captions/position", str(settings.caption_style.position))
     store.setValue("export/output_dir", settings.output_dir)
     store.sync()
 
@@ -100,7 +112,7 @@ class SettingsDialog(QDialog):
         self.tasks = tasks
         self.download_worker: Worker | None = None
         self.engine = QComboBox()
-        self.engine.addItems(list(ENGINES))
+        self.engine.addItems(list(Engine))
         self.engine.setCurrentText(settings.engine)
         self.engine.setAccessibleName("Speech engine")
         self.model = QComboBox()
@@ -130,17 +142,17 @@ class SettingsDialog(QDialog):
         self.size.setValue(round(settings.caption_style.size_fraction * 100))
         self.size.setAccessibleName("Caption size")
         self.background = QComboBox()
-        self.background.addItem("Dark box behind the words", "box")
-        self.background.addItem("Black outline around the words", "outline")
+        for look in CaptionLook:
+            self.background.addItem(look.label, str(look))
         self.background.setCurrentIndex(
-            max(0, self.background.findData(settings.caption_style.background))
+            max(0, self.background.findData(str(settings.caption_style.background)))
         )
         self.background.setAccessibleName("Caption background")
         self.position = QComboBox()
-        self.position.addItem("Bottom", "bottom")
-        self.position.addItem("Top", "top")
+        for position in CaptionPosition:
+            self.position.addItem(position.label, str(position))
         self.position.setCurrentIndex(
-            max(0, self.position.findData(settings.caption_style.position))
+            max(0, self.position.findData(str(settings.caption_style.position)))
         )
         self.position.setAccessibleName("Caption position")
         self.output_dir = QLineEdit(settings.output_dir)
@@ -180,7 +192,7 @@ class SettingsDialog(QDialog):
         try:
             choices = model_choices()
         except ImportError:
-            choices = [(BUILT_IN_MODEL, "built in")]
+            choices = [(EMBEDDED_MODEL, "built in")]
         for name, status in choices:
             self.model.addItem(f"{name} ({status})", name)
             self.model.setItemData(self.model.count() - 1, status, 256)
@@ -227,12 +239,12 @@ class SettingsDialog(QDialog):
 
     def settings(self) -> AppSettings:
         return AppSettings(
-            engine=self.engine.currentText(),
-            model=str(self.model.currentData() or BUILT_IN_MODEL),
+            engine=Engine(self.engine.currentText()),
+            model=str(self.model.currentData() or EMBEDDED_MODEL),
             caption_style=CaptionStyle(
                 size_fraction=self.size.value() / 100,
-                background=self.background.currentData(),
-                position=self.position.currentData(),
+                background=CaptionLook(self.background.currentData()),
+                position=CaptionPosition(self.position.currentData()),
             ),
             output_dir=self.output_dir.text().strip() or default_output_dir(),
         )

@@ -191,7 +191,7 @@ def report_lines(report: AnalysisReport) -> list[str]:
             when = "whole clip"
         else:
             when = f"{format_time(finding.start)}-{format_time(finding.end)}"
-        fix = f" (export option that helps: {finding.fix})" if finding.fix else ""
+        fix = f" (export option that helps: {finding.fix.cli_hint})" if finding.fix else ""
         lines.append(
             f"{finding.severity.upper():7s} {when:13s} {finding.title}: {finding.advice}{fix}"
         )

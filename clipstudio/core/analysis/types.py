@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from clipstudio.core.vocabulary import Fix
+
 Severity = Literal["info", "warning", "error"]
 
 
@@ -17,7 +19,10 @@ class Finding:
     start: float | None = None  # span in source seconds; None for whole-clip findings
     end: float | None = None
     measured: dict[str, Any] = field(default_factory=dict)
-    fix: str | None = None  # the export option that fixes it, e.g. "--brighten"
+    fix: Fix | None = None  # the repair that answers it (the window's switch, the CLI option)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """As JSON for `check --json`: the fix is the option to pass ("--brighten")."""
+        data = asdict(self)
+        data["fix"] = self.fix.cli_hint if self.fix is not None else None
+        return data

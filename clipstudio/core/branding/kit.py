@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import platformdirs
-
+from clipstudio.core import paths
+from clipstudio.core.branding.imprint import has_imprint
 from clipstudio.core.errors import BadInputError
 from clipstudio.resources import assets_dir
 
@@ -44,15 +44,6 @@ DEFAULT_END_CARD_S = 3.0
 LOWER_THIRD_START_S = 0.5
 LOWER_THIRD_DURATION_S = 4.5
 FADE_S = 0.4
-
-# Electoral Commission, "Statutory guidance on digital imprints" (Elections Act 2022, Part 6).
-IMPRINT_EXAMPLE = (
-    "Promoted by A. Agent on behalf of C. Candidate, both at 1 High Street, Town, AB1 2CD"
-)
-
-# A UK postcode ("AB1 2CD", "SW1A 1AA", "M1 1AE"): the sure sign that an address is there, and
-# one unit the end card never breaks across lines.
-UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", re.IGNORECASE)
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -125,7 +116,7 @@ class Branding:
     @property
     def has_end_card(self) -> bool:
         """An end card is shown when there is something to say on it."""
-        return bool(self.call_to_action.strip() or self.imprint.strip() or self.link.strip())
+        return bool(self.call_to_action.strip() or has_imprint(self.imprint) or self.link.strip())
 
     @property
     def shows_anything(self) -> bool:
@@ -217,7 +208,7 @@ def save_brand_kit(kit: BrandKit, path: Path) -> None:
 
 def saved_brand_kit_path() -> Path:
     """Where the GUI keeps the user's brand kit; the CLI uses it too unless told otherwise."""
-    return Path(platformdirs.user_config_dir("clipstudio")) / "brand-kit.json"
+    return paths.config_dir() / "brand-kit.json"
 
 
 def load_saved_brand_kit() -> BrandKit | None:

@@ -28,27 +28,20 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
+from clipstudio.core.branding.imprint import UK_POSTCODE
 from clipstudio.core.branding.kit import (
     FADE_S,
     LOWER_THIRD_DURATION_S,
     LOWER_THIRD_START_S,
     MAX_LOGO_SIDE,
-    UK_POSTCODE,
     Branding,
     font_file,
 )
 from clipstudio.core.errors import BadInputError, FfmpegError
+from clipstudio.core.export.layout import Rect, caption_box, safe_area
 from clipstudio.core.export.presets import Preset
 from clipstudio.core.speech.types import CaptionStyle
 
-Rect = tuple[int, int, int, int]  # x, y, width, height in output pixels
-
-# Title-safe side margin (EBU/SMPTE action-safe is 3.5 %, title-safe 5 %).
-SIDE_MARGIN_FRACTION = 0.05
-# Top margins: Reels draws its header and camera button over the top ~1/7 of the frame; the
-# 4:5 feed shows the page name just above the video, so a little more room there too.
-TOP_MARGIN_FRACTION: dict[str, float] = {"feed": 0.05, "square": 0.05, "portrait": 0.06,
-                                         "reels": 0.14}  # fmt: skip
 # Gap between stacked elements and above the caption zone, as a fraction of the frame height.
 GAP_FRACTION = 0.02
 # Logo: at most this share of the short side tall, twice that wide.
@@ -60,9 +53,6 @@ LOWER_THIRD_MIN_SCALE = 0.7  # shrink this far to fit before wrapping or cutting
 # Landscape lower thirds stop at 70 % of the width: a banner across the whole frame hides the
 # speaker's gestures; on tall frames the whole safe width is used.
 LOWER_THIRD_MAX_WIDTH_LANDSCAPE = 0.70
-# Captions: two lines of DejaVu Sans are about 2 x 1.17 em tall (ascent + descent).
-CAPTION_LINE_HEIGHT_EM = 1.17
-CAPTION_LINES = 2
 # End card text sizes, as a share of the short side.
 CTA_TEXT_FRACTION = 0.085
 CTA_MAX_LINES = 3
@@ -128,33 +118,6 @@ def layer_opacity(layer: Layer, t: float) -> float:
     return max(0.0, min(1.0, (t - layer.start) / layer.fade, (layer.end - t) / layer.fade))
 
 
-def safe_area(preset: Preset, width: int, height: int) -> Rect:
-    """The part of the frame Facebook's own buttons and text never cover."""
-    left = round(width * SIDE_MARGIN_FRACTION)
-    top = round(height * TOP_MARGIN_FRACTION.get(preset.name, SIDE_MARGIN_FRACTION))
-    bottom = math.floor(height * (1 - preset.bottom_unsafe_fraction))
-    return (left, top, width - 2 * left, bottom - top)
-
-
-def caption_zone_top(
-    preset: Preset, width: int, height: int, style: CaptionStyle | None = None
-) -> int:
-    """The highest row two lines of bottom captions reach (same sizes as subtitles.write_ass)."""
-    from clipstudio.core.speech.subtitles import (
-        BOX_PADDING_FRACTION,
-        caption_font_size,
-        caption_margin_v,
-    )
-
-    style = style or CaptionStyle()
-    if style.position == "top":
-        return math.floor(height * (1 - preset.bottom_unsafe_fraction))
-    size = caption_font_size(width, height, style)
-    margin = caption_margin_v(height, preset.bottom_unsafe_fraction, size)
-    text_height = CAPTION_LINES * CAPTION_LINE_HEIGHT_EM * size
-    return math.floor(height - margin - text_height - BOX_PADDING_FRACTION * size)
-
-
 def render_layers(
     branding: Branding,
     width: int,
@@ -170,7 +133,8 @@ def render_layers(
     kit = branding.kit
     safe = safe_area(preset, width, height)
     gap = max(2, round(GAP_FRACTION * height))
-    bottom_limit = min(safe[1] + safe[3], caption_zone_top(preset, width, height, caption_style))
+    captions = caption_box(preset, width, height, caption_style or CaptionStyle())
+    bottom_limit = min(safe[1] + safe[3], captions.zone_top)
     bottom_limit -= gap
 
     logo = None

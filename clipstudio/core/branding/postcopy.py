@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from clipstudio.core.branding.imprint import Imprint, format_imprint, imprint_problems
+
 # Campaign guide, "Writing good content for advertising": Facebook ad copy limits.
 HEADLINE_LIMIT = 25
 BODY_LIMIT = 90
@@ -69,15 +71,6 @@ class FieldCount:
 
 
 @dataclass(frozen=True)
-class Imprint:
-    """UK digital imprint: who promotes the material, for whom, and a postal address."""
-
-    promoter: str = ""
-    on_behalf_of: str = ""
-    address: str = ""
-
-
-@dataclass(frozen=True)
 class PostCopy:
     headline: str = ""
     body: str = ""
@@ -132,54 +125,6 @@ def calls_to_action(text: str) -> list[str]:
 
 def urgency_words(text: str) -> list[str]:
     return [word for word in URGENCY_WORDS if _phrase_pattern(word).search(text)]
-
-
-def format_imprint(imprint: Imprint) -> str:
-    """'Promoted by NAME on behalf of NAME, ADDRESS' (the 'on behalf of' part only when it differs)."""
-    promoter = imprint.promoter.strip()
-    behalf = imprint.on_behalf_of.strip()
-    address = imprint.address.strip().replace("\n", ", ")
-    if not promoter:
-        return ""
-    text = f"Promoted by {promoter}"
-    if behalf and behalf.casefold() != promoter.casefold():
-        text += f" on behalf of {behalf}"
-    if address:
-        text += f", {address}"
-    return text
-
-
-# "Promoted by A on behalf of B, both at ADDRESS": the wording of the Electoral Commission's
-# examples, which the brand kit's and the export panel's imprint follow.
-IMPRINT_WORDS = re.compile(
-    r"^\s*promoted\s+by\s+(?P<promoter>.+?)"
-    r"(?:\s+on\s+behalf\s+of\s+(?P<behalf>.+?))?"
-    r"(?:\s*,\s*(?:(?:both|all)\s+)?(?:at|of)?\s*(?P<address>.+?))?\s*$",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def imprint_from_text(text: str) -> Imprint | None:
-    """Split a one-line imprint (the video's) into the post's three fields, the inverse of
-    `format_imprint`; None if it is worded otherwise."""
-    match = IMPRINT_WORDS.match(" ".join(text.split()))
-    if match is None:
-        return None
-    return Imprint(
-        promoter=match["promoter"].strip(),
-        on_behalf_of=(match["behalf"] or "").strip(),
-        address=(match["address"] or "").strip(),
-    )
-
-
-def imprint_problems(imprint: Imprint) -> list[str]:
-    """What is missing from the imprint, in plain words (empty when complete)."""
-    problems = []
-    if not imprint.promoter.strip():
-        problems.append("Add the name of the person or group promoting the post.")
-    if not imprint.address.strip():
-        problems.append("Add the promoter's postal address.")
-    return problems
 
 
 def tips(copy: PostCopy) -> list[Tip]:

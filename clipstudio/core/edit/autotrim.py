@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from clipstudio.core.edit.limits import keep_budget
 from clipstudio.core.edit.plan import Segment
+from clipstudio.core.edit.trim import SPEECH_MARGIN_S
 from clipstudio.core.speech.layout import CLAUSE_END, SENTENCE_END, ends_with, speech_words
 from clipstudio.core.speech.types import Transcript, Word
 
 # A pause this long ends a "sentence" even without a full stop (speakers rarely dictate
 # punctuation; Whisper leaves it out after a trailing-off phrase).
 SENTENCE_PAUSE_S = 1.0
-# The kept total stays this far below max_duration, so frame rounding in the encoder cannot
-# push the file to the limit (one frame at 24 fps is 0.042 s).
-DURATION_GUARD_S = 0.1
 # A cut inside an over-long first sentence goes after a comma when that keeps at least this share
 # of the words that fit, else after the last word that fits.
 CLAUSE_CUT_MIN_SHARE = 0.5
@@ -67,20 +66,20 @@ def _total(segments: list[Segment]) -> float:
 def sentence_segments(
     transcript: Transcript,
     media_duration: float,
-    max_duration: float = 60.0,
+    budget: float = keep_budget(),
     *,
-    margin: float = 0.15,
+    margin: float = SPEECH_MARGIN_S,
     drop_pauses_over: float | None = None,
 ) -> tuple[Segment, ...]:
     """Source ranges to keep: leading and trailing silence dropped, cut only at sentence ends
-    (or long pauses), `margin` s kept around speech, total strictly under `max_duration`.
+    (or long pauses), `margin` s kept around speech, total strictly under `budget` (from
+    limits.keep_budget: the safety margin is already off).
 
     When even the first sentence is too long it is cut at the last comma or word that fits.
     Returns () when there is no speech, so the caller can fall back to silence-based trimming."""
     words = [w for w in speech_words(transcript.words) if w.start < media_duration]
     if not words:
         return ()
-    budget = max_duration - DURATION_GUARD_S
     kept: list[Word] = []
     segments: list[Segment] = []
     for sentence in _sentences(words):

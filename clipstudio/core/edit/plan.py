@@ -1,21 +1,38 @@
-"""EditPlan: the user's decisions as data. Render turns a plan into a file; nothing here runs."""
+"""The edit plan: the user's decisions as data, the only thing that carries them.
+
+A plan is a timeline: takes (a range of a source each) played in order, with what lies over them
+(captions in each take's own source time, the branding and its end card). The command line
+builds one from its arguments, the window's project turns into one (project.to_plan), and the
+export renders one. Job settings that are not decisions (output path, overwrite, speech engine)
+travel beside it in export.render.ExportJob. Nothing here runs.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from clipstudio.core.branding.kit import Branding
-from clipstudio.core.export.presets import DEFAULT_PRESET, MAX_DURATION_S
+from clipstudio.core.edit.limits import MAX_DURATION_S
 from clipstudio.core.speech.types import Caption, CaptionStyle
+from clipstudio.core.vocabulary import (
+    DEFAULT_CAPTION_MODE,
+    DEFAULT_SHAPE,
+    FIXES_ON_BY_DEFAULT,
+    CaptionMode,
+    Fix,
+    PortraitFill,
+    Shape,
+    Trim,
+)
 
-CaptionMode = Literal["burn", "srt", "both", "none"]
-PortraitFix = Literal["blur", "crop"]
+# A caption sliver shorter than about two frames is not readable.
+MIN_CAPTION_S = 0.05
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A kept range of the source, in source seconds."""
+    """A range of one source, in source seconds."""
 
     start: float
     end: float
@@ -26,37 +43,94 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Fixes:
-    """Optional repairs applied on export (each answers one footage check)."""
+class Take:
+    """A range of a source, played as one piece of the video.
 
-    portrait: PortraitFix = "blur"  # how a portrait picture fills a landscape frame
-    brighten: bool = False  # lighting.too_dark / lighting.backlit
-    stabilise: bool = False  # stability.shaky (vid.stab, two passes)
-    denoise_audio: bool = False  # audio.noisy / audio.wind
-    deflicker: bool = False  # lighting.flicker
+    `end` None means "to the end of the source" (resolved against its probe). `captions` are in
+    the source's own time; None means "transcribe the speech for me"."""
+
+    source: str
+    start: float = 0.0
+    end: float | None = None
+    captions: tuple[Caption, ...] | None = None
+
+    @property
+    def duration(self) -> float:
+        if self.end is None:
+            raise ValueError("the take's end is not resolved yet")
+        return self.end - self.start
+
+    @property
+    def segment(self) -> Segment:
+        return Segment(self.start, self.end if self.end is not None else float("inf"))
+
+
+@dataclass(frozen=True)
+class Fixes:
+    """The repairs switched on for the export (each answers one footage check)."""
+
+    on: frozenset[Fix] = FIXES_ON_BY_DEFAULT
+    portrait_fill: PortraitFill = PortraitFill.BLUR  # how the portrait fix fills the frame
+
+    def __post_init__(self) -> None:
+        not_switches = [fix for fix in self.on if not fix.is_switch]
+        if not_switches:
+            raise ValueError(f"not an export repair: {', '.join(not_switches)}")
+
+    def __contains__(self, fix: object) -> bool:
+        return fix in self.on
+
+    @classmethod
+    def of(cls, fixes: Iterable[Fix], portrait_fill: PortraitFill = PortraitFill.BLUR) -> Fixes:
+        return cls(frozenset(fixes), portrait_fill)
+
+
+@dataclass(frozen=True)
+class CaptionTrack:
+    """How the captions of every take are shown."""
+
+    mode: CaptionMode = DEFAULT_CAPTION_MODE
+    style: CaptionStyle = field(default_factory=CaptionStyle)
+    language: str = "en_GB"  # Facebook sidecar: NAME.language_COUNTRY.srt
+
+    @property
+    def speech_language(self) -> str:
+        """What Whisper listens for: "en" of "en_GB"."""
+        return self.language.replace("-", "_").split("_")[0]
 
 
 @dataclass(frozen=True)
 class EditPlan:
-    source: str
-    preset: str = DEFAULT_PRESET
-    # Kept ranges in source time, in order, not overlapping. Empty means "decide for me": the
-    # renderer trims silence and cuts to the limit (sentence-aware when captions are given).
-    segments: tuple[Segment, ...] = ()
+    takes: tuple[Take, ...]
+    preset: Shape = DEFAULT_SHAPE
     max_duration: float = MAX_DURATION_S
+    trim: Trim = Trim.EXACT
+    drop_pauses: bool = False  # with a transcript, also cut pauses over a second in the speech
     fixes: Fixes = field(default_factory=Fixes)
-    caption_mode: CaptionMode = "none"
-    # Captions in SOURCE time; the renderer maps them onto the edited timeline.
-    captions: tuple[Caption, ...] = ()
-    caption_style: CaptionStyle = field(default_factory=CaptionStyle)
-    caption_language: str = "en_GB"  # Facebook sidecar: NAME.language_COUNTRY.srt
-    # Logo, lower third and end card; None: a plain export. The end card comes after the kept
-    # segments, so kept_duration + end_card_duration must stay under max_duration.
+    captions: CaptionTrack = field(default_factory=CaptionTrack)
+    # Logo, lower third and end card (None, or showing nothing: a plain export). The end
+    # card comes after the takes.
     branding: Branding | None = None
+
+    def __post_init__(self) -> None:
+        if not self.takes:
+            raise ValueError("a plan needs at least one take")
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Each source once, in the order the takes first use it."""
+        return tuple(dict.fromkeys(take.source for take in self.takes))
+
+    @property
+    def resolved(self) -> bool:
+        """Every take has its end and its captions, and nothing is left to cut."""
+        return self.trim is Trim.EXACT and all(
+            take.end is not None and take.captions is not None for take in self.takes
+        )
 
     @property
     def kept_duration(self) -> float:
-        return sum(segment.duration for segment in self.segments)
+        return sum(take.duration for take in self.takes)
 
     @property
     def end_card_duration(self) -> float:
@@ -64,39 +138,43 @@ class EditPlan:
 
     @property
     def total_duration(self) -> float:
-        """Length of the exported clip: the kept segments, then the end card."""
+        """Length of the exported video: the takes, then the end card."""
         return self.kept_duration + self.end_card_duration
 
 
-def source_to_output_time(segments: tuple[Segment, ...], t: float) -> float | None:
-    """Where source time `t` lands on the edited timeline, or None if it was cut."""
+def takes_of(source: str, segments: Sequence[Segment], captions: tuple[Caption, ...] | None
+             ) -> tuple[Take, ...]:  # fmt: skip
+    """Kept ranges of one source as takes sharing its captions."""
+    return tuple(Take(source, s.start, s.end, captions) for s in segments)
+
+
+def source_to_output_time(takes: Sequence[Take], source: str, t: float) -> float | None:
+    """Where moment `t` of `source` lands in the video, or None if it was cut."""
     offset = 0.0
-    for segment in segments:
-        if segment.start <= t <= segment.end:
-            return offset + (t - segment.start)
-        offset += segment.duration
+    for take in takes:
+        if take.source == source and take.start <= t <= take.duration + take.start:
+            return offset + (t - take.start)
+        offset += take.duration
     return None
 
 
-def captions_on_timeline(
-    captions: tuple[Caption, ...] | list[Caption], segments: tuple[Segment, ...]
-) -> list[Caption]:
-    """Captions moved onto the edited timeline; a caption that spans a cut is split at it,
-    a caption wholly inside a cut is dropped, so no caption ever spans a cut."""
+def captions_on_timeline(takes: Sequence[Take]) -> list[Caption]:
+    """Every take's captions moved onto the video's timeline. A caption that spans a cut is
+    split at it and one wholly inside a cut is dropped, so no caption ever spans a cut."""
     placed: list[Caption] = []
     offset = 0.0
-    for segment in segments:
-        for caption in captions:
-            start = max(caption.start, segment.start)
-            end = min(caption.end, segment.end)
-            if end - start > 0.05:  # a sliver shorter than ~2 frames is not readable
+    for take in takes:
+        for caption in take.captions or ():
+            start = max(caption.start, take.start)
+            end = min(caption.end, take.start + take.duration)
+            if end - start > MIN_CAPTION_S:
                 placed.append(
                     Caption(
-                        start=round(offset + start - segment.start, 3),
-                        end=round(offset + end - segment.start, 3),
+                        start=round(offset + start - take.start, 3),
+                        end=round(offset + end - take.start, 3),
                         lines=caption.lines,
                     )
                 )
-        offset += segment.duration
+        offset += take.duration
     placed.sort(key=lambda c: c.start)
     return placed

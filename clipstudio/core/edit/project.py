@@ -1,7 +1,8 @@
 """A project: the user's work on one clip (trim, caption edits, fixes, preset, post copy) as JSON.
 
 The GUI autosaves it so closing the window or a crash loses nothing; opening the same file again
-(same path, size and modification time) brings the work back. No Qt here.
+(same path, size and modification time) brings the work back. `to_plan` is the one way a
+project becomes what the export renders. No Qt here.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from clipstudio.core.branding.imprint import Imprint
 from clipstudio.core.branding.kit import (
     DEFAULT_END_CARD_S,
     END_CARD_MAX_S,
@@ -23,16 +23,26 @@ from clipstudio.core.branding.kit import (
     Branding,
     BrandKit,
 )
-from clipstudio.core.branding.postcopy import Imprint, PostCopy
-from clipstudio.core.edit.plan import Segment
+from clipstudio.core.branding.postcopy import PostCopy
+from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Fixes, Segment, Take
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.export.presets import DEFAULT_PRESET, PRESETS
-from clipstudio.core.speech.types import Caption
+from clipstudio.core.paths import projects_dir
+from clipstudio.core.speech.types import Caption, CaptionStyle
+from clipstudio.core.vocabulary import (
+    DEFAULT_SHAPE,
+    FIXES_ON_BY_DEFAULT,
+    NEW_PROJECT_CAPTION_MODE,
+    CaptionMode,
+    Fix,
+    PortraitFill,
+    Shape,
+    Trim,
+)
 
-# Bumped when the JSON layout changes incompatibly; older files are then ignored, not misread.
-PROJECT_FORMAT_VERSION = 1
-APP_NAME = "clipstudio"
-CAPTION_MODES = ("burn", "srt", "both", "none")
+# Bumped when the JSON layout changes; version 1 files are read and brought up to date.
+PROJECT_FORMAT_VERSION = 2
+# The window's captions and the sidecar's name: Facebook's NAME.language_COUNTRY.srt.
+CAPTION_LANGUAGE = "en_GB"
 
 
 @dataclass(frozen=True)
@@ -73,21 +83,46 @@ class Project:
     source: str
     source_size: int
     source_mtime_ns: int
-    preset: str = DEFAULT_PRESET
+    preset: Shape = DEFAULT_SHAPE
     # Kept ranges in source seconds; empty means the whole clip.
     segments: tuple[Segment, ...] = ()
     # The user's edited captions in source time; None until the user changes anything.
     captions: tuple[Caption, ...] | None = None
-    # Export options the user switched on from the checks panel, e.g. {"brighten", "stabilise"}.
-    fixes: frozenset[str] = frozenset()
-    caption_mode: str = "both"
-    portrait: str = "blur"  # how a portrait picture fills a landscape frame: "blur" or "crop"
+    # Export repairs switched on (from the checks panel, or on by default).
+    fixes: frozenset[Fix] = FIXES_ON_BY_DEFAULT
+    caption_mode: CaptionMode = NEW_PROJECT_CAPTION_MODE
+    portrait: PortraitFill = PortraitFill.BLUR  # how the portrait fix fills a wide frame
     output_dir: str = ""
     post_copy: PostCopy = field(default_factory=PostCopy)
     branding: ClipBranding = field(default_factory=ClipBranding)
 
     def with_changes(self, **changes: Any) -> Project:
         return replace(self, **changes)
+
+
+def to_plan(
+    project: Project,
+    *,
+    duration: float,
+    captions: tuple[Caption, ...] | None,
+    kit: BrandKit | None,
+    caption_style: CaptionStyle,
+) -> EditPlan:
+    """What the window exports: the project's decisions as the one plan the renderer takes.
+
+    `captions` are the caption editor's (None while the speech is still being written out: the
+    export then transcribes). The kept ranges are exact: the window has already trimmed."""
+    segments = project.segments or (Segment(0.0, duration),)
+    return EditPlan(
+        takes=tuple(Take(project.source, s.start, s.end, captions) for s in segments),
+        preset=project.preset,
+        trim=Trim.EXACT,
+        fixes=Fixes.of(project.fixes, project.portrait),
+        captions=CaptionTrack(
+            mode=project.caption_mode, style=caption_style, language=CAPTION_LANGUAGE
+        ),
+        branding=project.branding.resolve(kit),
+    )
 
 
 def source_identity(path: str | Path) -> tuple[str, int, int]:
@@ -104,10 +139,6 @@ def new_project(path: str | Path) -> Project:
 
 def project_key(source: str, size: int, mtime_ns: int) -> str:
     return hashlib.sha256(f"{source}|{size}|{mtime_ns}".encode()).hexdigest()[:24]
-
-
-def projects_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "projects"
 
 
 def project_file_for(path: str | Path, root: Path | None = None) -> Path:
@@ -172,9 +203,25 @@ def _branding_from_dict(data: Any) -> ClipBranding:
     )
 
 
+def _member(kind: type[Any], value: Any, default: Any) -> Any:
+    """A vocabulary member from saved text; an unknown word (a newer app's) gets the default."""
+    try:
+        return kind(value)
+    except ValueError:
+        return default
+
+
+def _fixes_from(data: dict[str, Any]) -> frozenset[Fix]:
+    """Version 1 saved the switches as strings and always filled an upright picture's sides."""
+    fixes = {_member(Fix, str(name), None) for name in data.get("fixes", [])}
+    if data.get("version") == 1:
+        fixes.add(Fix.PORTRAIT)
+    return frozenset(fix for fix in fixes if fix is not None and fix.is_switch)
+
+
 def project_from_dict(data: dict[str, Any]) -> Project:
     """Inverse of project_to_dict. Raises BadInputError for a file of another version or shape."""
-    if not isinstance(data, dict) or data.get("version") != PROJECT_FORMAT_VERSION:
+    if not isinstance(data, dict) or data.get("version") not in (1, PROJECT_FORMAT_VERSION):
         raise BadInputError("the saved project was written by another version of Clip Studio")
     try:
         captions_data = data.get("captions")
@@ -188,18 +235,18 @@ def project_from_dict(data: dict[str, Any]) -> Project:
         )
         post = data.get("post_copy") or {}
         imprint = post.get("imprint") or {}
-        preset = str(data.get("preset", DEFAULT_PRESET))
-        caption_mode = str(data.get("caption_mode", "both"))
         return Project(
             source=str(data["source"]),
             source_size=int(data["source_size"]),
             source_mtime_ns=int(data["source_mtime_ns"]),
-            preset=preset if preset in PRESETS else DEFAULT_PRESET,
+            preset=_member(Shape, data.get("preset"), DEFAULT_SHAPE),
             segments=tuple(Segment(float(a), float(b)) for a, b in data.get("segments", [])),
             captions=captions,
-            fixes=frozenset(str(f) for f in data.get("fixes", [])),
-            caption_mode=caption_mode if caption_mode in CAPTION_MODES else "both",
-            portrait="crop" if data.get("portrait") == "crop" else "blur",
+            fixes=_fixes_from(data),
+            caption_mode=_member(
+                CaptionMode, data.get("caption_mode"), NEW_PROJECT_CAPTION_MODE
+            ),
+            portrait=_member(PortraitFill, data.get("portrait"), PortraitFill.BLUR),
             output_dir=str(data.get("output_dir", "")),
             post_copy=PostCopy(
                 headline=str(post.get("headline", "")),

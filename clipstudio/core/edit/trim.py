@@ -1,37 +1,25 @@
-"""Which parts of the source to keep: the user's range, cut to strictly under the limit.
+"""Which parts of a source to keep: the user's range, cut to fit the keep budget.
 
 Without a transcript the cut follows silences measured by ffmpeg (leading and trailing silence
-dropped, then the clip ends at the last pause before the limit); with one, the speech module's
-sentence-aware trim decides.
+dropped, then the clip ends at the last pause before the limit); with one, the sentence-aware
+trim (autotrim.py) decides. The budget always comes from limits.keep_budget, which has already
+taken the safety margin off: nothing here takes it off again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from clipstudio.core.edit.limits import MIN_KEPT_S
 from clipstudio.core.edit.plan import Segment
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.speech.types import Transcript
 
-# Outputs stay this far under the limit: AAC frames (21 ms) and video frames (up to 42 ms) can
-# round the muxed duration up, and "under one minute" must hold on the file, not on paper.
-LIMIT_SAFETY_S = 0.1
 # Speech is kept with this much air around it so no word ending is clipped.
 SPEECH_MARGIN_S = 0.15
 # With --drop-pauses, silences inside the speech longer than this are cut out (issue: "drop
 # internal pauses longer than 1 s").
 DROPPED_PAUSE_S = 1.0
-# A range shorter than this is not a clip.
-MIN_KEPT_S = 0.5
-
-
-def fits_with_end_card(kept: float, end_card: float, max_duration: float) -> bool:
-    """Whether kept parts plus the end card stay under the limit. With a card the safety margin
-    comes off too, as it does for a planned trim; the export and the GUI's readout ask the same."""
-    if not end_card:
-        return kept < max_duration
-    return kept <= max_duration - end_card - LIMIT_SAFETY_S
-
 
 SilenceFinder = Callable[[float, float], list[tuple[float, float]]]
 
@@ -57,40 +45,38 @@ def plan_segments(
     duration: float,
     start: float | None,
     end: float | None,
-    max_duration: float,
+    budget: float,
     *,
     find_silences: SilenceFinder | None,
     transcript: Transcript | None = None,
     auto_trim: bool = False,
     drop_pauses: bool = False,
 ) -> tuple[Segment, ...]:
-    """Kept ranges whose total is strictly under `max_duration`."""
-    if max_duration <= LIMIT_SAFETY_S + MIN_KEPT_S:
-        raise BadInputError(f"--max-duration {max_duration:g} s is too short")
-    limit = max_duration - LIMIT_SAFETY_S
+    """Kept ranges of [start, end] whose total is at most `budget` (limits.keep_budget).
+
+    Cut only when the range is longer than the budget, unless `auto_trim` asks to drop the
+    silence at the ends and keep whole sentences anyway. The command line and the window's
+    "Auto-trim" both come here, so they cut at the same places."""
+    if budget <= MIN_KEPT_S:
+        raise BadInputError(f"a {budget:g} s limit is too short for a clip")
     range_start, range_end = resolve_range(duration, start, end)
-    needs_cut = range_end - range_start > limit
+    needs_cut = range_end - range_start > budget
     if not (needs_cut or auto_trim):
         return (Segment(range_start, range_end),)
     if transcript is not None and transcript.words:
-        segments = _sentence_trim(
-            transcript,
-            range_start,
-            range_end,
-            max_duration,
-            DROPPED_PAUSE_S if drop_pauses else None,
-        )
+        pauses_over = DROPPED_PAUSE_S if drop_pauses else None
+        segments = _sentence_trim(transcript, range_start, range_end, budget, pauses_over)
         if segments:
             return segments
     silences = find_silences(range_start, range_end) if find_silences else []
-    return (silence_trim(range_start, range_end, limit, silences),)
+    return (silence_trim(range_start, range_end, budget, silences),)
 
 
 def _sentence_trim(
     transcript: Transcript,
     range_start: float,
     range_end: float,
-    max_duration: float,
+    budget: float,
     drop_pauses_over: float | None,
 ) -> tuple[Segment, ...]:
     from clipstudio.core.edit.autotrim import sentence_segments
@@ -99,9 +85,7 @@ def _sentence_trim(
     if not words:
         return ()
     inside = Transcript(words, transcript.language, transcript.duration)
-    segments = sentence_segments(
-        inside, range_end, max_duration - LIMIT_SAFETY_S, drop_pauses_over=drop_pauses_over
-    )
+    segments = sentence_segments(inside, range_end, budget, drop_pauses_over=drop_pauses_over)
     clamped = [
         Segment(max(s.start, range_start), min(s.end, range_end))
         for s in segments
@@ -113,7 +97,7 @@ def _sentence_trim(
 def silence_trim(
     range_start: float, range_end: float, limit: float, silences: Sequence[tuple[float, float]]
 ) -> Segment:
-    """Drop leading/trailing silence, then end at the last pause that fits under `limit`."""
+    """Drop leading/trailing silence, then end at the last pause that fits in `limit` s."""
     start, end = range_start, range_end
     for silence_start, silence_end in silences:
         if silence_start <= start + 0.05 and silence_end > start:

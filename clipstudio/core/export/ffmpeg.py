@@ -17,10 +17,12 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_graph  # ffmpeg-python
 
-from clipstudio.core.edit.plan import Fixes, Segment
+from clipstudio.core.edit.plan import EditPlan, Fixes, Segment
 from clipstudio.core.errors import InternalError
 from clipstudio.core.export import presets as rules
+from clipstudio.core.export.fit import Fit, FitMode
 from clipstudio.core.media.probe import MediaInfo
+from clipstudio.core.vocabulary import Fix
 
 # Silence detection for the default trim: speech pauses sit 30-40 dB under speech level.
 SILENCE_THRESHOLD_DB = -35
@@ -74,45 +76,6 @@ def _compile(stream: ffmpeg_graph.nodes.Stream) -> list[str]:
     return [args[0], *BASE_ARGS, *args[1:]]
 
 
-# --- geometry -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fit:
-    """How the source picture is placed in the preset frame."""
-
-    mode: str  # "scale", "crop" (fill and cut the sides/top), or "blur" (fit over blurred copy)
-    width: int
-    height: int
-
-
-def _even(value: float) -> int:
-    return max(2, int(round(value / 2)) * 2)
-
-
-# Aspect ratios closer than this are treated as equal (1080x1920 vs 9:16 rounding, 1366x768).
-ASPECT_TOLERANCE = 0.02
-
-
-def plan_fit(media: MediaInfo, preset: rules.Preset, fixes: Fixes) -> Fit:
-    """Output size and placement. Never upscales: a small source gives a smaller frame of the
-    preset's shape (Facebook upscales on playback better than we can add detail)."""
-    assert media.video is not None
-    source_w, source_h = media.video.display_width, media.video.display_height
-    source_aspect = source_w / source_h
-    if abs(source_aspect / preset.aspect - 1) < ASPECT_TOLERANCE:
-        mode, scale = "scale", min(1.0, source_h / preset.height)
-    elif source_aspect > preset.aspect:
-        # Wider than the frame (landscape into square/portrait/reels): fill, cut the sides.
-        mode, scale = "crop", min(1.0, source_h / preset.height)
-    elif fixes.portrait == "crop":
-        # Narrower (portrait into feed) and the user chose to fill: cut top and bottom.
-        mode, scale = "crop", min(1.0, source_w / preset.width)
-    else:
-        mode, scale = "blur", min(1.0, source_h / preset.height)
-    return Fit(mode, _even(preset.width * scale), _even(preset.height * scale))
-
-
 # --- commands -----------------------------------------------------------------------------------
 
 
@@ -153,7 +116,7 @@ def _audio_chain(
     if media.audio.channels == 1:
         stream = stream.filter("pan", args="stereo|c0=c0|c1=c0")  # mono on both sides, not -3 dB
     stream = stream.filter("aformat", sample_rates=rules.AUDIO_RATE, channel_layouts="stereo")
-    if fixes.denoise_audio:
+    if Fix.DENOISE_AUDIO in fixes:
         for _stage in range(HIGHPASS_STAGES):
             stream = stream.filter("highpass", f=HIGHPASS_HZ, poles=2)
         stream = stream.filter("afftdn", nr=DENOISE_REDUCTION_DB, nf=DENOISE_NOISE_FLOOR_DB, tn=1)
@@ -287,16 +250,22 @@ def vidstab_detect_command(
     return _compile(ffmpeg_graph.output(video, "-", f="null"))
 
 
+def source_segments(plan: EditPlan) -> tuple[Segment, ...]:
+    """The kept ranges of the plan's one source (the graph reads one input)."""
+    if len(plan.sources) != 1:
+        raise InternalError("the render joins takes of one source only")
+    return tuple(take.segment for take in plan.takes)
+
+
 @dataclass(frozen=True)
 class RenderSpec:
-    """Everything the main render needs, resolved by render.py from the plan."""
+    """What the main render needs beyond the (resolved) plan: what render.py measured and drew."""
 
+    plan: EditPlan
     media: MediaInfo
-    segments: tuple[Segment, ...]
     preset: rules.Preset
     fit: Fit
     fps: float
-    fixes: Fixes
     loudness: LoudnessMeasurement | None  # None: no source audio, a silent track is added
     lra_target: float
     subtitles_ass: Path | None
@@ -308,7 +277,7 @@ class RenderSpec:
 
     @property
     def main_duration(self) -> float:
-        return sum(segment.duration for segment in self.segments)
+        return self.plan.kept_duration
 
     @property
     def total_duration(self) -> float:
@@ -419,12 +388,17 @@ def _fit_to_frame(
     video: ffmpeg_graph.nodes.FilterableStream, fit: Fit
 ) -> ffmpeg_graph.nodes.FilterableStream:
     width, height = fit.width, fit.height
-    if fit.mode == "scale":
+    if fit.mode is FitMode.SCALE:
         return video.filter("scale", width, height, flags="lanczos")
+    if fit.mode is FitMode.PAD:
+        fitted = video.filter(
+            "scale", width, height, force_original_aspect_ratio="decrease", flags="lanczos"
+        )
+        return fitted.filter("pad", width, height, "(ow-iw)/2", "(oh-ih)/2", color="black")
     cover = video.filter(
         "scale", width, height, force_original_aspect_ratio="increase", flags="lanczos"
     )
-    if fit.mode == "crop":
+    if fit.mode is FitMode.CROP:
         # Keep the upper part when cutting top and bottom: the guide puts the head near the top.
         return cover.filter("crop", width, height, "(iw-ow)/2", "(ih-oh)/3")
     copies = video.split()
@@ -443,7 +417,8 @@ def _fit_to_frame(
 
 def render_command(spec: RenderSpec) -> list[str]:
     """The single export run: cut, fix, fit, caption, normalise, encode, mux with faststart."""
-    media, segments, fixes = spec.media, spec.segments, spec.fixes
+    media, fixes = spec.media, spec.plan.fixes
+    segments = source_segments(spec.plan)
     assert media.video is not None
     source = _trimmed_input(media.path, segments)
     duration = spec.main_duration
@@ -461,9 +436,9 @@ def render_command(spec: RenderSpec) -> list[str]:
             optzoom=1,
             interpol="bicubic",
         ).filter("unsharp", 5, 5, 0.6, 3, 3, 0.3)
-    if fixes.deflicker:
+    if Fix.DEFLICKER in fixes:
         video = video.filter("deflicker", size=DEFLICKER_FRAMES, mode="pm")
-    if fixes.brighten:
+    if Fix.BRIGHTEN in fixes:
         video = video.filter("curves", master=BRIGHTEN_CURVE)
     video = video.filter("fps", fps=fps_text)
     video = _fit_to_frame(video, spec.fit).filter("setsar", 1)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-PresetName = Literal["feed", "square", "portrait", "reels"]
+from clipstudio.core.vocabulary import Shape
 
 
 @dataclass(frozen=True)
 class Preset:
-    name: PresetName
+    name: Shape
     label: str
     width: int
     height: int
@@ -23,17 +22,13 @@ class Preset:
         return self.width / self.height
 
 
-PRESETS: dict[str, Preset] = {
+PRESETS: dict[Shape, Preset] = {
     # Facebook video specs: feed 16:9 1920x1080, square 1:1, portrait 4:5 1080x1350, Reels 9:16.
-    "feed": Preset("feed", "Facebook feed 16:9", 1920, 1080, 0.06),
-    "square": Preset("square", "Square 1:1", 1080, 1080, 0.06),
-    "portrait": Preset("portrait", "Portrait 4:5", 1080, 1350, 0.08),
-    "reels": Preset("reels", "Reels 9:16", 1080, 1920, 0.20),
+    Shape.FEED: Preset(Shape.FEED, "Facebook feed 16:9", 1920, 1080, 0.06),
+    Shape.SQUARE: Preset(Shape.SQUARE, "Square 1:1", 1080, 1080, 0.06),
+    Shape.PORTRAIT: Preset(Shape.PORTRAIT, "Portrait 4:5", 1080, 1350, 0.08),
+    Shape.REELS: Preset(Shape.REELS, "Reels 9:16", 1080, 1920, 0.20),
 }
-DEFAULT_PRESET = "feed"
-
-# Campaign guide: "one minute at most". Outputs are kept strictly under it.
-MAX_DURATION_S = 60.0
 
 # Encoding rules every export follows and validation checks.
 VIDEO_CODEC = "h264"

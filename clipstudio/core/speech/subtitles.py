@@ -6,15 +6,19 @@ ASS override tags and drops it, so a caption the user typed with braces would lo
 
 from __future__ import annotations
 
-import math
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pysubs2
 
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.speech.types import Caption, CaptionStyle
+from clipstudio.core.export.layout import BOX_ALPHA, caption_box
+from clipstudio.core.export.presets import PRESETS, Preset
+from clipstudio.core.speech.types import Caption, CaptionStyle, Transcript
+from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionLook, CaptionPosition
 from clipstudio.resources import CAPTION_FONT_NAME
 
 # Facebook's uploader wants NAME.language_COUNTRY.srt; bare languages get their usual country.
@@ -24,18 +28,6 @@ DEFAULT_COUNTRY = {
     "cy": "GB", "gd": "GB", "el": "GR", "cs": "CZ", "hu": "HU", "ro": "RO", "ja": "JP",
     "zh": "CN", "ko": "KR", "ar": "AR", "tr": "TR", "uk": "UA", "ru": "RU",
 }  # fmt: skip
-# Fonts are sized on the height of a 16:9 frame of the same width at most, so a 42-character
-# line of DejaVu Sans Bold (about 0.62 em a character) fits square and vertical frames too.
-REFERENCE_ASPECT = 16 / 9
-# Outline thickness and box padding as a fraction of the font size (thick enough on bright skies).
-OUTLINE_FRACTION = 0.08
-BOX_PADDING_FRACTION = 0.18
-# Space kept between the caption and the edge of the safe area, as a fraction of the height.
-SAFE_GAP_FRACTION = 0.02
-# Side margins: 5 % of the width each side (title-safe area).
-SIDE_MARGIN_FRACTION = 0.05
-# Semi-transparent dark box behind the text: ASS alpha 0x60 = about 62 % opaque.
-BOX_ALPHA = 0x60
 # Unicode WORD JOINER: placed after a user's backslash so "\N", "\h" never become ASS escapes.
 WORD_JOINER = "\u2060"
 _HTML_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>", re.IGNORECASE)
@@ -93,6 +85,63 @@ def write_vtt(captions: Sequence[Caption], path: Path) -> None:
             times = f"{_timestamp(caption.start, '.')} --> {_timestamp(caption.end, '.')}"
             blocks.append("\n".join([times, *lines]))
     Path(path).write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+
+
+# The files `transcribe -o` can write, by suffix.
+CAPTION_FILE_SUFFIXES = (".srt", ".vtt", ".ass", ".json")
+
+
+def check_caption_file_suffix(path: Path | None) -> str:
+    """The suffix of a caption file we can write (".srt" for stdout), or a plain error."""
+    suffix = path.suffix.lower() if path is not None else ".srt"
+    if suffix not in CAPTION_FILE_SUFFIXES:
+        raise BadInputError(
+            f"cannot write {suffix or 'a file without a suffix'}:"
+            f" use {', '.join(CAPTION_FILE_SUFFIXES)}"
+        )
+    return suffix
+
+
+def transcript_to_dict(transcript: Transcript, captions: Sequence[Caption]) -> dict[str, Any]:
+    """Every word with its timing and probability, plus the captions made from them."""
+    return {
+        "engine": transcript.engine,
+        "model": transcript.model,
+        "language": transcript.language,
+        "duration": round(transcript.duration, 3),
+        "text": transcript.text,
+        "words": [
+            {
+                "text": w.text.strip(),
+                "start": round(w.start, 3),
+                "end": round(w.end, 3),
+                "probability": round(w.probability, 4),
+            }
+            for w in transcript.words
+        ],
+        "captions": [{"start": c.start, "end": c.end, "lines": list(c.lines)} for c in captions],
+    }
+
+
+def write_caption_file(
+    path: Path,
+    captions: Sequence[Caption],
+    transcript: Transcript,
+    frame: tuple[int, int],
+) -> None:
+    """Captions as the file `path`'s suffix asks for; `frame` is the picture's size (for ASS)."""
+    suffix = check_caption_file_suffix(path)
+    if suffix == ".srt":
+        write_srt(captions, path)
+    elif suffix == ".vtt":
+        write_vtt(captions, path)
+    elif suffix == ".ass":
+        width, height = frame
+        write_ass(captions, path, width=width, height=height, style=CaptionStyle(),
+                  preset=PRESETS[DEFAULT_SHAPE])  # fmt: skip
+    else:
+        data = transcript_to_dict(transcript, captions)
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def read_subtitles(path: Path) -> list[Caption]:
@@ -167,28 +216,16 @@ def unescape_ass_text(text: str) -> str:
     return "".join(out)
 
 
-def caption_font_size(width: int, height: int, style: CaptionStyle) -> int:
-    """Font size in pixels (= PlayRes units): size_fraction of the height of a 16:9 frame, or of
-    the width's 16:9 height on square and vertical frames, so a full line still fits."""
-    return max(8, round(style.size_fraction * min(height, width / REFERENCE_ASPECT)))
-
-
-def caption_margin_v(height: int, bottom_unsafe_fraction: float, font_size: int) -> int:
-    """Distance from the frame edge to the text, clearing Facebook's UI band and the box."""
-    padding = font_size * BOX_PADDING_FRACTION
-    return math.ceil(bottom_unsafe_fraction * height + padding + SAFE_GAP_FRACTION * height)
-
-
 def build_ass(
     captions: Sequence[Caption],
     *,
     width: int,
     height: int,
     style: CaptionStyle,
-    bottom_unsafe_fraction: float,
+    preset: Preset,
 ) -> pysubs2.SSAFile:
-    size = caption_font_size(width, height, style)
-    boxed = style.background == "box"
+    box = caption_box(preset, width, height, style)
+    boxed = style.background is CaptionLook.BOX
     subs = pysubs2.SSAFile()
     subs.info["PlayResX"] = str(width)
     subs.info["PlayResY"] = str(height)
@@ -196,7 +233,7 @@ def build_ass(
     subs.info["ScaledBorderAndShadow"] = "yes"
     subs.styles["Default"] = pysubs2.SSAStyle(
         fontname=CAPTION_FONT_NAME,
-        fontsize=size,
+        fontsize=box.font_size,
         primarycolor=pysubs2.Color(255, 255, 255, 0),
         secondarycolor=pysubs2.Color(255, 255, 255, 0),
         # libass paints the BorderStyle=3 box in the outline colour.
@@ -204,17 +241,15 @@ def build_ass(
         backcolor=pysubs2.Color(0, 0, 0, BOX_ALPHA if boxed else 0x80),
         bold=True,
         borderstyle=3 if boxed else 1,
-        outline=round(size * (BOX_PADDING_FRACTION if boxed else OUTLINE_FRACTION), 1),
-        shadow=0 if boxed else round(size * 0.04, 1),
+        outline=round(box.padding if boxed else box.outline, 1),
+        shadow=0 if boxed else round(box.font_size * 0.04, 1),
         alignment=(
-            pysubs2.Alignment.TOP_CENTER if style.position == "top"
+            pysubs2.Alignment.TOP_CENTER if box.position is CaptionPosition.TOP
             else pysubs2.Alignment.BOTTOM_CENTER
         ),
-        marginl=round(width * SIDE_MARGIN_FRACTION),
-        marginr=round(width * SIDE_MARGIN_FRACTION),
-        marginv=caption_margin_v(height, bottom_unsafe_fraction, size)
-        if style.position == "bottom"
-        else math.ceil(SAFE_GAP_FRACTION * height + size * BOX_PADDING_FRACTION),
+        marginl=box.margin_side,
+        marginr=box.margin_side,
+        marginv=box.margin_v,
     )  # fmt: skip
     for caption in captions:
         lines = _clean_lines(caption)
@@ -237,15 +272,9 @@ def write_ass(
     width: int,
     height: int,
     style: CaptionStyle,
-    bottom_unsafe_fraction: float,
+    preset: Preset,
 ) -> None:
     """An ASS file for ffmpeg's subtitles filter (libass) with PlayRes = the output size, so
     font size and margins are exact pixels. Pass the bundled fonts folder as `fontsdir`."""
-    subs = build_ass(
-        captions,
-        width=width,
-        height=height,
-        style=style,
-        bottom_unsafe_fraction=bottom_unsafe_fraction,
-    )
+    subs = build_ass(captions, width=width, height=height, style=style, preset=preset)
     subs.save(str(path), format_="ass", encoding="utf-8")

@@ -25,6 +25,7 @@ from clipstudio.core.speech.audio import (
 )
 from clipstudio.core.speech.models import ModelRef, import_openai_whisper, resolve_model
 from clipstudio.core.speech.types import Transcript, Word
+from clipstudio.core.vocabulary import DEFAULT_ENGINE, Engine
 
 # Settings shared by our faster-whisper call and the benchmark's bare call (bench_transcribe.py).
 # VAD keeps Whisper from inventing words over silence and music; not conditioning on the previous
@@ -71,10 +72,10 @@ def whisper_language(language: str) -> str:
     return code
 
 
-def get_transcriber(engine: str = "faster-whisper", model: str | None = None) -> Transcriber:
+def get_transcriber(engine: str = DEFAULT_ENGINE, model: str | None = None) -> Transcriber:
     """The transcriber for `engine`/`model` (see models.resolve_model); loads lazily, once."""
     ref = resolve_model(engine, model)
-    if ref.engine == "faster-whisper":
+    if ref.engine is Engine.FASTER_WHISPER:
         return FasterWhisperTranscriber(ref)
     return OpenAIWhisperTranscriber(ref)
 
@@ -82,7 +83,7 @@ def get_transcriber(engine: str = "faster-whisper", model: str | None = None) ->
 def transcribe_file(
     path: str | Path,
     *,
-    engine: str = "faster-whisper",
+    engine: str = DEFAULT_ENGINE,
     model: str | None = None,
     language: str = "en",
     progress: ProgressCallback | None = None,
@@ -147,7 +148,7 @@ class _WhisperTranscriber:
 
 
 class FasterWhisperTranscriber(_WhisperTranscriber):
-    engine = "faster-whisper"
+    engine = Engine.FASTER_WHISPER
 
     def _load(self, location: str) -> Any:
         return _load_faster_whisper(location)
@@ -166,7 +167,7 @@ class FasterWhisperTranscriber(_WhisperTranscriber):
 
 
 class OpenAIWhisperTranscriber(_WhisperTranscriber):
-    engine = "openai-whisper"
+    engine = Engine.OPENAI_WHISPER
 
     def _load(self, location: str) -> Any:
         return _load_openai_whisper(location)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+
+from clipstudio.core.vocabulary import CaptionLook, CaptionPosition
 
 
 @dataclass(frozen=True)
@@ -52,5 +53,5 @@ class LayoutRules:
 class CaptionStyle:
     # Font size as a fraction of the output height (about 1/18 for 16:9).
     size_fraction: float = 1 / 18
-    background: Literal["box", "outline"] = "box"
-    position: Literal["bottom", "top"] = "bottom"
+    background: CaptionLook = CaptionLook.BOX
+    position: CaptionPosition = CaptionPosition.BOTTOM

@@ -16,6 +16,7 @@ from clipstudio.core.analysis.checks.base import Span, flagged_spans, rounded
 from clipstudio.core.analysis.loudness import integrated_lufs
 from clipstudio.core.analysis.samples import Samples
 from clipstudio.core.analysis.types import Finding
+from clipstudio.core.vocabulary import Fix
 
 # Silero VAD settings: tight speech spans (short pauses split them, little padding), so that the
 # pauses between sentences tell us the noise level.
@@ -292,7 +293,7 @@ class Noisy:
                     "noise_from": measure.noise_from,
                     "threshold_snr_db": NOISY_SNR_DB,
                 },
-                fix="--denoise-audio",
+                fix=Fix.DENOISE_AUDIO,
             )
         ]
 
@@ -328,7 +329,7 @@ class Wind:
                     "low_frequency_share": rounded(measure.low_share[measure.gusts].mean(), 2),
                     "gust_dbfs": rounded(measure.low_dbfs[measure.gusts].mean(), 1),
                 },
-                fix="--denoise-audio",
+                fix=Fix.DENOISE_AUDIO,
             )
         ]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from clipstudio.core.analysis.samples import Samples
 from clipstudio.core.analysis.types import Finding
-from clipstudio.core.export.presets import MAX_DURATION_S
+from clipstudio.core.edit.limits import MAX_DURATION_S
+from clipstudio.core.vocabulary import Fix
 
 # Below 720 lines (the short side of the picture) Facebook's HD playback has to upscale.
 MIN_LINES = 720
@@ -40,7 +41,7 @@ class Portrait:
                     "display_height": video.display_height,
                     "rotation": video.rotation,
                 },
-                fix="--fix-portrait blur",
+                fix=Fix.PORTRAIT,
             )
         ]
 

@@ -15,6 +15,7 @@ import numpy as np
 from clipstudio.core.analysis.checks.base import flagged_spans, rounded
 from clipstudio.core.analysis.samples import FACE_FPS, SAMPLE_FPS, FaceBox, Samples
 from clipstudio.core.analysis.types import Finding
+from clipstudio.core.vocabulary import Fix
 
 # Mean luma below this is about two stops under a normal exposure: mid grey (18 %) encodes to
 # ~105 through the BT.709 camera curve, 4.5 % (two stops less) to ~44.
@@ -164,7 +165,7 @@ class TooDark:
                         "mean_luma": rounded(stats.mean[inside].mean(), 1),
                         "threshold_luma": TOO_DARK_MEAN,
                     },
-                    fix="--brighten",
+                    fix=Fix.BRIGHTEN,
                 )
             )
         return findings
@@ -222,7 +223,7 @@ class Backlit:
                         "subject_luma": rounded(stats.subject[inside].mean(), 1),
                         "surround_luma": rounded(stats.surround[inside].mean(), 1),
                     },
-                    fix="--brighten",
+                    fix=Fix.BRIGHTEN,
                 )
             )
         return findings
@@ -317,7 +318,7 @@ class Flicker:
                         "fluctuation_luma": rounded(measure.levels[inside].mean(), 2),
                         "threshold_percent": 100 * FLICKER_RELATIVE,
                     },
-                    fix="--deflicker",
+                    fix=Fix.DEFLICKER,
                 )
             )
         return findings

@@ -14,6 +14,7 @@ import numpy as np
 from clipstudio.core.analysis.checks.base import flagged_spans, rounded
 from clipstudio.core.analysis.samples import SAMPLE_FPS, Samples
 from clipstudio.core.analysis.types import Finding
+from clipstudio.core.vocabulary import Fix
 
 # The smooth path is the moving average over this long: hand shake (roughly 1-10 Hz) stays out of
 # it, a pan or a slow walk stays in it.
@@ -131,7 +132,7 @@ class Shaky:
                         "measured_at_width_px": measure.width_px,
                         "threshold_percent": 100 * SHAKE_JITTER_FRACTION,
                     },
-                    fix="--stabilise",
+                    fix=Fix.STABILISE,
                 )
             )
         return findings

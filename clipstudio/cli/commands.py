@@ -1,0 +1,305 @@
+"""One function per command: turn the arguments into core calls and print what they return.
+
+Heavy core modules are imported inside the commands, so `clipstudio --help` and the window's
+start do not load PyAV, numpy or Whisper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clipstudio.cli.output import (
+    brand_kit_lines,
+    print_json,
+    probe_lines,
+    progress_bar,
+    say,
+)
+from clipstudio.cli.parser import NO_PORTRAIT_FILL
+from clipstudio.core.errors import BadInputError
+from clipstudio.core.vocabulary import (
+    SWITCHED_FIXES,
+    CaptionMode,
+    Engine,
+    Fix,
+    PortraitFill,
+    Shape,
+    Trim,
+)
+
+if TYPE_CHECKING:
+    from clipstudio.core.branding.kit import Branding, BrandKit
+    from clipstudio.core.edit.plan import EditPlan, Fixes
+
+EXIT_OK = 0
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from clipstudio.core.media.probe import probe
+
+    info = probe(args.clip)
+    if args.json:
+        print_json(info.to_dict())
+    else:
+        for line in probe_lines(info):
+            print(line)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from clipstudio.core.analysis.report import analyse_clip, report_lines, report_to_dict
+
+    imprint = args.imprint
+    if imprint is None:
+        kit = _brand_kit(args.brand_kit)
+        imprint = kit.imprint if kit is not None else ""
+    report = analyse_clip(
+        args.clip, progress=progress_bar("Checking", not args.json), imprint=imprint
+    )
+    if args.json:
+        print_json(report_to_dict(report))
+    else:
+        for line in report_lines(report):
+            print(line)
+    return EXIT_OK
+
+
+def _brand_kit(path: Path | None) -> BrandKit | None:
+    """The kit named on the command line, else the user's saved kit, else None."""
+    from clipstudio.core.branding.kit import (
+        load_brand_kit,
+        load_saved_brand_kit,
+        saved_brand_kit_path,
+    )
+
+    if path is not None:
+        return load_brand_kit(path)
+    try:
+        return load_saved_brand_kit()
+    except BadInputError as exc:
+        raise BadInputError(
+            f"{exc} (in your saved kit {saved_brand_kit_path()}: replace it with"
+            " `clipstudio brand-kit save FILE.json`, or pass --brand-kit)"
+        ) from None
+
+
+def _branding(args: argparse.Namespace) -> Branding:
+    """Kit defaults with the flags on top; refuses to go on without an imprint unless told."""
+    from dataclasses import replace
+
+    from clipstudio.core.branding.imprint import NO_IMPRINT_MESSAGE, has_imprint
+    from clipstudio.core.branding.kit import Branding, BrandKit, with_logo
+
+    kit = _brand_kit(args.brand_kit) or BrandKit()
+    if args.logo is not None:
+        from clipstudio.core.branding.layers import import_logo
+
+        kit = with_logo(kit, import_logo(args.logo))
+    branding = Branding.from_kit(
+        kit,
+        lower_third=args.lower_third,
+        call_to_action=args.call_to_action,
+        link=args.link,
+        imprint=args.imprint,
+        end_card_seconds=args.end_card_seconds,
+    )
+    if args.no_imprint:
+        branding = replace(branding, imprint="")
+    elif not has_imprint(branding.imprint):
+        raise BadInputError(NO_IMPRINT_MESSAGE)
+    return branding
+
+
+def _fixes(args: argparse.Namespace) -> Fixes:
+    """The repairs asked for, one option per member of the vocabulary."""
+    from clipstudio.core.edit.plan import Fixes
+
+    on = {fix for fix in SWITCHED_FIXES if fix is not Fix.PORTRAIT and getattr(args, fix)}
+    fill = args.fix_portrait
+    if fill != NO_PORTRAIT_FILL:
+        on.add(Fix.PORTRAIT)
+    return Fixes.of(on, PortraitFill(fill) if fill != NO_PORTRAIT_FILL else PortraitFill.BLUR)
+
+
+def plan_from_args(args: argparse.Namespace) -> EditPlan:
+    """The export's plan, built from the command line: one take of the clip."""
+    from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Take
+
+    mode = CaptionMode(args.captions)
+    captions = None  # transcribe
+    if mode.wants_captions and args.subtitles is not None:
+        from clipstudio.core.speech.subtitles import read_subtitles
+
+        captions = tuple(read_subtitles(args.subtitles))
+    start = 0.0 if args.start is None else args.start
+    return EditPlan(
+        takes=(Take(str(args.clip), start, args.end, captions),),
+        preset=Shape(args.preset),
+        max_duration=args.max_duration,
+        trim=Trim.SENTENCES if args.auto_trim else Trim.TO_LIMIT,
+        drop_pauses=args.drop_pauses,
+        fixes=_fixes(args),
+        captions=CaptionTrack(mode=mode, language=args.language),
+        branding=_branding(args),
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from clipstudio.core.export.render import ExportJob, export_clip
+
+    plan = plan_from_args(args)
+    job = ExportJob(
+        output=args.output,
+        overwrite=args.overwrite,
+        engine=Engine(args.engine),
+        model=args.model,
+    )
+    result = export_clip(plan, job, progress=progress_bar("Exporting", not args.quiet), log=say)
+    print(f"wrote {result.output} ({result.duration:.2f} s, {result.width}x{result.height})")
+    for extra in result.sidecars:
+        print(f"wrote {extra}")
+    return EXIT_OK
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    """SRT on stdout, or a file chosen by its suffix."""
+    from clipstudio.core.media.probe import probe
+    from clipstudio.core.speech.layout import build_captions
+    from clipstudio.core.speech.subtitles import (
+        check_caption_file_suffix,
+        format_srt,
+        write_caption_file,
+    )
+    from clipstudio.core.speech.transcribe import transcribe_file
+
+    output: Path | None = args.output
+    check_caption_file_suffix(output)
+    if not Path(args.clip).is_file():
+        raise BadInputError(f"no such file: {args.clip}")
+    if output is not None and not output.parent.exists():
+        raise BadInputError(f"the folder {output.parent} does not exist")
+    transcript = transcribe_file(
+        args.clip,
+        engine=Engine(args.engine),
+        model=args.model,
+        language=args.language,
+        progress=progress_bar("Transcribing"),
+    )
+    captions = build_captions(transcript.words)
+    if output is None:
+        sys.stdout.write(format_srt(captions))
+        return EXIT_OK
+    info = probe(args.clip)
+    frame = (info.video.display_width, info.video.display_height) if info.video else (1920, 1080)
+    write_caption_file(output, captions, transcript, frame)
+    return EXIT_OK
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from clipstudio.core.speech.models import list_models_lines
+
+    for line in list_models_lines():
+        print(line)
+    return EXIT_OK
+
+
+def cmd_models_download(args: argparse.Namespace) -> int:
+    from clipstudio.core.speech.models import download_model
+
+    path = download_model(args.name, progress=progress_bar(f"Downloading {args.name}"))
+    print(f"downloaded {args.name} to {path}")
+    return EXIT_OK
+
+
+def cmd_brand_kit_show(args: argparse.Namespace) -> int:
+    from clipstudio.core.branding.kit import saved_brand_kit_path
+
+    kit = _brand_kit(args.file)
+    if kit is None:
+        raise BadInputError(
+            "no brand kit saved yet: install one with `clipstudio brand-kit save FILE.json`"
+        )
+    print(f"brand kit: {args.file or saved_brand_kit_path()}")
+    for line in brand_kit_lines(kit):
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def cmd_brand_kit_save(args: argparse.Namespace) -> int:
+    from clipstudio.core.branding.kit import load_brand_kit, save_brand_kit, saved_brand_kit_path
+
+    kit = load_brand_kit(args.file)
+    target = saved_brand_kit_path()
+    save_brand_kit(kit, target)
+    print(f"saved the brand kit {kit.name or args.file.name} as yours ({target})")
+    return EXIT_OK
+
+
+def cmd_brand_kit_export(args: argparse.Namespace) -> int:
+    from clipstudio.core.branding.kit import load_saved_brand_kit
+
+    kit = load_saved_brand_kit()
+    if kit is None:
+        raise BadInputError("no brand kit saved yet: make one in the app or with `brand-kit make`")
+    _write_kit(kit, args.file, args.overwrite)
+    return EXIT_OK
+
+
+def cmd_brand_kit_make(args: argparse.Namespace) -> int:
+    from clipstudio.core.branding.kit import BrandKit
+
+    values = {
+        "name": args.name,
+        "primary_colour": args.primary_colour,
+        "text_colour": args.text_colour,
+        "accent_colour": args.accent_colour,
+        "font": args.font,
+        "logo_corner": args.logo_corner,
+        "imprint": args.imprint,
+        "call_to_action": args.call_to_action,
+        "link": args.link,
+    }
+    kit = BrandKit(**{name: value for name, value in values.items() if value is not None})
+    if args.logo is not None:
+        from clipstudio.core.branding.kit import with_logo
+        from clipstudio.core.branding.layers import import_logo
+
+        kit = with_logo(kit, import_logo(args.logo))
+    _write_kit(kit, args.file, args.overwrite)
+    return EXIT_OK
+
+
+def _write_kit(kit: BrandKit, path: Path, overwrite: bool) -> None:
+    from clipstudio.core.branding.kit import save_brand_kit
+
+    if path.exists() and not overwrite:
+        raise BadInputError(f"{path} already exists (add --overwrite to replace it)")
+    if path.suffix.lower() != ".json":
+        raise BadInputError(f"a brand kit file ends in .json, not {path.name}")
+    save_brand_kit(kit, path)
+    print(f"wrote {path}")
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from clipstudio.gui.app import run_app
+
+    return run_app([str(p) for p in args.clips])
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "probe": cmd_probe,
+    "check": cmd_check,
+    "export": cmd_export,
+    "transcribe": cmd_transcribe,
+    "models_list": cmd_models_list,
+    "models_download": cmd_models_download,
+    "brand_kit_show": cmd_brand_kit_show,
+    "brand_kit_save": cmd_brand_kit_save,
+    "brand_kit_export": cmd_brand_kit_export,
+    "brand_kit_make": cmd_brand_kit_make,
+    "gui": cmd_gui,
+}

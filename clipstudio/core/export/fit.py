@@ -1,0 +1,62 @@
+"""Where the source picture goes in the output frame: size and placement, as plain numbers.
+
+Geometry only, no PyAV and no ffmpeg: the window asks the same question for its preview, and
+importing this must not load the decoders into the window's process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from clipstudio.core.vocabulary import Fix, PortraitFill
+
+if TYPE_CHECKING:
+    from clipstudio.core.edit.plan import Fixes
+    from clipstudio.core.export.presets import Preset
+    from clipstudio.core.media.probe import MediaInfo
+
+# Aspect ratios closer than this are treated as equal (1080x1920 vs 9:16 rounding, 1366x768).
+ASPECT_TOLERANCE = 0.02
+
+
+class FitMode(StrEnum):
+    SCALE = "scale"  # same shape: scaled
+    CROP = "crop"  # filled, the overhang cut (sides, or top and bottom)
+    BLUR = "blur"  # the picture whole over a blurred copy filling the frame
+    PAD = "pad"  # the picture whole between black bars
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How the source picture is placed in the preset frame."""
+
+    mode: FitMode
+    width: int
+    height: int
+
+
+def _even(value: float) -> int:
+    return max(2, int(round(value / 2)) * 2)
+
+
+def plan_fit(media: MediaInfo, preset: Preset, fixes: Fixes) -> Fit:
+    """Output size and placement. Never upscales: a small source gives a smaller frame of the
+    preset's shape (Facebook upscales on playback better than we can add detail)."""
+    assert media.video is not None
+    source_w, source_h = media.video.display_width, media.video.display_height
+    source_aspect = source_w / source_h
+    if abs(source_aspect / preset.aspect - 1) < ASPECT_TOLERANCE:
+        mode, scale = FitMode.SCALE, min(1.0, source_h / preset.height)
+    elif source_aspect > preset.aspect:
+        # Wider than the frame (landscape into square/portrait/reels): fill, cut the sides.
+        mode, scale = FitMode.CROP, min(1.0, source_h / preset.height)
+    elif Fix.PORTRAIT not in fixes:
+        mode, scale = FitMode.PAD, min(1.0, source_h / preset.height)
+    elif fixes.portrait_fill is PortraitFill.CROP:
+        # Narrower (portrait into feed) and the user chose to fill: cut top and bottom.
+        mode, scale = FitMode.CROP, min(1.0, source_w / preset.width)
+    else:
+        mode, scale = FitMode.BLUR, min(1.0, source_h / preset.height)
+    return Fit(mode, _even(preset.width * scale), _even(preset.height * scale))

@@ -1,0 +1,180 @@
+"""Decide what the plan left to us: transcribe where captions are wanted but not given, resolve
+each take against its source, and cut to the keep budget. Out comes a resolved plan (every take
+with its end and captions, `Trim.EXACT`) that render.py turns into a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from clipstudio.core.edit.limits import MIN_KEPT_S, check_budget, fits, keep_budget
+from clipstudio.core.edit.plan import EditPlan, Take, takes_of
+from clipstudio.core.edit.trim import plan_segments, resolve_range
+from clipstudio.core.errors import BadInputError
+from clipstudio.core.media.probe import MediaInfo
+from clipstudio.core.process import run_process
+from clipstudio.core.progress import CancelToken, ProgressCallback, scaled
+from clipstudio.core.speech.types import Transcript
+from clipstudio.core.vocabulary import Engine, Trim
+
+Log = Callable[[str], None]
+# Share of the export's progress bar that transcription takes when it has to run.
+TRANSCRIBE_SHARE = 0.25
+
+
+def prepare_plan(
+    plan: EditPlan,
+    media: Mapping[str, MediaInfo],
+    *,
+    engine: Engine,
+    model: str | None,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+    log: Log,
+) -> EditPlan:
+    """The plan with nothing left to decide. Raises BadInputError for ranges that cannot work."""
+    budget = check_budget(plan.max_duration, plan.end_card_duration)
+    transcripts = _transcribe_where_needed(plan, media, engine, model, progress, cancel, log)
+    takes = tuple(_with_captions(plan, take, transcripts.get(take.source)) for take in plan.takes)
+    if plan.trim is Trim.EXACT:
+        takes = _exact(takes, media)
+        _check_kept_fits(sum(t.duration for t in takes), plan)
+    else:
+        takes = _cut_to_budget(plan, takes, media, transcripts, budget, cancel)
+    if plan.captions.mode.wants_captions and not any(take.captions for take in takes):
+        log("no speech found, so the video has no captions")
+    return replace(plan, takes=takes, trim=Trim.EXACT)
+
+
+def transcribes(plan: EditPlan, media: Mapping[str, MediaInfo]) -> bool:
+    """Whether preparing this plan runs Whisper (the caller shares the progress bar with it)."""
+    return bool(_sources_to_transcribe(plan, media))
+
+
+def _sources_to_transcribe(plan: EditPlan, media: Mapping[str, MediaInfo]) -> list[str]:
+    wanted = []
+    for source in plan.sources:
+        if media[source].audio is None:
+            continue
+        uncaptioned = any(t.captions is None for t in plan.takes if t.source == source)
+        if (plan.captions.mode.wants_captions and uncaptioned) or plan.trim is Trim.SENTENCES:
+            wanted.append(source)
+    return wanted
+
+
+def _transcribe_where_needed(
+    plan: EditPlan,
+    media: Mapping[str, MediaInfo],
+    engine: Engine,
+    model: str | None,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+    log: Log,
+) -> dict[str, Transcript]:
+    sources = _sources_to_transcribe(plan, media)
+    if not sources:
+        return {}
+    from clipstudio.core.speech.transcribe import get_transcriber
+
+    log("transcribing the speech for captions")
+    transcriber = get_transcriber(engine, model)
+    transcripts = {}
+    share = TRANSCRIBE_SHARE / len(sources)
+    for index, source in enumerate(sources):
+        transcripts[source] = transcriber.transcribe(
+            source,
+            language=plan.captions.speech_language,
+            progress=scaled(progress, index * share, (index + 1) * share),
+            cancel=cancel,
+        )
+    return transcripts
+
+
+def _with_captions(plan: EditPlan, take: Take, transcript: Transcript | None) -> Take:
+    """Captions laid out from the transcript where the take has none of its own."""
+    if take.captions is not None:
+        return take
+    if not plan.captions.mode.wants_captions or transcript is None:
+        return replace(take, captions=())
+    from clipstudio.core.speech.layout import build_captions
+
+    return replace(take, captions=tuple(build_captions(transcript.words)))
+
+
+def _exact(takes: tuple[Take, ...], media: Mapping[str, MediaInfo]) -> tuple[Take, ...]:
+    """The user's own ranges, held to their sources (a range past the end stops at it)."""
+    kept = []
+    for take in takes:
+        duration = media[take.source].duration
+        end = duration if take.end is None else min(take.end, duration)
+        start = max(0.0, take.start)
+        if end > start:
+            kept.append(replace(take, start=start, end=end))
+    if sum(t.end - t.start for t in kept if t.end is not None) < MIN_KEPT_S:
+        raise BadInputError("the kept parts are too short to make a clip")
+    return tuple(kept)
+
+
+def _cut_to_budget(
+    plan: EditPlan,
+    takes: tuple[Take, ...],
+    media: Mapping[str, MediaInfo],
+    transcripts: Mapping[str, Transcript],
+    budget: float,
+    cancel: CancelToken | None,
+) -> tuple[Take, ...]:
+    """One take: the trim rules decide (pauses, sentences). Several: each is held to its
+    source and the whole must fit, because cutting across takes is the user's choice."""
+    if len(takes) > 1:
+        resolved = tuple(
+            replace(t, start=r[0], end=r[1])
+            for t in takes
+            for r in [resolve_range(media[t.source].duration, t.start, t.end)]
+        )
+        _check_kept_fits(sum(t.duration for t in resolved), plan)
+        return resolved
+    take = takes[0]
+    info = media[take.source]
+    segments = plan_segments(
+        info.duration,
+        take.start,
+        take.end,
+        budget,
+        find_silences=lambda start, end: _find_silences(info, start, end, cancel),
+        transcript=transcripts.get(take.source),
+        auto_trim=plan.trim is Trim.SENTENCES,
+        drop_pauses=plan.drop_pauses,
+    )
+    return takes_of(take.source, segments, take.captions)
+
+
+def _check_kept_fits(kept: float, plan: EditPlan) -> None:
+    """The user's own kept parts plus the end card must stay under the limit."""
+    card = plan.end_card_duration
+    if fits(kept, card, plan.max_duration):
+        return
+    room = keep_budget(plan.max_duration, card)
+    if not card:
+        raise BadInputError(
+            f"the kept parts ({kept:.1f} s) add up to more than the time limit: cut"
+            f" {kept - room:.1f} s more"
+        )
+    raise BadInputError(
+        f"the kept parts ({kept:.1f} s) and the {card:g} s end card would run past the"
+        f" {plan.max_duration:g} s limit: cut {kept - room:.1f} s more"
+    )
+
+
+def _find_silences(
+    media: MediaInfo, start: float, end: float, cancel: CancelToken | None
+) -> list[tuple[float, float]]:
+    if media.audio is None:
+        return []
+    from clipstudio.core.export import ffmpeg
+
+    result = run_process(
+        ffmpeg.silence_command(media.path, start, end),
+        description="silence detection",
+        cancel=cancel,
+    )
+    return ffmpeg.parse_silences(result.stderr, start, end)
