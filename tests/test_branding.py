@@ -245,7 +245,12 @@ def test_every_part_sits_in_the_safe_area_clear_of_captions(preset: str, corner:
     assert safe[1] + safe[3] <= frame.height * (1 - frame.bottom_unsafe_fraction)
     assert layers.logo is not None and layers.lower_third is not None
     logo, lower = layers.logo.rect, layers.lower_third.rect
-    captions = (0, caption_box(frame, frame.width, frame.height, CaptionStyle()).zone_top, frame.width, frame.height)
+    captions = (
+        0,
+        caption_box(frame, frame.width, frame.height, CaptionStyle()).zone_top,
+        frame.width,
+        frame.height,
+    )
     for rect in (logo, lower):
         assert inside(rect, safe)
         assert not overlaps(rect, captions)

@@ -10,9 +10,16 @@ import pytest
 from media import run_ffmpeg
 
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.export.presets import PRESETS
-from clipstudio.core.speech.subtitles import escape_ass_text, read_subtitles, sidecar_path, write_ass, write_srt, write_vtt
 from clipstudio.core.export.layout import caption_font_size
+from clipstudio.core.export.presets import PRESETS
+from clipstudio.core.speech.subtitles import (
+    escape_ass_text,
+    read_subtitles,
+    sidecar_path,
+    write_ass,
+    write_srt,
+    write_vtt,
+)
 from clipstudio.core.speech.types import Caption, CaptionStyle
 from clipstudio.core.vocabulary import CaptionLook, Shape
 from clipstudio.resources import caption_font_file

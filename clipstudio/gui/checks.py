@@ -39,8 +39,6 @@ ACTIONS = {
 }
 
 
-
-
 class FindingCard(QFrame):
     seek_requested = Signal(float)
     fix_toggled = Signal(object, bool)  # Fix, on

@@ -103,7 +103,9 @@ class CaptionOverlay(QGraphicsItem):
         line_h = metrics.height()
         lines = list(self.caption.lines)
         block_h = line_h * len(lines)
-        top = box.margin_v if box.position is CaptionPosition.TOP else height - box.margin_v - block_h
+        top = (
+            box.margin_v if box.position is CaptionPosition.TOP else height - box.margin_v - block_h
+        )
         painter.save()
         painter.translate(self.frame.topLeft())
         painter.scale(self.frame.width() / width, self.frame.height() / height)

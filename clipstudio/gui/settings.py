@@ -73,9 +73,11 @@ def load_settings() -> AppSettings:
         caption_style=CaptionStyle(
             size_fraction=float(store.value("captions/size_fraction", defaults.size_fraction)),
             background=CaptionLook(background)
-            if background in tuple(CaptionLook) else defaults.background,
+            if background in tuple(CaptionLook)
+            else defaults.background,
             position=CaptionPosition(position)
-            if position in tuple(CaptionPosition) else defaults.position,
+            if position in tuple(CaptionPosition)
+            else defaults.position,
         ),
         output_dir=str(store.value("export/output_dir", "")) or default_output_dir(),
     )

@@ -243,9 +243,7 @@ def project_from_dict(data: dict[str, Any]) -> Project:
             segments=tuple(Segment(float(a), float(b)) for a, b in data.get("segments", [])),
             captions=captions,
             fixes=_fixes_from(data),
-            caption_mode=_member(
-                CaptionMode, data.get("caption_mode"), NEW_PROJECT_CAPTION_MODE
-            ),
+            caption_mode=_member(CaptionMode, data.get("caption_mode"), NEW_PROJECT_CAPTION_MODE),
             portrait=_member(PortraitFill, data.get("portrait"), PortraitFill.BLUR),
             output_dir=str(data.get("output_dir", "")),
             post_copy=PostCopy(
