@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio.core.speech.types import Caption, LayoutRules
+from clipstudio.core.timefmt import clock, parse_clock
 
 # One press of "Earlier"/"Later" moves a caption by this much: about three frames at 30 fps.
 NUDGE_STEP_S = 0.1
@@ -49,17 +50,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def format_time(seconds: float) -> str:
-    minutes, rest = divmod(max(0.0, seconds), 60)
-    return f"{int(minutes)}:{rest:05.2f}"
-
-
-def parse_time(text: str) -> float:
-    """'1:02.5', '62.5' or '62,5' -> seconds. Raises ValueError for anything else."""
-    text = text.strip().replace(",", ".")
-    if ":" in text:
-        minutes, _, seconds = text.partition(":")
-        return int(minutes) * 60 + float(seconds)
-    return float(text)
+    """Caption times to the hundredth: the editor's cells and the play position."""
+    return clock(seconds, 2)
 
 
 def _reflow(captions: Sequence[Caption], rules: LayoutRules) -> list[Caption]:
@@ -167,7 +159,7 @@ class CaptionTableModel(QAbstractTableModel):
         if column == TEXT_COLUMN:
             return self.edit_text(row, str(value))
         try:
-            seconds = parse_time(str(value))
+            seconds = parse_clock(str(value))
         except ValueError:
             return False
         caption = self.captions[row]

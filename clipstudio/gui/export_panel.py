@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
 from clipstudio.core.branding.kit import END_CARD_MAX_S, END_CARD_MIN_S, Branding
 from clipstudio.core.export.presets import PRESETS, Preset
+from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionMode, PortraitFill, Shape
 
 NO_IMPRINT_WARNING = (
@@ -59,11 +60,6 @@ def preset_icon(preset: Preset, size: int = 56) -> QIcon:
     )
     painter.end()
     return QIcon(pixmap)
-
-
-def format_seconds(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class ExportPanel(QWidget):
@@ -328,7 +324,7 @@ class ExportPanel(QWidget):
 
     def set_progress(self, fraction: float, remaining: float | None) -> None:
         self.progress.setValue(round(fraction * 1000))
-        left = f" — about {format_seconds(remaining)} left" if remaining is not None else ""
+        left = f" — about {clock(remaining, 0)} left" if remaining is not None else ""
         self.progress.setFormat(f"{fraction * 100:.0f}%{left}")
 
     def show_result(self, output: Path, summary: str) -> None:

@@ -42,6 +42,7 @@ from clipstudio.core.export.fit import Fit, FitMode, plan_fit
 from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.paths import log_dir
 from clipstudio.core.process import EtaClock
+from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
@@ -60,7 +61,7 @@ from clipstudio.gui.settings import (
     save_settings,
 )
 from clipstudio.gui.timeline import SignalStrip, TimelineWidget
-from clipstudio.gui.widgets import ClipList, DropZone, TaskPanel, dropped_files, format_duration
+from clipstudio.gui.widgets import ClipList, DropZone, TaskPanel, dropped_files
 from clipstudio.gui.workers import TaskRunner, Worker
 
 log = logging.getLogger(__name__)
@@ -444,7 +445,7 @@ class MainWindow(QMainWindow):
         # On a second, smaller line: the transport row must not get wider than a laptop screen.
         with_card = f"<br><small>with a {card:g} s end card</small>" if card else ""
         self.duration_label.setText(
-            f"<span style='color:{colour}; font-weight:bold'>Length {format_duration(total)}"
+            f"<span style='color:{colour}; font-weight:bold'>Length {clock(total)}"
             f"</span>{with_card}"
         )
         self.duration_label.setToolTip(
@@ -658,7 +659,7 @@ class MainWindow(QMainWindow):
         with_card = f" and the {card:g} s end card" if card else ""
         self.statusBar().showMessage(
             f"Kept {len(segments)} part{'s' if len(segments) != 1 else ''}, "
-            f"{format_duration(self.current.kept_duration())} in all{with_card}.", 8000
+            f"{clock(self.current.kept_duration())} in all{with_card}.", 8000
         )  # fmt: skip
 
     def _find_replace(self) -> None:
@@ -746,7 +747,7 @@ class MainWindow(QMainWindow):
 
     def _export_done(self, result: Any) -> None:
         lines = [f"<b>Saved {result.output.name}</b> — {result.width}×{result.height},"
-                 f" {format_duration(result.duration)}"]  # fmt: skip
+                 f" {clock(result.duration)}"]  # fmt: skip
         for sidecar in result.sidecars:
             lines.append(f"Captions file: {Path(sidecar).name}")
         validation = result.validation

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clipstudio.core.timefmt import clock
 from clipstudio.gui.workers import Worker
 
 
@@ -117,11 +118,6 @@ class DropZone(QWidget):
             self.files_dropped.emit(files)
 
 
-def format_duration(seconds: float) -> str:
-    seconds = max(0.0, seconds)
-    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
-
-
 class ClipList(QListWidget):
     """Opened clips with a thumbnail, duration and status."""
 
@@ -152,7 +148,7 @@ class ClipList(QListWidget):
 
     @staticmethod
     def describe(item: QListWidgetItem, name: str, duration: float | None, status: str) -> None:
-        length = f" · {format_duration(duration)}" if duration else ""
+        length = f" · {clock(duration)}" if duration else ""
         item.setText(f"{name}{length}\n{status}")
         item.setToolTip(f"{name}\n{status}")
 

@@ -28,6 +28,7 @@ from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.media.probe import MediaInfo, probe
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
 from clipstudio.core.speech.types import Transcript
+from clipstudio.core.timefmt import clock
 
 # The GUI strip's loudness curve: EBU R128 momentary loudness (400 ms window)...
 MOMENTARY_WINDOW_S = 0.4
@@ -175,11 +176,6 @@ def report_to_dict(report: AnalysisReport) -> dict[str, Any]:
     }
 
 
-def format_time(seconds: float) -> str:
-    minutes, rest = divmod(max(0.0, seconds), 60)
-    return f"{int(minutes)}:{rest:04.1f}"
-
-
 def report_lines(report: AnalysisReport) -> list[str]:
     """Human output: one line per finding, most serious first."""
     lines = [f"{report.media.path}: {report.media.duration:.1f} s"]
@@ -190,7 +186,7 @@ def report_lines(report: AnalysisReport) -> list[str]:
         if finding.start is None or finding.end is None:
             when = "whole clip"
         else:
-            when = f"{format_time(finding.start)}-{format_time(finding.end)}"
+            when = f"{clock(finding.start)}-{clock(finding.end)}"
         fix = f" (export option that helps: {finding.fix.cli_hint})" if finding.fix else ""
         lines.append(
             f"{finding.severity.upper():7s} {when:13s} {finding.title}: {finding.advice}{fix}"
