@@ -46,6 +46,7 @@ run: $(STAMP)
 
 test: $(TESTSTAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy clipstudio/core
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider --ignore=tests/dist
 	@if [ "$$CLIPSTUDIO_DIST_TEST" = 1 ]; then $(MAKE) dist-test; fi
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,15 @@ from media import MediaFactory  # noqa: E402
 def media() -> MediaFactory:
     """The session's media factory; clips are cached in .media-cache/ across runs."""
     return MediaFactory()
+
+
+@pytest.fixture(autouse=True)
+def no_logs_gte_error(caplog: pytest.LogCaptureFixture):
+    """A test fails when anything logs an error (PySceneDetect's fixture): an error in the log
+    is a failure the user would see, even when the test's own assertions pass."""
+    yield
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    assert not errors, f"logged at ERROR or above: {[r.getMessage() for r in errors]}"
 
 
 @pytest.fixture(autouse=True)

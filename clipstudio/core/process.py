@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import collections
+import logging
+import shlex
 import subprocess
 import threading
 import time
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from clipstudio.core.errors import Cancelled, FfmpegError
 from clipstudio.core.progress import CancelToken, ProgressCallback
 
+log = logging.getLogger(__name__)
 # How many stderr lines to quote when a process fails: enough for ffmpeg's real complaint.
 STDERR_TAIL_LINES = 25
 # How often the cancel token is polled; cancellation must stop the process within a second.
@@ -55,6 +58,7 @@ def run_process(
     """
     started = time.monotonic()
     stderr_lines: collections.deque[str] = collections.deque()
+    log.debug("%s: running %s", description, shlex.join(args))
     try:
         proc = subprocess.Popen(
             list(args),

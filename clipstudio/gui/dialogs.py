@@ -30,8 +30,13 @@ class ErrorDialog(QMessageBox):
 
 
 def show_error(parent: QWidget | None, message: str, details: str = "") -> ErrorDialog:
-    """Log the failure and show it without blocking the event loop (tests can find the dialog)."""
-    log.error("%s\n%s", message, details)
+    """Log the failure and show it without blocking the event loop (tests can find the dialog).
+    With `details` it is our failure (logged as an error); without, the user's input was at
+    fault and has been told (a warning)."""
+    if details:
+        log.error("%s\n%s", message, details)
+    else:
+        log.warning("%s", message)
     dialog = ErrorDialog(message, details, parent)
     dialog.setModal(True)
     dialog.open()

@@ -49,6 +49,7 @@ def _measure(audio: np.ndarray, rate: int) -> list[tuple[float, float, float]]:
                 frame = graph.pull()
             except (av.error.BlockingIOError, av.error.EOFError):
                 return
+            assert isinstance(frame, av.AudioFrame) and frame.pts is not None
             tags = frame.metadata
             if "lavfi.r128.I" not in tags:
                 continue  # a short last frame that ended before the next 100 ms reading

@@ -309,7 +309,8 @@ class _Collector:
 
     def _find_faces(self, picture: np.ndarray) -> list[FaceBox]:
         if self.cascade is None:
-            self.cascade = cv2.CascadeClassifier(cv2.data.haarcascades + HAAR_CASCADE)
+            folder = cv2.data.haarcascades  # type: ignore[attr-defined]  # not in OpenCV's stubs
+            self.cascade = cv2.CascadeClassifier(folder + HAAR_CASCADE)
         height, width = picture.shape
         min_side = max(24, int(FACE_MIN_HEIGHT_FRACTION * height))
         found = self.cascade.detectMultiScale(
@@ -341,7 +342,7 @@ class _Collector:
         self._add_samples(frame)
 
     def _add_samples(self, frame: av.AudioFrame) -> None:
-        data = frame.to_ndarray()
+        data: np.ndarray = frame.to_ndarray()
         if data.dtype.kind in "iu":
             data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
         if not frame.format.is_planar:
@@ -473,10 +474,11 @@ def _luma_plane(frame: av.VideoFrame) -> np.ndarray | None:
     if name not in _LUMA_PLANE_FORMATS:
         return None
     plane = frame.planes[0]
+    rows: np.ndarray
     if name.endswith("10le"):
-        rows = np.frombuffer(plane, np.uint16).reshape(-1, plane.line_size // 2)
+        rows = np.frombuffer(memoryview(plane), np.uint16).reshape(-1, plane.line_size // 2)
     else:
-        rows = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)
+        rows = np.frombuffer(memoryview(plane), np.uint8).reshape(-1, plane.line_size)
     return rows[: frame.height, : frame.width]
 
 

@@ -160,7 +160,8 @@ def render_layers(
         lower_third = Layer(_png(picture), safe[0], max(safe[1], bottom - picture.height),
                             start=LOWER_THIRD_START_S, end=end, fade=FADE_S)  # fmt: skip
 
-    end_card, boxes, imprint_px = None, {}, 0
+    end_card, imprint_px = None, 0
+    boxes: dict[str, Rect] = {}
     if branding.has_end_card:
         card, boxes, imprint_px = _end_card(branding, width, height, safe, gap)
         end_card = _png(card)
@@ -445,7 +446,7 @@ def _end_card(
         bottom -= block
         boxes["imprint"] = _draw_lines(draw, lines, font, top=bottom, centre_x=centre_x,
                                        left=left, fill=kit.text_colour)  # fmt: skip
-        imprint_px = font.size
+        imprint_px = round(font.size)
         bottom -= 2 * gap
 
     link = drawable_text(branding.link, kit.font).replace("\n", " ")

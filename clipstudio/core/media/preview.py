@@ -117,7 +117,9 @@ def thumbnail(path: str | Path, max_width: int = 160) -> Thumbnail | None:
         scale = min(1.0, max_width / view_w)
         out_w, out_h = max(2, round(view_w * scale)), max(2, round(view_h * scale))
         coded_out = (out_h, out_w) if turned else (out_w, out_h)
-        rgb = frame.reformat(width=coded_out[0], height=coded_out[1], format="rgb24").to_ndarray()
+        rgb: np.ndarray = frame.reformat(
+            width=coded_out[0], height=coded_out[1], format="rgb24"
+        ).to_ndarray()
         if clockwise:
             rgb = np.rot90(rgb, k=-clockwise // 90)
         rgb = np.ascontiguousarray(rgb)

@@ -51,7 +51,9 @@ MIN_WORD_S = 0.05
 class Transcriber(Protocol):
     """Anything that turns a media file into a Transcript."""
 
-    engine: str
+    @property
+    def engine(self) -> str: ...
+
     model_label: str
 
     def transcribe(
