@@ -20,16 +20,8 @@ from clipstudio.cli.output import (
     say,
 )
 from clipstudio.cli.parser import NO_PORTRAIT_FILL
+from clipstudio.core import vocabulary as vocab
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.vocabulary import (
-    SWITCHED_FIXES,
-    CaptionMode,
-    Engine,
-    Fix,
-    PortraitFill,
-    Shape,
-    Trim,
-)
 
 if TYPE_CHECKING:
     from clipstudio.core.branding.kit import Branding, BrandKit
@@ -118,18 +110,18 @@ def _fixes(args: argparse.Namespace) -> Fixes:
     """The repairs asked for, one option per member of the vocabulary."""
     from clipstudio.core.edit.plan import Fixes
 
-    on = {fix for fix in SWITCHED_FIXES if fix is not Fix.PORTRAIT and getattr(args, fix)}
-    fill = args.fix_portrait
-    if fill != NO_PORTRAIT_FILL:
-        on.add(Fix.PORTRAIT)
-    return Fixes.of(on, PortraitFill(fill) if fill != NO_PORTRAIT_FILL else PortraitFill.BLUR)
+    switches = (fix for fix in vocab.SWITCHED_FIXES if fix is not vocab.Fix.PORTRAIT)
+    on = {fix for fix in switches if getattr(args, fix)}
+    if args.fix_portrait == NO_PORTRAIT_FILL:
+        return Fixes.of(on)
+    return Fixes.of(on | {vocab.Fix.PORTRAIT}, vocab.PortraitFill(args.fix_portrait))
 
 
 def plan_from_args(args: argparse.Namespace) -> EditPlan:
     """The export's plan, built from the command line: one take of the clip."""
     from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Take
 
-    mode = CaptionMode(args.captions)
+    mode = vocab.CaptionMode(args.captions)
     captions = None  # transcribe
     if mode.wants_captions and args.subtitles is not None:
         from clipstudio.core.speech.subtitles import read_subtitles
@@ -138,9 +130,9 @@ def plan_from_args(args: argparse.Namespace) -> EditPlan:
     start = 0.0 if args.start is None else args.start
     return EditPlan(
         takes=(Take(str(args.clip), start, args.end, captions),),
-        preset=Shape(args.preset),
+        preset=vocab.Shape(args.preset),
         max_duration=args.max_duration,
-        trim=Trim.SENTENCES if args.auto_trim else Trim.TO_LIMIT,
+        trim=vocab.Trim.SENTENCES if args.auto_trim else vocab.Trim.TO_LIMIT,
         drop_pauses=args.drop_pauses,
         fixes=_fixes(args),
         captions=CaptionTrack(mode=mode, language=args.language),
@@ -155,7 +147,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     job = ExportJob(
         output=args.output,
         overwrite=args.overwrite,
-        engine=Engine(args.engine),
+        engine=vocab.Engine(args.engine),
         model=args.model,
     )
     result = export_clip(plan, job, progress=progress_bar("Exporting", not args.quiet), log=say)
@@ -184,7 +176,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         raise BadInputError(f"the folder {output.parent} does not exist")
     transcript = transcribe_file(
         args.clip,
-        engine=Engine(args.engine),
+        engine=vocab.Engine(args.engine),
         model=args.model,
         language=args.language,
         progress=progress_bar("Transcribing"),

@@ -109,10 +109,10 @@ def _add_fixes(export: argparse.ArgumentParser) -> None:
                 fix.flag,
                 choices=[*PortraitFill, NO_PORTRAIT_FILL],
                 default=default,
-                help=fix.info.help,
+                help=fix.help,
             )
         else:
-            export.add_argument(fix.flag, action="store_true", help=fix.info.help)
+            export.add_argument(fix.flag, action="store_true", help=fix.help)
 
 
 def _add_branding(export: argparse.ArgumentParser) -> None:

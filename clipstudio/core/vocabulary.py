@@ -4,34 +4,47 @@ Every choice a user can make on export is a member of one enum here: the CLI's `
 GUI's lists, a finding's suggested fix and the plan's fields are all read off these tables, so a
 new fix or caption mode touches this file and the code that implements it, and nothing else.
 String enums: a member equals its value, so JSON autosaves and `--flag value` text map onto them
-with `Enum(value)` and back with `str(member)`.
+with `Enum(value)` and back with `str(member)`. Each member carries the plain words the window
+shows for it (`label`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
-class Shape(StrEnum):
+class Choice(StrEnum):
+    """A string enum whose members are written `NAME = "value", "label the window shows"`."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Any:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value.capitalize()
+        return member
+
+
+class Shape(Choice):
     """Facebook's output shapes (sizes and UI bands: clipstudio.core.export.presets)."""
 
-    FEED = "feed"
-    SQUARE = "square"
-    PORTRAIT = "portrait"
-    REELS = "reels"
+    FEED = "feed", "Facebook feed 16:9"
+    SQUARE = "square", "Square 1:1"
+    PORTRAIT = "portrait", "Portrait 4:5"
+    REELS = "reels", "Reels 9:16"
 
 
 DEFAULT_SHAPE = Shape.FEED
 
 
-class CaptionMode(StrEnum):
+class CaptionMode(Choice):
     """Where the captions go: into the picture, into a sidecar .srt Facebook reads, both, none."""
 
-    BURN = "burn"
-    SRT = "srt"
-    BOTH = "both"
-    NONE = "none"
+    BURN = "burn", "Burned into the picture"
+    SRT = "srt", "Separate caption file (.srt)"
+    BOTH = "both", "Both (recommended)"
+    NONE = "none", "No captions"
 
     @property
     def burns(self) -> bool:
@@ -45,15 +58,6 @@ class CaptionMode(StrEnum):
     def wants_captions(self) -> bool:
         return self is not CaptionMode.NONE
 
-    @property
-    def label(self) -> str:
-        return {
-            CaptionMode.BURN: "Burned into the picture",
-            CaptionMode.SRT: "Separate caption file (.srt)",
-            CaptionMode.BOTH: "Both (recommended)",
-            CaptionMode.NONE: "No captions",
-        }[self]
-
 
 # The plan's and the command line's default: the guide says never post without subtitles, and a
 # burned caption is the one that survives every player. The window starts new clips on BOTH (it
@@ -62,77 +66,60 @@ DEFAULT_CAPTION_MODE = CaptionMode.BURN
 NEW_PROJECT_CAPTION_MODE = CaptionMode.BOTH
 
 
-class CaptionLook(StrEnum):
+class CaptionLook(Choice):
     """How burned captions are drawn: white on a see-through box, or white with a dark outline."""
 
-    BOX = "box"
-    OUTLINE = "outline"
-
-    @property
-    def label(self) -> str:
-        return {
-            CaptionLook.BOX: "Dark box behind the words",
-            CaptionLook.OUTLINE: "Black outline around the words",
-        }[self]
+    BOX = "box", "Dark box behind the words"
+    OUTLINE = "outline", "Black outline around the words"
 
 
-class CaptionPosition(StrEnum):
+class CaptionPosition(Choice):
     BOTTOM = "bottom"
     TOP = "top"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
-
-class PortraitFill(StrEnum):
+class PortraitFill(Choice):
     """How a picture narrower than the frame fills it when the portrait fix is on."""
 
-    BLUR = "blur"  # the picture whole, over a blurred, darkened copy of itself
-    CROP = "crop"  # zoomed to fill, top and bottom cut (the head kept near the top)
-
-    @property
-    def label(self) -> str:
-        return {
-            PortraitFill.BLUR: "Fill the sides with a blurred copy",
-            PortraitFill.CROP: "Crop to fill the frame",
-        }[self]
+    # The picture whole, over a blurred, darkened copy of itself.
+    BLUR = "blur", "Fill the sides with a blurred copy"
+    # Zoomed to fill, top and bottom cut (the head kept near the top).
+    CROP = "crop", "Crop to fill the frame"
 
 
-@dataclass(frozen=True)
-class _FixInfo:
-    flag: str  # the CLI option
-    label: str  # what the window's switch and help say
-    help: str
-    switch: bool = True  # False: the answer is text the user types, not an on/off repair
-
-
-class Fix(StrEnum):
+class Fix(Choice):
     """Repairs an export can make, each the answer to one footage check. A finding names the
-    member; the CLI adds one option per member and the plan holds the set that is on."""
+    member; the CLI adds one option per member and the plan holds the set that is on.
 
-    PORTRAIT = "portrait"
-    BRIGHTEN = "brighten"
-    STABILISE = "stabilise"
-    DENOISE_AUDIO = "denoise_audio"
-    DEFLICKER = "deflicker"
-    IMPRINT = "imprint"
+    Written `NAME = value, label, CLI option, help[, False when the answer is text to type]`."""
 
-    @property
-    def info(self) -> _FixInfo:
-        return _FIX_INFO[self]
+    flag: str
+    help: str
+    is_switch: bool
 
-    @property
-    def flag(self) -> str:
-        return self.info.flag
+    def __new__(cls, value: str, label: str, flag: str, help: str, is_switch: bool = True) -> Any:
+        member = str.__new__(cls, value)
+        member._value_, member.label = value, label
+        member.flag, member.help, member.is_switch = flag, help, is_switch
+        return member
 
-    @property
-    def label(self) -> str:
-        return self.info.label
-
-    @property
-    def is_switch(self) -> bool:
-        return self.info.switch
+    PORTRAIT = (
+        "portrait",
+        "Fill the sides of an upright clip",
+        "--fix-portrait",
+        "how an upright picture fills a wider frame: a blurred copy behind it (default), cropped"
+        " to fill, or none (black bars)",
+    )
+    BRIGHTEN = "brighten", "Brighten", "--brighten", "lift dark or backlit footage"
+    STABILISE = "stabilise", "Steady the picture", "--stabilise", "smooth hand-held shake"
+    DENOISE_AUDIO = (
+        "denoise_audio",
+        "Clean up the sound",
+        "--denoise-audio",
+        "reduce noise and wind",
+    )
+    DEFLICKER = "deflicker", "Even out flicker", "--deflicker", "even out flickering light"
+    IMPRINT = "imprint", "Add the imprint", "--imprint", "the clip's digital imprint", False
 
     @property
     def cli_hint(self) -> str:
@@ -142,29 +129,13 @@ class Fix(StrEnum):
         return self.flag
 
 
-_FIX_INFO: dict[Fix, _FixInfo] = {
-    Fix.PORTRAIT: _FixInfo(
-        "--fix-portrait",
-        "Fill the sides of an upright clip",
-        "how an upright picture fills a wider frame: a blurred copy behind it (default), cropped"
-        " to fill, or none (black bars)",
-    ),
-    Fix.BRIGHTEN: _FixInfo("--brighten", "Brighten", "lift dark or backlit footage"),
-    Fix.STABILISE: _FixInfo("--stabilise", "Steady the picture", "smooth hand-held shake"),
-    Fix.DENOISE_AUDIO: _FixInfo("--denoise-audio", "Clean up the sound", "reduce noise and wind"),
-    Fix.DEFLICKER: _FixInfo("--deflicker", "Even out flicker", "even out flickering light"),
-    Fix.IMPRINT: _FixInfo(
-        "--imprint", "Add the imprint", "the digital imprint the clip carries", switch=False
-    ),
-}
-
 # On unless the user turns them off: an upright clip in a wide frame gets its sides filled, as
 # every export has done since the first release.
 FIXES_ON_BY_DEFAULT: frozenset[Fix] = frozenset({Fix.PORTRAIT})
 SWITCHED_FIXES: tuple[Fix, ...] = tuple(fix for fix in Fix if fix.is_switch)
 
 
-class Engine(StrEnum):
+class Engine(Choice):
     """Speech engines: faster-whisper runs offline out of the box; openai-whisper is an extra."""
 
     FASTER_WHISPER = "faster-whisper"
@@ -176,7 +147,7 @@ DEFAULT_ENGINE = Engine.FASTER_WHISPER
 EMBEDDED_MODEL = "tiny.en"
 
 
-class Trim(StrEnum):
+class Trim(Choice):
     """What the export may cut to stay under the limit."""
 
     EXACT = "exact"  # keep the takes as given; refuse them when they are too long (the window)

@@ -34,7 +34,21 @@ def prepare_plan(
 ) -> EditPlan:
     """The plan with nothing left to decide. Raises BadInputError for ranges that cannot work."""
     budget = check_budget(plan.max_duration, plan.end_card_duration)
-    transcripts = _transcribe_where_needed(plan, media, engine, model, progress, cancel, log)
+    sources = _sources_to_transcribe(plan, media)
+    transcripts: dict[str, Transcript] = {}
+    if sources:
+        from clipstudio.core.speech.transcribe import get_transcriber
+
+        log("transcribing the speech for captions")
+        transcriber = get_transcriber(engine, model)
+        share = TRANSCRIBE_SHARE / len(sources)
+        for index, source in enumerate(sources):
+            transcripts[source] = transcriber.transcribe(
+                source,
+                language=plan.captions.speech_language,
+                progress=scaled(progress, index * share, (index + 1) * share),
+                cancel=cancel,
+            )
     takes = tuple(_with_captions(plan, take, transcripts.get(take.source)) for take in plan.takes)
     if plan.trim is Trim.EXACT:
         takes = _exact(takes, media)
@@ -60,34 +74,6 @@ def _sources_to_transcribe(plan: EditPlan, media: Mapping[str, MediaInfo]) -> li
         if (plan.captions.mode.wants_captions and uncaptioned) or plan.trim is Trim.SENTENCES:
             wanted.append(source)
     return wanted
-
-
-def _transcribe_where_needed(
-    plan: EditPlan,
-    media: Mapping[str, MediaInfo],
-    engine: Engine,
-    model: str | None,
-    progress: ProgressCallback,
-    cancel: CancelToken | None,
-    log: Log,
-) -> dict[str, Transcript]:
-    sources = _sources_to_transcribe(plan, media)
-    if not sources:
-        return {}
-    from clipstudio.core.speech.transcribe import get_transcriber
-
-    log("transcribing the speech for captions")
-    transcriber = get_transcriber(engine, model)
-    transcripts = {}
-    share = TRANSCRIBE_SHARE / len(sources)
-    for index, source in enumerate(sources):
-        transcripts[source] = transcriber.transcribe(
-            source,
-            language=plan.captions.speech_language,
-            progress=scaled(progress, index * share, (index + 1) * share),
-            cancel=cancel,
-        )
-    return transcripts
 
 
 def _with_captions(plan: EditPlan, take: Take, transcript: Transcript | None) -> Take:

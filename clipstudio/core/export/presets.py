@@ -10,12 +10,15 @@ from clipstudio.core.vocabulary import Shape
 @dataclass(frozen=True)
 class Preset:
     name: Shape
-    label: str
     width: int
     height: int
     # Fraction of the frame height at the bottom that Facebook covers with its own UI; captions sit
     # above it. Reels: the bottom 20 % carries the like/comment/share buttons and the caption text.
     bottom_unsafe_fraction: float
+
+    @property
+    def label(self) -> str:
+        return self.name.label
 
     @property
     def aspect(self) -> float:
@@ -24,10 +27,10 @@ class Preset:
 
 PRESETS: dict[Shape, Preset] = {
     # Facebook video specs: feed 16:9 1920x1080, square 1:1, portrait 4:5 1080x1350, Reels 9:16.
-    Shape.FEED: Preset(Shape.FEED, "Facebook feed 16:9", 1920, 1080, 0.06),
-    Shape.SQUARE: Preset(Shape.SQUARE, "Square 1:1", 1080, 1080, 0.06),
-    Shape.PORTRAIT: Preset(Shape.PORTRAIT, "Portrait 4:5", 1080, 1350, 0.08),
-    Shape.REELS: Preset(Shape.REELS, "Reels 9:16", 1080, 1920, 0.20),
+    Shape.FEED: Preset(Shape.FEED, 1920, 1080, 0.06),
+    Shape.SQUARE: Preset(Shape.SQUARE, 1080, 1080, 0.06),
+    Shape.PORTRAIT: Preset(Shape.PORTRAIT, 1080, 1350, 0.08),
+    Shape.REELS: Preset(Shape.REELS, 1080, 1920, 0.20),
 }
 
 # Encoding rules every export follows and validation checks.
