@@ -122,7 +122,6 @@ class Samples:
     audio_rate: int = AUDIO_RATE
     # Clipping events at the native rate: start time (s) of each run of full-scale samples.
     clip_event_times: list[float] = field(default_factory=list)
-    audio_native_samples: int = 0
     # Measurements that several checks share (speech activity, picture statistics), made once.
     derived: dict[str, Any] = field(default_factory=dict)
 
@@ -394,7 +393,6 @@ class _Collector:
             audio=audio,
             audio_rate=AUDIO_RATE,
             clip_event_times=self.clip_event_times,
-            audio_native_samples=self.native_samples,
         )
 
 

@@ -45,8 +45,6 @@ CALL_TO_ACTION_PHRASES = (
 )
 # Campaign guide: "a timeframe ('today', 'now') adds urgency".
 URGENCY_WORDS = ("today", "now", "tonight", "this week", "this weekend", "tomorrow")
-# Campaign guide: attention-grabbing openers.
-OPENER_WORDS = ("revealed", "breaking", "today", "new", "watch", "exclusive")
 
 TipLevel = Literal["ok", "advice"]
 

@@ -532,7 +532,7 @@ def render_command(spec: RenderSpec) -> list[str]:
             "color_primaries": "bt709",
             "color_trc": "bt709",
             "colorspace": "bt709",
-            "c:a": "aac",
+            "c:a": rules.AUDIO_CODEC,
             "b:a": rules.AUDIO_BITRATE,
             "ar": rules.AUDIO_RATE,
             "ac": rules.AUDIO_CHANNELS,

@@ -109,7 +109,8 @@ def validate_output(
     if audio is None:
         report.add("has an audio stream", False, "none")
     else:
-        report.add("audio is AAC-LC", audio.codec == "aac" and audio.profile == "LC",
+        report.add("audio is AAC-LC",
+                   audio.codec == rules.AUDIO_CODEC and audio.profile == rules.AUDIO_PROFILE,
                    f"{audio.codec} {audio.profile}")  # fmt: skip
         report.add("48 kHz", audio.sample_rate == rules.AUDIO_RATE, f"{audio.sample_rate} Hz")
         report.add("stereo", audio.channels == rules.AUDIO_CHANNELS, f"{audio.channels} ch")

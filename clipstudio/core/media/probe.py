@@ -90,14 +90,6 @@ class MediaInfo:
     video: VideoInfo | None
     audio: AudioInfo | None
 
-    @property
-    def has_video(self) -> bool:
-        return self.video is not None
-
-    @property
-    def has_audio(self) -> bool:
-        return self.audio is not None
-
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -61,11 +61,6 @@ def _norm(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-def _is_bracket_word(word: Word) -> bool:
-    text = word.text.strip()
-    return text.startswith(("[", "(")) or text.endswith(("]", ")"))
-
-
 def remove_annotations(words: Sequence[Word]) -> list[Word]:
     """Drop music symbols and bracketed notes such as "[Music]" or "(applause)"."""
     kept: list[Word] = []

@@ -48,9 +48,5 @@ def flagged_spans(
     return [(round(s, 2), round(e, 2)) for s, e in spans if e - s >= min_length]
 
 
-def clamp_span(span: Span, duration: float) -> Span:
-    return (max(0.0, span[0]), min(duration, span[1]) if duration > 0 else span[1])
-
-
 def rounded(value: float, digits: int = 2) -> float:
     return round(float(value), digits)
