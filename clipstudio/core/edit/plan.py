@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from clipstudio.core.branding.kit import Branding
 from clipstudio.core.edit.limits import MAX_DURATION_S
-from clipstudio.core.speech.types import Caption, CaptionStyle
+from clipstudio.core.speech.types import Caption, CaptionStyle, CaptionWord
 from clipstudio.core.vocabulary import (
     DEFAULT_CAPTION_MODE,
     DEFAULT_SHAPE,
@@ -160,21 +160,59 @@ def source_to_output_time(takes: Sequence[Take], source: str, t: float) -> float
 
 def captions_on_timeline(takes: Sequence[Take]) -> list[Caption]:
     """Every take's captions moved onto the video's timeline. A caption that spans a cut is
-    split at it and one wholly inside a cut is dropped, so no caption ever spans a cut."""
+    split at it and one wholly inside a cut is dropped, so no caption ever spans a cut. Word
+    timings move with their caption; a word cut away goes with the cut (and from the text)."""
     placed: list[Caption] = []
     offset = 0.0
     for take in takes:
+        take_end = take.start + take.duration
         for caption in take.captions or ():
             start = max(caption.start, take.start)
-            end = min(caption.end, take.start + take.duration)
-            if end - start > MIN_CAPTION_S:
-                placed.append(
-                    Caption(
-                        start=round(offset + start - take.start, 3),
-                        end=round(offset + end - take.start, 3),
-                        lines=caption.lines,
-                    )
+            end = min(caption.end, take_end)
+            if end - start <= MIN_CAPTION_S:
+                continue
+            part = _caption_part(caption, take.start, take_end)
+            if part is None:
+                continue
+            shift = offset - take.start
+            placed.append(
+                Caption(
+                    start=round(start + shift, 3),
+                    end=round(end + shift, 3),
+                    lines=part.lines,
+                    words=tuple(
+                        CaptionWord(w.text, round(w.start + shift, 3), round(w.end + shift, 3))
+                        for w in part.words
+                    ),
                 )
+            )
         offset += take.duration
     placed.sort(key=lambda c: c.start)
     return placed
+
+
+def _caption_part(caption: Caption, start: float, end: float) -> Caption | None:
+    """What of `caption` is said between `start` and `end`: the words whose middle falls inside
+    (held to the range), in the caption's own lines. None when no word of it is left. A caption
+    without word timings is kept whole."""
+    if not caption.has_word_timings:
+        return caption
+    inside = [start <= (w.start + w.end) / 2 <= end for w in caption.words]
+    if not any(inside):
+        return None
+    if all(inside):
+        return caption
+    words = tuple(
+        CaptionWord(w.text, max(w.start, start), min(w.end, end))
+        for w, keep in zip(caption.words, inside, strict=True)
+        if keep
+    )
+    lines: list[str] = []
+    index = 0
+    for line in caption.lines:
+        tokens = line.split()
+        shown = [t for t, keep in zip(tokens, inside[index:], strict=False) if keep]
+        index += len(tokens)
+        if shown:
+            lines.append(" ".join(shown))
+    return Caption(caption.start, caption.end, tuple(lines), words)

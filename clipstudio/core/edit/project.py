@@ -27,7 +27,7 @@ from clipstudio.core.branding.postcopy import PostCopy
 from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Fixes, Segment, Take
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.paths import projects_dir
-from clipstudio.core.speech.types import Caption, CaptionStyle
+from clipstudio.core.speech.types import Caption, CaptionStyle, CaptionWord
 from clipstudio.core.vocabulary import (
     DEFAULT_SHAPE,
     FIXES_ON_BY_DEFAULT,
@@ -157,7 +157,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "segments": [[s.start, s.end] for s in project.segments],
         "captions": None
         if project.captions is None
-        else [{"start": c.start, "end": c.end, "lines": list(c.lines)} for c in project.captions],
+        else [caption_to_dict(c) for c in project.captions],
         "fixes": sorted(project.fixes),
         "caption_mode": project.caption_mode,
         "portrait": project.portrait,
@@ -181,6 +181,26 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "end_card_seconds": project.branding.end_card_seconds,
         },
     }
+
+
+def caption_to_dict(caption: Caption) -> dict[str, Any]:
+    """A caption as JSON; its word timings as [text, start, end] triples when it has them."""
+    data: dict[str, Any] = {"start": caption.start, "end": caption.end,
+                            "lines": list(caption.lines)}  # fmt: skip
+    if caption.words:
+        data["words"] = [[w.text, w.start, w.end] for w in caption.words]
+    return data
+
+
+def caption_from_dict(data: dict[str, Any]) -> Caption:
+    """Inverse of caption_to_dict; autosaves from before word timings have none."""
+    words = tuple(
+        CaptionWord(str(text), float(start), float(end))
+        for text, start, end in data.get("words", ())
+    )
+    return Caption(
+        float(data["start"]), float(data["end"]), tuple(str(x) for x in data["lines"]), words
+    )
 
 
 def _branding_from_dict(data: Any) -> ClipBranding:
@@ -226,12 +246,7 @@ def project_from_dict(data: dict[str, Any]) -> Project:
     try:
         captions_data = data.get("captions")
         captions = (
-            None
-            if captions_data is None
-            else tuple(
-                Caption(float(c["start"]), float(c["end"]), tuple(str(x) for x in c["lines"]))
-                for c in captions_data
-            )
+            None if captions_data is None else tuple(caption_from_dict(c) for c in captions_data)
         )
         post = data.get("post_copy") or {}
         imprint = post.get("imprint") or {}

@@ -8,13 +8,13 @@ Lines break between words only, preferring punctuation and balanced lengths.
 
 from __future__ import annotations
 
+import difflib
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
-from clipstudio.core.speech.types import Caption, LayoutRules, Word
+from clipstudio.core.speech.types import Caption, CaptionWord, LayoutRules, Word
 
 SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
 CLAUSE_END = (",", ";", ":", "—", "–", "-", "，", "、")
@@ -152,6 +152,17 @@ def _is_binding(piece: str) -> bool:
     return _norm(piece) in BINDING_WORDS
 
 
+def _inside_word(before: str, after: str) -> bool:
+    """Whether a break between these pieces would cut a word ("don" + "'t", "1" + ",000")."""
+    last, first = before[-1:], after[:1]
+    return (
+        bool(last)
+        and last.isascii()
+        and last.isalnum()
+        and ((first.isascii() and first.isalnum()) or first in "'’,.")
+    )
+
+
 def break_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...] | None:
     """Best split of word `pieces` into at most `max_lines` lines, or None if they cannot fit.
 
@@ -181,6 +192,8 @@ def break_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...] | 
             line = _join(pieces[start:end])
             if _display_len(line) > limit:
                 break
+            if _inside_word(pieces[end - 1], pieces[end]):
+                continue
             penalty = 0.0
             if ends_with(pieces[end - 1], SENTENCE_END + CLAUSE_END):
                 penalty += COST_LINE_AFTER_PUNCTUATION
@@ -219,8 +232,29 @@ def build_captions(words: Sequence[Word], rules: LayoutRules = DEFAULT_RULES) ->
     for group in groups:
         pieces = [w.text for w in group]
         lines = break_lines(pieces, rules) or _forced_lines(pieces, rules)
-        captions.append(Caption(group[0].start, group[-1].end, lines))
+        captions.append(Caption(group[0].start, group[-1].end, lines, words_of(lines, group)))
     return _time_captions(captions, rules)
+
+
+def words_of(lines: Sequence[str], timed: Sequence[Word]) -> tuple[CaptionWord, ...]:
+    """The shown words of `lines` timed from the transcript words they were made of: a shown
+    word spans every transcript word that lent it a character (Whisper splits "don't" in two).
+    Empty when the text is not made of exactly those words."""
+    owners = [i for i, word in enumerate(timed) for ch in word.text if not ch.isspace()]
+    words: list[CaptionWord] = []
+    at = 0
+    for token in " ".join(lines).split():
+        if at + len(token) > len(owners):
+            return ()
+        first, last = owners[at], owners[at + len(token) - 1]
+        start, end = timed[first].start, timed[last].end
+        words.append(CaptionWord(token, round(start, TIME_DECIMALS), round(end, TIME_DECIMALS)))
+        at += len(token)
+    if at != len(owners) or "".join(w.text for w in words) != "".join(
+        ch for word in timed for ch in word.text if not ch.isspace()
+    ):
+        return ()
+    return tuple(words)
 
 
 def _split_run(run: list[Word], available_end: float, rules: LayoutRules) -> list[list[Word]]:
@@ -297,46 +331,109 @@ def _time_captions(captions: list[Caption], rules: LayoutRules) -> list[Caption]
         )
         end = min(wanted, caption.start + rules.max_duration, next_start)
         timed.append(
-            Caption(round(caption.start, TIME_DECIMALS), round(end, TIME_DECIMALS), caption.lines)
-        )
+            replace(caption, start=round(caption.start, TIME_DECIMALS),
+                    end=round(end, TIME_DECIMALS))
+        )  # fmt: skip
     return timed
 
 
 # --- after the user edits text -----------------------------------------------------------------
-
-_SPACE = re.compile(r"\s+")
 
 
 def reflow_captions(
     captions: Sequence[Caption], rules: LayoutRules = DEFAULT_RULES
 ) -> list[Caption]:
     """Re-break edited captions into lines that obey `rules`, keeping their timings. A caption
-    whose text no longer fits is split into consecutive captions sharing its time by length."""
+    whose text no longer fits is split into consecutive captions: at its words' own times when
+    it has word timings, else sharing its time by length."""
     result: list[Caption] = []
     for caption in captions:
-        tokens = _SPACE.split(" ".join(caption.lines).strip())
-        tokens = [t for t in tokens if t]
+        tokens = caption.tokens
         if not tokens:
             continue
+        timed = caption.words if caption.has_word_timings else ()
         pieces = [" " + t for t in tokens]
         lines = break_lines(pieces, rules)
         if lines is not None:
-            result.append(Caption(caption.start, caption.end, lines))
+            result.append(Caption(caption.start, caption.end, lines, timed))
             continue
         chunks = _split_text(pieces, rules)
-        total = sum(_display_len(_join(chunk)) for chunk in chunks)
-        t = caption.start
-        for index, chunk in enumerate(chunks):
-            share = _display_len(_join(chunk)) / total
-            end = (
-                caption.end
-                if index == len(chunks) - 1
-                else t + share * (caption.end - caption.start)
-            )
-            lines = break_lines(chunk, rules) or _forced_lines(chunk, rules)
-            result.append(Caption(round(t, TIME_DECIMALS), round(end, TIME_DECIMALS), lines))
-            t = end
+        result.extend(_split_caption(caption, chunks, timed, rules))
     return result
+
+
+def _split_caption(
+    caption: Caption, chunks: list[list[str]], timed: Sequence[CaptionWord], rules: LayoutRules
+) -> list[Caption]:
+    """`caption` cut into consecutive captions holding `chunks` of its words."""
+    total = sum(_display_len(_join(chunk)) for chunk in chunks)
+    parts: list[Caption] = []
+    t = caption.start
+    first_word = 0
+    for index, chunk in enumerate(chunks):
+        words = tuple(timed[first_word : first_word + len(chunk)])
+        first_word += len(chunk)
+        if index == len(chunks) - 1:
+            end = caption.end
+        elif timed:
+            end = timed[first_word].start  # the next part starts with its first word
+        else:
+            end = t + _display_len(_join(chunk)) / total * (caption.end - caption.start)
+        lines = break_lines(chunk, rules) or _forced_lines(chunk, rules)
+        parts.append(Caption(round(t, TIME_DECIMALS), round(end, TIME_DECIMALS), lines, words))
+        t = end
+    return parts
+
+
+# Inserted words need at least this long each to be seen highlighted; in a shorter gap they
+# share the time of the word before them.
+MIN_INSERTED_WORD_S = 0.08
+
+
+def retext_caption(caption: Caption, text: str) -> Caption:
+    """`caption` with the user's new `text` (lines split at newlines), its word timings carried
+    over: an unchanged word keeps its time, a changed run of words shares the time of the run it
+    replaces, inserted words share the gap they sit in (or the word before, when it is short)."""
+    lines = tuple(line.strip() for line in text.split("\n") if line.strip())
+    new = " ".join(lines).split()
+    if not caption.has_word_timings or not new:
+        return Caption(caption.start, caption.end, lines)
+    old = caption.words
+    matcher = difflib.SequenceMatcher(
+        a=[_norm(w.text) for w in old], b=[_norm(t) for t in new], autojunk=False
+    )
+    # Blocks of (old words, new words) whose times are shared out together.
+    blocks: list[tuple[list[int], list[int]]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            blocks.extend(([i], [j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
+        elif tag != "delete":
+            blocks.append((list(range(i1, i2)), list(range(j1, j2))))
+    timed: list[CaptionWord] = []
+    for index, (olds, news) in enumerate(blocks):
+        if olds:
+            start, end = old[olds[0]].start, old[olds[-1]].end
+        else:  # inserted: the gap between the words around it
+            start = timed[-1].end if timed else caption.start
+            later = next((b[0][0] for b in blocks[index + 1 :] if b[0]), None)
+            end = old[later].start if later is not None else caption.end
+            if end - start < MIN_INSERTED_WORD_S * len(news) and timed:
+                shared = timed.pop()
+                start, news = shared.start, [news[0] - 1, *news]
+        timed.extend(_share_time([new[j] for j in news], start, max(start, end)))
+    return Caption(caption.start, caption.end, lines, tuple(timed))
+
+
+def _share_time(tokens: Sequence[str], start: float, end: float) -> list[CaptionWord]:
+    """Consecutive words sharing start..end by their length."""
+    total = sum(len(t) for t in tokens) or 1
+    words: list[CaptionWord] = []
+    t = start
+    for token in tokens:
+        following = t + (end - start) * len(token) / total
+        words.append(CaptionWord(token, round(t, TIME_DECIMALS), round(following, TIME_DECIMALS)))
+        t = following
+    return words
 
 
 def _split_text(pieces: list[str], rules: LayoutRules) -> list[list[str]]:

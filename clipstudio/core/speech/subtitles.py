@@ -119,7 +119,15 @@ def transcript_to_dict(transcript: Transcript, captions: Sequence[Caption]) -> d
             }
             for w in transcript.words
         ],
-        "captions": [{"start": c.start, "end": c.end, "lines": list(c.lines)} for c in captions],
+        "captions": [
+            {
+                "start": c.start,
+                "end": c.end,
+                "lines": list(c.lines),
+                "words": [{"text": w.text, "start": w.start, "end": w.end} for w in c.words],
+            }
+            for c in captions
+        ],
     }
 
 

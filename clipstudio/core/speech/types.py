@@ -29,14 +29,35 @@ class Transcript:
 
 
 @dataclass(frozen=True)
+class CaptionWord:
+    """One word of a caption as shown, with when it is spoken (the caption's own time base)."""
+
+    text: str  # one whitespace-separated token of the caption's lines, punctuation included
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class Caption:
     start: float
     end: float
     lines: tuple[str, ...]  # already broken into display lines (at most LayoutRules.max_lines)
+    # The words of `lines` in order with their timings (the word highlight and cutting by words
+    # read them); empty when the timings are unknown (a caption file the user brought).
+    words: tuple[CaptionWord, ...] = ()
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+    @property
+    def tokens(self) -> list[str]:
+        """The caption's words as shown: what `words` must spell, one for one."""
+        return " ".join(self.lines).split()
+
+    @property
+    def has_word_timings(self) -> bool:
+        return bool(self.words) and [w.text for w in self.words] == self.tokens
 
 
 @dataclass(frozen=True)
