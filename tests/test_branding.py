@@ -40,7 +40,7 @@ from clipstudio.core.branding.layers import (
     render_layers,
 )
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.export.layout import caption_box
+from clipstudio.core.export.layout import caption_box, shape_layout
 from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.speech.types import CaptionStyle
 from clipstudio.core.vocabulary import Fix
@@ -242,7 +242,7 @@ def test_every_part_sits_in_the_safe_area_clear_of_captions(preset: str, corner:
     )
     layers = render_layers(branding, frame.width, frame.height, frame, 20.0)
     safe = layers.safe_area
-    assert safe[1] + safe[3] <= frame.height * (1 - frame.bottom_unsafe_fraction)
+    assert safe[1] + safe[3] <= frame.height * (1 - shape_layout(frame.name).bottom)
     assert layers.logo is not None and layers.lower_third is not None
     logo, lower = layers.logo.rect, layers.lower_third.rect
     captions = (
@@ -266,12 +266,12 @@ def test_every_part_sits_in_the_safe_area_clear_of_captions(preset: str, corner:
 
 def test_caption_zone_follows_the_caption_size() -> None:
     feed = PRESETS["feed"]
-    small = caption_box(feed, 1920, 1080, CaptionStyle(size_fraction=1 / 24)).zone_top
-    large = caption_box(feed, 1920, 1080, CaptionStyle(size_fraction=1 / 12)).zone_top
-    assert large < small < 1080 * (1 - feed.bottom_unsafe_fraction)
+    small = caption_box(feed, 1920, 1080, CaptionStyle(size_scale=1.0)).zone_top
+    large = caption_box(feed, 1920, 1080, CaptionStyle(size_scale=1.5)).zone_top
+    assert large < small < 1080 * (1 - shape_layout(feed.name).bottom)
     kit = full_kit()
     low = render_layers(Branding.from_kit(kit, lower_third="Sam"), 1920, 1080, feed, 20.0,
-                        caption_style=CaptionStyle(size_fraction=1 / 12))  # fmt: skip
+                        caption_style=CaptionStyle(size_scale=1.5))  # fmt: skip
     assert low.lower_third is not None
     assert low.lower_third.y + low.lower_third.rect[3] <= large
 

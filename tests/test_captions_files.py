@@ -10,7 +10,6 @@ import pytest
 from media import run_ffmpeg
 
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.export.layout import caption_font_size
 from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.speech.subtitles import (
     escape_ass_text,
@@ -133,37 +132,3 @@ def test_libass_draws_override_tags_and_escapes_literally(tmp_path: Path) -> Non
     assert bottom - top <= (p_bottom - p_top) * 1.5
     # ...and the tag's characters are on screen: the line is far wider than "xyz".
     assert (right - left) > 3 * (p_right - p_left)
-
-
-@pytest.mark.parametrize("preset_name", ["feed", "square", "reels"])
-def test_caption_sits_above_the_unsafe_band_and_fits_the_width(
-    tmp_path: Path, preset_name: str
-) -> None:
-    preset = PRESETS[preset_name]
-    # Rendered at a third of the preset size to stay fast; PlayRes scales with it.
-    width, height = preset.width // 3, preset.height // 3
-    longest = "Wonderful weekend: we knocked on 400 doors"  # 42 characters, wide letters
-    assert len(longest) == 42
-    caption = Caption(0.0, 4.0, (longest, "and nobody said no."))
-    ass = tmp_path / "c.ass"
-    write_ass(
-        [caption], ass, width=width, height=height, style=CaptionStyle(),
-        preset=preset,
-    )  # fmt: skip
-    frame = render_frame(ass, width, height, tmp_path / "c.png")
-    top, bottom, left, right = bbox(ink(frame))
-    assert bottom < height * (1 - preset.bottom_unsafe_fraction), (bottom, height)
-    assert left > 0 and right < width - 1  # nothing cut off at the sides
-    # Two lines, not wrapped into three: the box is about two line heights tall.
-    size = caption_font_size(width, height, CaptionStyle())
-    assert bottom - top < 3.2 * size
-    # Box style: the background behind the text is darkened, not opaque black, not untouched.
-    box = frame[top:bottom, left:right][~white_text(frame[top:bottom, left:right])]
-    green = np.median(box[:, 1])
-    assert 10 < green < 100, green
-
-
-def test_font_size_follows_the_frame() -> None:
-    style = CaptionStyle()
-    assert caption_font_size(1920, 1080, style) == 60
-    assert caption_font_size(1080, 1080, style) == caption_font_size(1080, 1920, style) == 34

@@ -299,7 +299,7 @@ def test_settings_round_trip(qtbot) -> None:  # noqa: ANN001
     wanted = AppSettings(
         engine="openai-whisper",
         model="base",
-        caption_style=CaptionStyle(size_fraction=0.07, background="outline", position="top"),
+        caption_style=CaptionStyle(size_scale=1.3, background="outline", position="top"),
         output_dir="/tmp/clipstudio-out",
     )
     save_settings(wanted)
@@ -312,7 +312,7 @@ def test_caption_overlay_matches_the_burned_style(qtbot) -> None:  # noqa: ANN00
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
-    from clipstudio.core.export.layout import caption_box
+    from clipstudio.core.export.layout import caption_box, shape_layout
     from clipstudio.core.export.presets import PRESETS
     from clipstudio.core.speech.types import CaptionStyle
     from clipstudio.gui.player import CaptionOverlay, caption_font, caption_font_family
@@ -337,5 +337,5 @@ def test_caption_overlay_matches_the_burned_style(qtbot) -> None:  # noqa: ANN00
     box_bottom = preset.height - rows[-1]
     # The box's lower edge is within a few pixels of where libass puts it (margin minus padding).
     expected = margin - box.padding
-    assert box_bottom > preset.height * preset.bottom_unsafe_fraction
+    assert box_bottom > preset.height * shape_layout(preset.name).bottom
     assert box_bottom == pytest.approx(expected, abs=size * 0.35)

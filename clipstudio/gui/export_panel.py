@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
 from clipstudio.core.branding.kit import END_CARD_MAX_S, END_CARD_MIN_S, Branding
+from clipstudio.core.export.layout import shape_layout
 from clipstudio.core.export.presets import PRESETS, Preset
 from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionMode, PortraitFill, Shape
@@ -53,7 +54,7 @@ def preset_icon(preset: Preset, size: int = 56) -> QIcon:
     painter.setPen(QPen(QColor(40, 120, 200), 2))
     painter.setBrush(QColor(40, 120, 200, 60))
     painter.drawRoundedRect(rect, 3, 3)
-    unsafe = rect.height() * preset.bottom_unsafe_fraction
+    unsafe = rect.height() * shape_layout(preset.name).bottom
     painter.fillRect(
         QRectF(rect.left() + 1, rect.bottom() - unsafe, rect.width() - 2, unsafe),
         QColor(40, 120, 200, 110),

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clipstudio.core.speech.types import CaptionStyle
+from clipstudio.core.speech.types import MAX_SIZE_SCALE, MIN_SIZE_SCALE, CaptionStyle
 from clipstudio.core.vocabulary import (
     DEFAULT_ENGINE,
     EMBEDDED_MODEL,
@@ -34,9 +34,9 @@ from clipstudio.core.vocabulary import (
 from clipstudio.gui.workers import TaskRunner, Worker
 
 ORGANISATION = APPLICATION = "clipstudio"
-# Caption size is offered as a percentage of the picture height; the default style is 1/18.
-DEFAULT_SIZE_PERCENT = round(100 * CaptionStyle().size_fraction, 1)
-MIN_SIZE_PERCENT, MAX_SIZE_PERCENT = 3, 12
+# Caption size is offered as a percentage of the shape's own caption size (core export.layout):
+# 100 % is the readable minimum the shape's rule sets.
+MIN_SIZE_PERCENT, MAX_SIZE_PERCENT = round(100 * MIN_SIZE_SCALE), round(100 * MAX_SIZE_SCALE)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def load_settings() -> AppSettings:
         engine=Engine(engine) if engine in tuple(Engine) else DEFAULT_ENGINE,
         model=str(store.value("speech/model", EMBEDDED_MODEL)),
         caption_style=CaptionStyle(
-            size_fraction=float(store.value("captions/size_fraction", defaults.size_fraction)),
+            size_scale=float(store.value("captions/size_scale", defaults.size_scale)),
             background=CaptionLook(background)
             if background in tuple(CaptionLook)
             else defaults.background,
@@ -87,7 +87,7 @@ def save_settings(settings: AppSettings) -> None:
     store = qsettings()
     store.setValue("speech/engine", str(settings.engine))
     store.setValue("speech/model", settings.model)
-    store.setValue("captions/size_fraction", settings.caption_style.size_fraction)
+    store.setValue("captions/size_scale", settings.caption_style.size_scale)
     store.setValue("captions/background", str(settings.caption_style.background))
     store.setValue("captions/position", str(settings.caption_style.position))
     store.setValue("export/output_dir", settings.output_dir)
@@ -140,8 +140,9 @@ class SettingsDialog(QDialog):
 
         self.size = QSpinBox()
         self.size.setRange(MIN_SIZE_PERCENT, MAX_SIZE_PERCENT)
-        self.size.setSuffix(" % of picture height")
-        self.size.setValue(round(settings.caption_style.size_fraction * 100))
+        self.size.setSingleStep(10)
+        self.size.setSuffix(" % of the standard size")
+        self.size.setValue(round(settings.caption_style.size_scale * 100))
         self.size.setAccessibleName("Caption size")
         self.background = QComboBox()
         for look in CaptionLook:
@@ -244,7 +245,7 @@ class SettingsDialog(QDialog):
             engine=Engine(self.engine.currentText()),
             model=str(self.model.currentData() or EMBEDDED_MODEL),
             caption_style=CaptionStyle(
-                size_fraction=self.size.value() / 100,
+                size_scale=self.size.value() / 100,
                 background=CaptionLook(self.background.currentData()),
                 position=CaptionPosition(self.position.currentData()),
             ),

@@ -1,41 +1,96 @@
-"""Where things sit in the output frame: the safe area and the caption box.
+"""Where things sit in the output frame: the caption zone, the caption box and the line rules,
+one table row per shape.
 
-One home for these numbers: the burned captions (ASS), the brand layers (which keep out of the
-captions' way) and the window's preview all read them here, so the preview cannot drift from
-the file.
+One home for these numbers: the burned captions (ASS), the caption layout (line length and
+count), the brand layers (which keep out of the captions' way), the export's caption check and
+the window's preview all read them here, so the preview cannot drift from the file.
+
+Sources for the table (see SHAPE_LAYOUTS):
+- Meta's ads guide for Reels 9:16: keep the top 14 %, the bottom 35 % and 6 % at each side clear
+  of text and logos (the account name, the post text and the buttons cover them).
+- Instagram's feed guide for 4:5 keeps 64 px of 1080 (about 6 %) clear on every side; Facebook's
+  feed player draws its progress bar and sound button over the bottom edge.
+- BBC subtitle guidelines: lines of about 68 % of the width in 16:9; for vertical video shorter
+  lines (about 25 characters at 90 % of the width), up to 3 lines, at a bigger relative size.
+- Netflix Timed Text Style Guide: 42 characters a line, 2 lines, for 16:9.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from clipstudio.core.export.presets import Preset
-from clipstudio.core.speech.types import CaptionStyle
+from clipstudio.core.speech.types import (
+    MAX_SIZE_SCALE,
+    MIN_SIZE_SCALE,
+    CaptionStyle,
+    LayoutRules,
+)
 from clipstudio.core.vocabulary import CaptionPosition, Shape
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
 
 Rect = tuple[int, int, int, int]  # x, y, width, height in output pixels
 
-# Fonts are sized on the height of a 16:9 frame of the same width at most, so a 42-character
-# line of DejaVu Sans Bold (about 0.62 em a character) fits square and vertical frames too.
-REFERENCE_ASPECT = 16 / 9
+
+@dataclass(frozen=True)
+class ShapeLayout:
+    """How captions are laid out on one shape: lines, size and the zone they must stay in."""
+
+    chars_per_line: int
+    max_lines: int
+    # The ASS font size as a fraction of the picture height. libass sets a line's pitch (ascent
+    # + descent) to the font size: measured 100 px a line at size 100 with DejaVu Sans Bold.
+    font_fraction: float
+    # The zone captions, logo and lower third stay inside: bands kept clear at the top and the
+    # bottom (fractions of the height) and at each side (fraction of the width).
+    top: float
+    bottom: float
+    side: float
+
+
+# fmt: off
+SHAPE_LAYOUTS: dict[Shape, ShapeLayout] = {
+    # 16:9 keeps the look it always had: Netflix's 42 x 2 at 1/18 of the height (60 px at 1080p,
+    # between Apple's 5 % and TTML's 1/15); the feed player covers little of a wide video.
+    Shape.FEED: ShapeLayout(42, 2, 1 / 18, top=0.05, bottom=0.06, side=0.05),
+    # Square and 4:5 play in the feed at the phone's full width, as Reels do: sized between the
+    # 16:9 look and the Reels size, 6 % clear at the sides and top (Instagram's 64 px of 1080),
+    # 8 % at the bottom for the player's progress bar and sound button. A square is short, so
+    # two lines; 4:5 is narrow enough to want the BBC's vertical three lines.
+    Shape.SQUARE: ShapeLayout(28, 2, 0.06, top=0.06, bottom=0.08, side=0.06),
+    Shape.PORTRAIT: ShapeLayout(25, 3, 0.052, top=0.06, bottom=0.08, side=0.06),
+    # Reels: Meta's safe zone; the BBC's vertical lines; a line is 4 % of the height (77 px of
+    # 1920, the same share of a phone's width as 7 % of it) where 16:9's rule gave 1.8 %.
+    Shape.REELS: ShapeLayout(25, 3, 0.04, top=0.14, bottom=0.35, side=0.06),
+}
+# fmt: on
+
+# The sidecar .srt keeps broadcast rules whatever the shape: Facebook draws it itself, at its
+# own size, and Netflix's 42 x 2 is what its player is made for.
+SIDECAR_RULES = LayoutRules()
+
 # Outline thickness and box padding as a fraction of the font size (thick enough on bright skies).
 OUTLINE_FRACTION = 0.08
 BOX_PADDING_FRACTION = 0.18
-# Space kept between the caption and the edge of the safe area, as a fraction of the height.
+# The outline look's drop shadow, as a fraction of the font size.
+SHADOW_FRACTION = 0.04
+# Space kept between the caption and the edge of its zone, as a fraction of the height.
 SAFE_GAP_FRACTION = 0.02
-# Title-safe side margin, 5 % of the width each side (EBU/SMPTE action-safe is 3.5 %).
-SIDE_MARGIN_FRACTION = 0.05
 # Semi-transparent dark box behind the text: ASS alpha 0x60 = about 62 % opaque.
 BOX_ALPHA = 0x60
-# Top margins: Reels draws its header and camera button over the top ~1/7 of the frame; the
-# 4:5 feed shows the page name just above the video, so a little more room there too.
-TOP_MARGIN_FRACTION: dict[Shape, float] = {
-    Shape.FEED: 0.05, Shape.SQUARE: 0.05, Shape.PORTRAIT: 0.06, Shape.REELS: 0.14,
-}  # fmt: skip
-# Captions: two lines of DejaVu Sans are about 2 x 1.17 em tall (ascent + descent).
-CAPTION_LINE_HEIGHT_EM = 1.17
-CAPTION_LINES = 2
+# A line's height as a multiple of the font size (libass: ascent + descent, measured 1.0).
+CAPTION_LINE_HEIGHT = 1.0
+# Smallest font libass should be asked for (tiny test frames).
+MIN_FONT_PX = 8
+
+
+def shape_layout(shape: Shape) -> ShapeLayout:
+    return SHAPE_LAYOUTS[shape]
 
 
 @dataclass(frozen=True)
@@ -48,41 +103,96 @@ class CaptionBox:
     margin_side: int
     padding: float  # the box's padding around the text (kept clear in both looks)
     outline: float  # the outline's thickness (outline look)
-    zone_top: int  # the highest row two lines of bottom captions reach
+    zone: Rect  # where every caption pixel (box, outline, shadow) must stay
+    zone_top: int  # the highest row max_lines lines of bottom captions reach
+    max_lines: int
+
+    @property
+    def ink_reach(self) -> float:
+        """How far the caption's pixels reach past its glyphs: the box padding or the outline."""
+        return max(self.padding, self.outline + self.font_size * SHADOW_FRACTION)
+
+    @property
+    def text_width(self) -> float:
+        """The widest line the zone holds, in pixels of text (box padding kept inside)."""
+        return self.zone[2] - 2 * self.ink_reach
 
 
-def caption_font_size(width: int, height: int, style: CaptionStyle) -> int:
-    """Font size in pixels: size_fraction of the height of a 16:9 frame, or of the width's 16:9
-    height on square and vertical frames, so a full line still fits."""
-    return max(8, round(style.size_fraction * min(height, width / REFERENCE_ASPECT)))
+def caption_font_size(shape: Shape, height: int, style: CaptionStyle) -> int:
+    """Font size in pixels: the shape's share of the height, times the user's scale."""
+    scale = min(MAX_SIZE_SCALE, max(MIN_SIZE_SCALE, style.size_scale))
+    size = shape_layout(shape).font_fraction * height * scale
+    return max(MIN_FONT_PX, round(size))
+
+
+def caption_zone(shape: Shape, width: int, height: int) -> Rect:
+    """The part of the frame captions and brand layers stay in (clear of the app's own UI)."""
+    rules = shape_layout(shape)
+    left = round(width * rules.side)
+    top = round(height * rules.top)
+    bottom = math.floor(height * (1 - rules.bottom))
+    return (left, top, width - 2 * left, bottom - top)
 
 
 def caption_box(preset: Preset, width: int, height: int, style: CaptionStyle) -> CaptionBox:
-    size = caption_font_size(width, height, style)
+    rules = shape_layout(preset.name)
+    size = caption_font_size(preset.name, height, style)
     padding = size * BOX_PADDING_FRACTION
+    zone = caption_zone(preset.name, width, height)
+    gap = SAFE_GAP_FRACTION * height
+    reach = max(padding, size * (OUTLINE_FRACTION + SHADOW_FRACTION))
+    block = rules.max_lines * CAPTION_LINE_HEIGHT * size
     if style.position is CaptionPosition.TOP:
-        margin_v = math.ceil(SAFE_GAP_FRACTION * height + padding)
-        zone_top = math.floor(height * (1 - preset.bottom_unsafe_fraction))
+        margin_v = math.ceil(zone[1] + gap + reach)
+        zone_top = zone[1] + zone[3]  # nothing below the zone's bottom
     else:
-        # Clear of Facebook's UI band at the bottom, and of the box's own padding.
-        margin_v = math.ceil(preset.bottom_unsafe_fraction * height + padding
-                             + SAFE_GAP_FRACTION * height)  # fmt: skip
-        text_height = CAPTION_LINES * CAPTION_LINE_HEIGHT_EM * size
-        zone_top = math.floor(height - margin_v - text_height - padding)
+        margin_v = math.ceil(height - (zone[1] + zone[3]) + gap + reach)
+        # A pixel more for libass's rounding of the box (measured: one row above on 540 px).
+        zone_top = math.floor(height - margin_v - block - reach) - 1
     return CaptionBox(
         font_size=size,
         position=style.position,
         margin_v=margin_v,
-        margin_side=round(width * SIDE_MARGIN_FRACTION),
+        margin_side=zone[0],
         padding=padding,
         outline=size * OUTLINE_FRACTION,
+        zone=zone,
         zone_top=zone_top,
+        max_lines=rules.max_lines,
+    )
+
+
+def caption_rules(preset: Preset, width: int, height: int, style: CaptionStyle) -> LayoutRules:
+    """The line rules of burned captions on this shape: its line length and count, and lines no
+    wider than the zone at the font size the style gives (measured with the caption font)."""
+    rules = shape_layout(preset.name)
+    box = caption_box(preset, width, height, style)
+    return LayoutRules(
+        max_chars_per_line=rules.chars_per_line,
+        max_lines=rules.max_lines,
+        max_line_width=box.text_width / box.font_size,
     )
 
 
 def safe_area(preset: Preset, width: int, height: int) -> Rect:
-    """The part of the frame Facebook's own buttons and text never cover."""
-    left = round(width * SIDE_MARGIN_FRACTION)
-    top = round(height * TOP_MARGIN_FRACTION.get(preset.name, SIDE_MARGIN_FRACTION))
-    bottom = math.floor(height * (1 - preset.bottom_unsafe_fraction))
-    return (left, top, width - 2 * left, bottom - top)
+    """The part of the frame Facebook's own buttons and text never cover (the caption zone)."""
+    return caption_zone(preset.name, width, height)
+
+
+@functools.cache
+def _caption_font() -> tuple[FreeTypeFont, float]:
+    from PIL import ImageFont
+
+    from clipstudio.resources import caption_font_file
+
+    font = ImageFont.truetype(str(caption_font_file()), 1000)
+    ascent, descent = font.getmetrics()
+    return font, float(ascent + descent)
+
+
+@functools.lru_cache(maxsize=8192)
+def caption_text_width(text: str) -> float:
+    """Width of `text` in the caption font, in units of the ASS font size (libass sizes the
+    font so that ascent + descent is the size: measured within 1 % of libass's own lines)."""
+    font, line = _caption_font()
+    return float(font.getlength(text)) / line

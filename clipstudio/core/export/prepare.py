@@ -14,7 +14,7 @@ from clipstudio.core.errors import BadInputError
 from clipstudio.core.media.probe import MediaInfo
 from clipstudio.core.process import run_process
 from clipstudio.core.progress import CancelToken, ProgressCallback, scaled
-from clipstudio.core.speech.types import Transcript
+from clipstudio.core.speech.types import LayoutRules, Transcript
 from clipstudio.core.vocabulary import Engine, Trim
 
 Log = Callable[[str], None]
@@ -84,7 +84,19 @@ def _with_captions(plan: EditPlan, take: Take, transcript: Transcript | None) ->
         return replace(take, captions=())
     from clipstudio.core.speech.layout import build_captions
 
-    return replace(take, captions=tuple(build_captions(transcript.words)))
+    return replace(take, captions=tuple(build_captions(transcript.words, layout_rules(plan))))
+
+
+def layout_rules(plan: EditPlan) -> LayoutRules:
+    """The line rules captions are made to: the shape's when they are burned in (the sidecar
+    is re-broken to its own rules when written), the sidecar's broadcast rules otherwise."""
+    from clipstudio.core.export.layout import SIDECAR_RULES, caption_rules
+    from clipstudio.core.export.presets import PRESETS
+
+    if not plan.captions.mode.burns:
+        return SIDECAR_RULES
+    preset = PRESETS[plan.preset]
+    return caption_rules(preset, preset.width, preset.height, plan.captions.style)
 
 
 def _exact(takes: tuple[Take, ...], media: Mapping[str, MediaInfo]) -> tuple[Take, ...]:

@@ -12,9 +12,8 @@ class Preset:
     name: Shape
     width: int
     height: int
-    # Fraction of the frame height at the bottom that Facebook covers with its own UI; captions sit
-    # above it. Reels: the bottom 20 % carries the like/comment/share buttons and the caption text.
-    bottom_unsafe_fraction: float
+    # Where Facebook's own buttons and text cover the picture, and so where captions and brand
+    # layers may go: clipstudio.core.export.layout.SHAPE_LAYOUTS.
 
     @property
     def label(self) -> str:
@@ -27,10 +26,10 @@ class Preset:
 
 PRESETS: dict[Shape, Preset] = {
     # Facebook video specs: feed 16:9 1920x1080, square 1:1, portrait 4:5 1080x1350, Reels 9:16.
-    Shape.FEED: Preset(Shape.FEED, 1920, 1080, 0.06),
-    Shape.SQUARE: Preset(Shape.SQUARE, 1080, 1080, 0.06),
-    Shape.PORTRAIT: Preset(Shape.PORTRAIT, 1080, 1350, 0.08),
-    Shape.REELS: Preset(Shape.REELS, 1080, 1920, 0.20),
+    Shape.FEED: Preset(Shape.FEED, 1920, 1080),
+    Shape.SQUARE: Preset(Shape.SQUARE, 1080, 1080),
+    Shape.PORTRAIT: Preset(Shape.PORTRAIT, 1080, 1350),
+    Shape.REELS: Preset(Shape.REELS, 1080, 1920),
 }
 
 # Encoding rules every export follows and validation checks.

@@ -26,6 +26,7 @@ from clipstudio.core.export.validate import Expected, ValidationReport, validate
 from clipstudio.core.media.probe import MediaInfo, probe
 from clipstudio.core.process import progress_parser, run_process
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
+from clipstudio.core.speech.types import Caption
 from clipstudio.core.vocabulary import DEFAULT_ENGINE, Engine, Fix
 from clipstudio.resources import caption_font_file
 
@@ -151,8 +152,9 @@ def render_plan(
             from clipstudio.core.speech.subtitles import write_ass
 
             subtitles_ass = work / "captions.ass"
-            write_ass(timeline_captions, subtitles_ass, width=fit.width, height=fit.height,
-                      style=plan.captions.style, preset=preset)  # fmt: skip
+            write_ass(burned_captions(timeline_captions, plan, fit), subtitles_ass,
+                      width=fit.width, height=fit.height, style=plan.captions.style,
+                      preset=preset)  # fmt: skip
         overlays, end_card = _brand_files(plan, preset, fit, work)
         temp_video = temps.new(output)
         spec = ffmpeg.RenderSpec(
@@ -197,15 +199,28 @@ def render_plan(
             raise ValidationError(f"the exported file broke the export rules ({broken})")
         sidecars: list[Path] = []
         if write_sidecar:
+            from clipstudio.core.export.layout import SIDECAR_RULES
+            from clipstudio.core.speech.layout import reflow_captions
             from clipstudio.core.speech.subtitles import sidecar_path, write_srt
 
             final_sidecar = sidecar_path(output, plan.captions.language)
-            write_srt(timeline_captions, temps.new(final_sidecar))
+            write_srt(reflow_captions(timeline_captions, SIDECAR_RULES), temps.new(final_sidecar))
             sidecars.append(final_sidecar)
         temps.commit()
         progress(1.0)
         log(f"validated: {len(validation.rules)} rules passed")
         return validation, tuple(sidecars)
+
+
+def burned_captions(captions: list[Caption], plan: EditPlan, fit: Fit) -> list[Caption]:
+    """The captions as they are burned into this picture: re-broken to the shape's lines (a
+    caption file or the editor's text may be laid out for another shape)."""
+    from clipstudio.core.export.layout import caption_rules
+    from clipstudio.core.speech.layout import reflow_captions
+
+    preset = rules.PRESETS[plan.preset]
+    return reflow_captions(captions, caption_rules(preset, fit.width, fit.height,
+                                                   plan.captions.style))  # fmt: skip
 
 
 def _analyse_shake(

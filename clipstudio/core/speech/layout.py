@@ -163,6 +163,17 @@ def _inside_word(before: str, after: str) -> bool:
     )
 
 
+def line_fits(line: str, rules: LayoutRules) -> bool:
+    """Within the line length, and (burned captions) within the picture's caption zone."""
+    if _display_len(line) > rules.max_chars_per_line:
+        return False
+    if math.isinf(rules.max_line_width):
+        return True
+    from clipstudio.core.export.layout import caption_text_width
+
+    return caption_text_width(line) <= rules.max_line_width
+
+
 def break_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...] | None:
     """Best split of word `pieces` into at most `max_lines` lines, or None if they cannot fit.
 
@@ -170,7 +181,7 @@ def break_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...] | 
     that binds to the next one."""
     limit = rules.max_chars_per_line
     whole = _join(pieces)
-    if _display_len(whole) <= limit:
+    if line_fits(whole, rules):
         return (whole,) if whole else ()
     count = len(pieces)
     best: tuple[float, tuple[str, ...]] | None = None
@@ -178,7 +189,7 @@ def break_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...] | 
     def search(start: int, lines_left: int, chosen: list[str], cost: float) -> None:
         nonlocal best
         rest = _join(pieces[start:])
-        if _display_len(rest) <= limit:
+        if line_fits(rest, rules):
             lines = (*chosen, rest)
             lengths = [_display_len(line) for line in lines]
             spread = (max(lengths) - min(lengths)) / limit
@@ -190,7 +201,7 @@ def break_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...] | 
             return
         for end in range(start + 1, count):
             line = _join(pieces[start:end])
-            if _display_len(line) > limit:
+            if not line_fits(line, rules):
                 break
             if _inside_word(pieces[end - 1], pieces[end]):
                 continue
@@ -210,7 +221,7 @@ def _forced_lines(pieces: Sequence[str], rules: LayoutRules) -> tuple[str, ...]:
     lines: list[str] = []
     for piece in pieces:
         candidate = _join([lines[-1], " " + piece.strip()]) if lines else piece.strip()
-        if lines and _display_len(candidate) <= rules.max_chars_per_line:
+        if lines and line_fits(candidate, rules):
             lines[-1] = candidate
         else:
             lines.append(piece.strip())
@@ -461,6 +472,8 @@ def caption_problems(captions: Sequence[Caption], rules: LayoutRules = DEFAULT_R
                     f"{where}: line of {_display_len(line)} characters"
                     f" (at most {rules.max_chars_per_line})"
                 )
+            elif not line_fits(line, rules):
+                problems.append(f"{where}: line wider than the picture's caption zone")
         if duration < rules.min_duration - tolerance:
             problems.append(f"{where}: on screen {duration:.2f} s (at least {rules.min_duration})")
         if duration > rules.max_duration + tolerance:

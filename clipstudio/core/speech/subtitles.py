@@ -15,7 +15,7 @@ from typing import Any
 import pysubs2
 
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.export.layout import BOX_ALPHA, caption_box
+from clipstudio.core.export.layout import BOX_ALPHA, SHADOW_FRACTION, caption_box
 from clipstudio.core.export.presets import PRESETS, Preset
 from clipstudio.core.speech.types import Caption, CaptionStyle, Transcript
 from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionLook, CaptionPosition
@@ -250,7 +250,7 @@ def build_ass(
         bold=True,
         borderstyle=3 if boxed else 1,
         outline=round(box.padding if boxed else box.outline, 1),
-        shadow=0 if boxed else round(box.font_size * 0.04, 1),
+        shadow=0 if boxed else round(box.font_size * SHADOW_FRACTION, 1),
         alignment=(
             pysubs2.Alignment.TOP_CENTER if box.position is CaptionPosition.TOP
             else pysubs2.Alignment.BOTTOM_CENTER

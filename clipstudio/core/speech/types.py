@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from clipstudio.core.vocabulary import CaptionLook, CaptionPosition
@@ -68,11 +69,19 @@ class LayoutRules:
     max_duration: float = 6.0
     max_chars_per_second: float = 17.0  # Netflix adult reading speed
     pause_split: float = 0.7  # a caption ends when speech pauses longer than this
+    # Widest line in units of the font size (export.layout.caption_text_width): the picture's
+    # caption zone for burned captions; unlimited for a sidecar file the player draws.
+    max_line_width: float = math.inf
+
+
+# The caption size a user may choose, as a share of the shape's own size (export.layout): never
+# smaller than the rule (it is the readable minimum), at most half as big again.
+MIN_SIZE_SCALE, MAX_SIZE_SCALE = 1.0, 1.5
 
 
 @dataclass(frozen=True)
 class CaptionStyle:
-    # Font size as a fraction of the output height (about 1/18 for 16:9).
-    size_fraction: float = 1 / 18
+    # Font size as a multiple of the shape's caption size (export.layout.SHAPE_LAYOUTS).
+    size_scale: float = 1.0
     background: CaptionLook = CaptionLook.BOX
     position: CaptionPosition = CaptionPosition.BOTTOM
