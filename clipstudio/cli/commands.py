@@ -120,6 +120,7 @@ def _fixes(args: argparse.Namespace) -> Fixes:
 def plan_from_args(args: argparse.Namespace) -> EditPlan:
     """The export's plan, built from the command line: one take of the clip."""
     from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Take
+    from clipstudio.core.speech.types import CaptionStyle
 
     mode = vocab.CaptionMode(args.captions)
     captions = None  # transcribe
@@ -135,7 +136,11 @@ def plan_from_args(args: argparse.Namespace) -> EditPlan:
         trim=vocab.Trim.SENTENCES if args.auto_trim else vocab.Trim.TO_LIMIT,
         drop_pauses=args.drop_pauses,
         fixes=_fixes(args),
-        captions=CaptionTrack(mode=mode, language=args.language),
+        captions=CaptionTrack(
+            mode=mode,
+            style=CaptionStyle(background=vocab.CaptionLook(args.caption_style)),
+            language=args.language,
+        ),
         branding=_branding(args),
     )
 

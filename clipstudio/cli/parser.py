@@ -10,11 +10,13 @@ from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
 from clipstudio.core.branding.kit import CORNERS, DEFAULT_END_CARD_S, END_CARD_MAX_S, END_CARD_MIN_S
 from clipstudio.core.edit.limits import MAX_DURATION_S
 from clipstudio.core.vocabulary import (
+    DEFAULT_CAPTION_LOOK,
     DEFAULT_CAPTION_MODE,
     DEFAULT_ENGINE,
     DEFAULT_SHAPE,
     FIXES_ON_BY_DEFAULT,
     SWITCHED_FIXES,
+    CaptionLook,
     CaptionMode,
     Engine,
     Fix,
@@ -85,6 +87,11 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--captions", choices=list(CaptionMode), default=DEFAULT_CAPTION_MODE,
         help="burn captions into the picture (default), write a sidecar .srt, both, or none",
+    )  # fmt: skip
+    export.add_argument(
+        "--caption-style", choices=list(CaptionLook), default=DEFAULT_CAPTION_LOOK,
+        help="burned captions on a dark box (default), with a black outline, or on the box with"
+        " the word being spoken in the brand kit's accent colour",
     )  # fmt: skip
     export.add_argument("--subtitles", type=Path, default=None, help="use this edited .srt")
     export.add_argument("--auto-trim", action="store_true", help="sentence-aware trim")

@@ -67,10 +67,23 @@ NEW_PROJECT_CAPTION_MODE = CaptionMode.BOTH
 
 
 class CaptionLook(Choice):
-    """How burned captions are drawn: white on a see-through box, or white with a dark outline."""
+    """How burned captions are drawn: white on a see-through box, white with a dark outline, or
+    on the box with the word being spoken in the brand kit's accent colour."""
 
     BOX = "box", "Dark box behind the words"
     OUTLINE = "outline", "Black outline around the words"
+    HIGHLIGHT = "highlight", "Dark box, the word being spoken in colour"
+
+    @property
+    def boxed(self) -> bool:
+        return self is not CaptionLook.OUTLINE
+
+    @property
+    def highlights_words(self) -> bool:
+        return self is CaptionLook.HIGHLIGHT
+
+
+DEFAULT_CAPTION_LOOK = CaptionLook.BOX
 
 
 class CaptionPosition(Choice):

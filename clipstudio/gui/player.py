@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
 
 from clipstudio.core.branding.layers import layer_opacity
 from clipstudio.core.export.fit import FitMode
-from clipstudio.core.export.layout import BOX_ALPHA, caption_box
+from clipstudio.core.export.layout import box_alpha, caption_box
 from clipstudio.core.export.presets import PRESETS, Preset
 from clipstudio.core.speech.types import Caption, CaptionStyle
-from clipstudio.core.vocabulary import CaptionLook, CaptionPosition, Shape
+from clipstudio.core.vocabulary import CaptionPosition, Shape
 from clipstudio.resources import CAPTION_FONT_NAME, caption_font_file
 
 if TYPE_CHECKING:
@@ -110,8 +110,8 @@ class CaptionOverlay(QGraphicsItem):
         painter.translate(self.frame.topLeft())
         painter.scale(self.frame.width() / width, self.frame.height() / height)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        boxed = self.style.background is CaptionLook.BOX
-        box_colour = QColor(0, 0, 0, 255 - BOX_ALPHA)
+        boxed = self.style.background.boxed
+        box_colour = QColor(0, 0, 0, 255 - box_alpha(self.style.background))
         padding, outline = box.padding, box.outline
         for number, line in enumerate(lines):
             text_w = metrics.horizontalAdvance(line)

@@ -239,6 +239,26 @@ def rasterise_svg_command(svg: Path, png: Path, width: int) -> list[str]:
     return _compile(out.global_args("-loglevel", "error"))
 
 
+def caption_footprint_command(
+    ass: Path, fonts_dir: Path, width: int, height: int, times: Sequence[float], pattern: Path
+) -> list[str]:
+    """The captions of `ass` drawn by libass over plain black (top half) and plain white
+    (bottom half) at each of `times`: one PNG per time at `pattern` ("moment-%03d.png")."""
+
+    def drawn(colour: str) -> ffmpeg_graph.nodes.FilterableStream:
+        # One frame a second of a plain picture, each moved to one of the times (ms ticks).
+        plain = ffmpeg_graph.input(
+            f"color=c={colour}:size={width}x{height}:rate=1:duration={len(times)}", f="lavfi"
+        )
+        when = "+".join(f"{t:.4f}*eq(N,{index})" for index, t in enumerate(times))
+        plain = plain.filter("settb", "1/1000").filter("setpts", f"({when})/TB")
+        return plain.filter("subtitles", filename=str(ass), fontsdir=str(fonts_dir))
+
+    both = ffmpeg_graph.filter([drawn("black"), drawn("white")], "vstack")
+    out = ffmpeg_graph.output(both, str(pattern), f="image2", vcodec="png", fps_mode="passthrough")
+    return _compile(out.global_args("-loglevel", "error"))
+
+
 def vidstab_detect_command(
     media: MediaInfo, segments: Sequence[Segment], transforms: Path
 ) -> list[str]:

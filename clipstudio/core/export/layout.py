@@ -29,7 +29,7 @@ from clipstudio.core.speech.types import (
     CaptionStyle,
     LayoutRules,
 )
-from clipstudio.core.vocabulary import CaptionPosition, Shape
+from clipstudio.core.vocabulary import CaptionLook, CaptionPosition, Shape
 
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont
@@ -81,12 +81,24 @@ BOX_PADDING_FRACTION = 0.18
 SHADOW_FRACTION = 0.04
 # Space kept between the caption and the edge of its zone, as a fraction of the height.
 SAFE_GAP_FRACTION = 0.02
-# Semi-transparent dark box behind the text: ASS alpha 0x60 = about 62 % opaque.
+# Semi-transparent dark box behind the text: ASS alpha 0x60 = about 62 % opaque (white text on
+# it over a white picture: 6.2:1).
 BOX_ALPHA = 0x60
+# The word highlight's box is darker, 0x30 = about 81 % opaque, so a brand's accent colour keeps
+# WCAG's 4.5:1 over any picture without being bleached (the default amber: 6.3:1 over white).
+HIGHLIGHT_BOX_ALPHA = 0x30
 # A line's height as a multiple of the font size (libass: ascent + descent, measured 1.0).
 CAPTION_LINE_HEIGHT = 1.0
 # Smallest font libass should be asked for (tiny test frames).
 MIN_FONT_PX = 8
+
+
+def box_alpha(look: CaptionLook) -> int:
+    return HIGHLIGHT_BOX_ALPHA if look.highlights_words else BOX_ALPHA
+
+
+def box_opacity(look: CaptionLook) -> float:
+    return 1 - box_alpha(look) / 255
 
 
 def shape_layout(shape: Shape) -> ShapeLayout:

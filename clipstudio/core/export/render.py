@@ -20,6 +20,7 @@ from clipstudio.core.edit.plan import EditPlan, captions_on_timeline
 from clipstudio.core.errors import BadInputError, OutputExistsError, ValidationError
 from clipstudio.core.export import ffmpeg
 from clipstudio.core.export import presets as rules
+from clipstudio.core.export.caption_check import BurnedCaptions
 from clipstudio.core.export.fit import Fit, plan_fit
 from clipstudio.core.export.prepare import TRANSCRIBE_SHARE, prepare_plan, transcribes
 from clipstudio.core.export.validate import Expected, ValidationReport, validate_output
@@ -147,14 +148,10 @@ def render_plan(
             _analyse_shake(media, plan, transforms, cancel)
             progress(0.35)
             render_share = (0.35, 0.95)
-        subtitles_ass = None
+        subtitles_ass, burned = None, None
         if burn:
-            from clipstudio.core.speech.subtitles import write_ass
-
             subtitles_ass = work / "captions.ass"
-            write_ass(burned_captions(timeline_captions, plan, fit), subtitles_ass,
-                      width=fit.width, height=fit.height, style=plan.captions.style,
-                      preset=preset)  # fmt: skip
+            burned = _write_burned_captions(timeline_captions, plan, fit, fps, subtitles_ass)
         overlays, end_card = _brand_files(plan, preset, fit, work)
         temp_video = temps.new(output)
         spec = ffmpeg.RenderSpec(
@@ -191,6 +188,7 @@ def render_plan(
                 max_duration=plan.max_duration,
                 audio_is_silent=media.audio is None,
                 duration=spec.total_duration if end_card is not None else None,
+                captions=burned,
             ),
             cancel=cancel,
         )
@@ -212,15 +210,48 @@ def render_plan(
         return validation, tuple(sidecars)
 
 
-def burned_captions(captions: list[Caption], plan: EditPlan, fit: Fit) -> list[Caption]:
-    """The captions as they are burned into this picture: re-broken to the shape's lines (a
-    caption file or the editor's text may be laid out for another shape)."""
+def captions_to_burn(
+    captions: list[Caption], plan: EditPlan, width: int, height: int
+) -> list[Caption]:
+    """Timeline captions as burned into a `width` x `height` picture of the plan's shape."""
     from clipstudio.core.export.layout import caption_rules
     from clipstudio.core.speech.layout import reflow_captions
 
     preset = rules.PRESETS[plan.preset]
-    return reflow_captions(captions, caption_rules(preset, fit.width, fit.height,
-                                                   plan.captions.style))  # fmt: skip
+    return reflow_captions(captions, caption_rules(preset, width, height, plan.captions.style))
+
+
+def _write_burned_captions(
+    captions: list[Caption], plan: EditPlan, fit: Fit, fps: float, ass: Path
+) -> BurnedCaptions:
+    """The ASS of the captions as burned into this picture, re-broken to the shape's lines (a
+    caption file or the editor's text may be laid out for another shape); and what the caption
+    check needs to find them in the file."""
+    from clipstudio.core.export.caption_check import caption_moments
+    from clipstudio.core.export.contrast import readable_on_box
+    from clipstudio.core.export.layout import box_opacity, caption_box
+    from clipstudio.core.speech.subtitles import write_ass
+
+    preset, style = rules.PRESETS[plan.preset], plan.captions.style
+    shown = captions_to_burn(captions, plan, fit.width, fit.height)
+    accent = highlight_accent(plan)
+    write_ass(shown, ass, width=fit.width, height=fit.height, style=style, preset=preset,
+              accent=accent)  # fmt: skip
+    lit = readable_on_box(accent, box_opacity(style.background))
+    return BurnedCaptions(
+        ass=ass,
+        fonts_dir=caption_font_file().parent,
+        zone=caption_box(preset, fit.width, fit.height, style).zone,
+        look=style.background,
+        moments=caption_moments(shown, style.background, lit, fps),
+    )
+
+
+def highlight_accent(plan: EditPlan) -> str:
+    """The word highlight's colour: the brand kit's accent (the default kit's without one)."""
+    from clipstudio.core.branding.kit import BrandKit
+
+    return (plan.branding.kit if plan.branding is not None else BrandKit()).accent_colour
 
 
 def _analyse_shake(

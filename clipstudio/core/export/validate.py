@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clipstudio.core.export import presets as rules
+from clipstudio.core.export.caption_check import BurnedCaptions
 from clipstudio.core.export.ffmpeg import ebur128_command, parse_ebur128
 from clipstudio.core.media.probe import probe
 from clipstudio.core.process import run_process
@@ -59,6 +60,8 @@ class Expected:
     # The planned length (kept parts + end card), when it must be checked: an end card that
     # went missing would otherwise pass every other rule.
     duration: float | None = None
+    # What was burned in, for the caption check (None: no burned captions).
+    captions: BurnedCaptions | None = None
 
 
 def validate_output(
@@ -106,6 +109,7 @@ def validate_output(
             f"{video.real_frame_rate:.3f} fps",
         )
         report.add("SDR BT.709", not video.is_hdr, str(video.color_transfer))
+        _check_captions(path, expected, report, cancel)
     if audio is None:
         report.add("has an audio stream", False, "none")
     else:
@@ -116,6 +120,20 @@ def validate_output(
         report.add("stereo", audio.channels == rules.AUDIO_CHANNELS, f"{audio.channels} ch")
         _check_loudness(path, expected, report, cancel)
     return report
+
+
+def _check_captions(
+    path: Path, expected: Expected, report: ValidationReport, cancel: CancelToken | None
+) -> None:
+    """Burned captions inside the caption zone and readable (export/caption_check.py)."""
+    if expected.captions is None:
+        return
+    from clipstudio.core.export.caption_check import check_burned_captions
+
+    for finding in check_burned_captions(
+        path, expected.width, expected.height, expected.captions, cancel
+    ):
+        report.add(finding.name, finding.ok, finding.detail)
 
 
 def _check_loudness(

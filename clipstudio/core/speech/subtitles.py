@@ -14,11 +14,13 @@ from typing import Any
 
 import pysubs2
 
+from clipstudio.core.branding.kit import BrandKit
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.export.layout import BOX_ALPHA, SHADOW_FRACTION, caption_box
+from clipstudio.core.export.contrast import readable_on_box
+from clipstudio.core.export.layout import SHADOW_FRACTION, box_alpha, box_opacity, caption_box
 from clipstudio.core.export.presets import PRESETS, Preset
 from clipstudio.core.speech.types import Caption, CaptionStyle, Transcript
-from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionLook, CaptionPosition
+from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionPosition
 from clipstudio.resources import CAPTION_FONT_NAME
 
 # Facebook's uploader wants NAME.language_COUNTRY.srt; bare languages get their usual country.
@@ -30,6 +32,10 @@ DEFAULT_COUNTRY = {
 }  # fmt: skip
 # Unicode WORD JOINER: placed after a user's backslash so "\N", "\h" never become ASS escapes.
 WORD_JOINER = "\u2060"
+# ASS times are in centiseconds: a span shorter than one tick cannot be shown.
+ASS_TICK_S = 0.01
+# The highlight colour when no brand kit is given: the default kit's accent.
+DEFAULT_ACCENT = BrandKit().accent_colour
 _HTML_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>", re.IGNORECASE)
 
 
@@ -231,9 +237,13 @@ def build_ass(
     height: int,
     style: CaptionStyle,
     preset: Preset,
+    accent: str = DEFAULT_ACCENT,
 ) -> pysubs2.SSAFile:
+    """Captions as ASS events at output pixels. The highlight look shows each caption as the
+    box look does, with the word being spoken in `accent` (lightened if it would not read)."""
     box = caption_box(preset, width, height, style)
-    boxed = style.background is CaptionLook.BOX
+    boxed = style.background.boxed
+    alpha = box_alpha(style.background)
     subs = pysubs2.SSAFile()
     subs.info["PlayResX"] = str(width)
     subs.info["PlayResY"] = str(height)
@@ -245,8 +255,8 @@ def build_ass(
         primarycolor=pysubs2.Color(255, 255, 255, 0),
         secondarycolor=pysubs2.Color(255, 255, 255, 0),
         # libass paints the BorderStyle=3 box in the outline colour.
-        outlinecolor=pysubs2.Color(0, 0, 0, BOX_ALPHA if boxed else 0),
-        backcolor=pysubs2.Color(0, 0, 0, BOX_ALPHA if boxed else 0x80),
+        outlinecolor=pysubs2.Color(0, 0, 0, alpha if boxed else 0),
+        backcolor=pysubs2.Color(0, 0, 0, alpha if boxed else 0x80),
         bold=True,
         borderstyle=3 if boxed else 1,
         outline=round(box.padding if boxed else box.outline, 1),
@@ -259,18 +269,57 @@ def build_ass(
         marginr=box.margin_side,
         marginv=box.margin_v,
     )  # fmt: skip
+    colour = readable_on_box(accent, box_opacity(style.background))
     for caption in captions:
         lines = _clean_lines(caption)
         if not lines:
             continue
-        subs.append(
-            pysubs2.SSAEvent(
-                start=round(caption.start * 1000),
-                end=round(caption.end * 1000),
-                text=escape_ass_text("\n".join(lines)),
-            )
-        )
+        if not (style.background.highlights_words and caption.has_word_timings):
+            subs.append(_event(caption.start, caption.end, escape_ass_text("\n".join(lines))))
+            continue
+        for start, end, spoken in highlight_spans(caption):
+            subs.append(_event(start, end, _highlighted(lines, spoken, colour)))
     return subs
+
+
+def _event(start: float, end: float, text: str) -> pysubs2.SSAEvent:
+    return pysubs2.SSAEvent(start=round(start * 1000), end=round(end * 1000), text=text)
+
+
+def highlight_spans(caption: Caption) -> list[tuple[float, float, int | None]]:
+    """The caption's time cut into spans with the index of the word being spoken (None before
+    the first word and after the last): a word stays lit until the next one starts."""
+    spans: list[tuple[float, float, int | None]] = []
+    t = caption.start
+    words = caption.words
+    for index, word in enumerate(words):
+        start = min(max(word.start, t), caption.end)
+        following = words[index + 1].start if index + 1 < len(words) else word.end
+        end = min(max(following, start), caption.end)
+        if start > t:
+            spans.append((t, start, None))
+        if end > start:
+            spans.append((start, end, index))
+        t = max(t, end)
+    if caption.end > t:
+        spans.append((t, caption.end, None))
+    return [span for span in spans if span[1] - span[0] >= ASS_TICK_S]
+
+
+def _highlighted(lines: Sequence[str], spoken: int | None, colour: str) -> str:
+    """ASS text of `lines` with word number `spoken` in `colour` (user text escaped)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    tag = f"{{\\1c&H{blue:02X}{green:02X}{red:02X}&}}"
+    out: list[str] = []
+    index = 0
+    for line in lines:
+        tokens = []
+        for token in line.split():
+            text = escape_ass_text(token)
+            tokens.append(f"{tag}{text}{{\\r}}" if index == spoken else text)
+            index += 1
+        out.append(" ".join(tokens))
+    return r"\N".join(out)
 
 
 def write_ass(
@@ -281,8 +330,11 @@ def write_ass(
     height: int,
     style: CaptionStyle,
     preset: Preset,
+    accent: str = DEFAULT_ACCENT,
 ) -> None:
     """An ASS file for ffmpeg's subtitles filter (libass) with PlayRes = the output size, so
     font size and margins are exact pixels. Pass the bundled fonts folder as `fontsdir`."""
-    subs = build_ass(captions, width=width, height=height, style=style, preset=preset)
+    subs = build_ass(
+        captions, width=width, height=height, style=style, preset=preset, accent=accent
+    )
     subs.save(str(path), format_="ass", encoding="utf-8")

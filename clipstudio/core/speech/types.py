@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from clipstudio.core.vocabulary import CaptionLook, CaptionPosition
+from clipstudio.core.vocabulary import DEFAULT_CAPTION_LOOK, CaptionLook, CaptionPosition
 
 
 @dataclass(frozen=True)
@@ -83,5 +83,5 @@ MIN_SIZE_SCALE, MAX_SIZE_SCALE = 1.0, 1.5
 class CaptionStyle:
     # Font size as a multiple of the shape's caption size (export.layout.SHAPE_LAYOUTS).
     size_scale: float = 1.0
-    background: CaptionLook = CaptionLook.BOX
+    background: CaptionLook = DEFAULT_CAPTION_LOOK
     position: CaptionPosition = CaptionPosition.BOTTOM
