@@ -52,9 +52,9 @@ def drop_files(target: QWidget, paths: list[Path]) -> None:
 
 @pytest.fixture
 def window(qtbot):  # noqa: ANN001, ANN201
-    from clipstudio.gui.main_window import MainWindow
+    from clipstudio.gui.app import create_window
 
-    win = MainWindow()
+    win = create_window()
     qtbot.addWidget(win)
     win.show()
     yield win
@@ -146,7 +146,7 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
 def test_restores_autosaved_work(qtbot, media) -> None:  # noqa: ANN001
     from clipstudio.core.edit.plan import Segment
     from clipstudio.core.edit.project import new_project, project_file_for, save_project
-    from clipstudio.gui.main_window import MainWindow
+    from clipstudio.gui.app import create_window
 
     clip = gui_speech_clip(media)
     edited = (Caption(0.5, 3.0, ("Restored caption",)),)
@@ -154,7 +154,7 @@ def test_restores_autosaved_work(qtbot, media) -> None:  # noqa: ANN001
         captions=edited, segments=(Segment(1.0, 6.0),), preset="square"
     )
     save_project(project, project_file_for(clip))
-    window = MainWindow()
+    window = create_window()
     qtbot.addWidget(window)
     session = window.add_clips([str(clip)])[0]
     assert session.restored

@@ -303,11 +303,11 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _window(qtbot, kit: BrandKit | None = None):  # noqa: ANN001, ANN202
-    from clipstudio.gui.main_window import MainWindow
+    from clipstudio.gui.app import create_window
 
     if kit is not None:
         save_brand_kit(kit, saved_brand_kit_path())
-    window = MainWindow()
+    window = create_window()
     qtbot.addWidget(window)
     window.show()
     return window

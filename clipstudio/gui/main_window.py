@@ -1,8 +1,10 @@
-"""The main window: drop zone first, then clip list, preview, timeline and the four work panels."""
+"""The main window: drop zone first, then clip list, preview, timeline and the four work panels.
+
+The settings and the brand kit are given to it (gui/app.py loads them), held in one Workspace.
+"""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from clipstudio import __version__
 from clipstudio.core.branding.imprint import has_imprint, publish_findings
-from clipstudio.core.branding.kit import Branding, BrandKit, load_saved_brand_kit
+from clipstudio.core.branding.kit import Branding, BrandKit
 from clipstudio.core.edit.limits import fits
 from clipstudio.core.edit.plan import Fixes, Take, source_to_output_time
 from clipstudio.core.errors import BadInputError
@@ -53,18 +55,11 @@ from clipstudio.gui.export_panel import ExportPanel
 from clipstudio.gui.player import Player
 from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.session import ClipSession
-from clipstudio.gui.settings import (
-    AppSettings,
-    SettingsDialog,
-    load_settings,
-    qsettings,
-    save_settings,
-)
+from clipstudio.gui.settings import AppSettings, SettingsDialog, qsettings, save_settings
 from clipstudio.gui.timeline import SignalStrip, TimelineWidget
 from clipstudio.gui.widgets import ClipList, DropZone, TaskPanel, dropped_files
 from clipstudio.gui.workers import TaskRunner, Worker
-
-log = logging.getLogger(__name__)
+from clipstudio.gui.workspace import Workspace
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
 # Playback reports its position in steps; this close to the end point counts as reaching it.
@@ -79,21 +74,21 @@ class MainWindow(QMainWindow):
     session_loaded = Signal(object)  # ClipSession, when probe, checks and speech have all finished
     export_finished = Signal(object)  # ExportResult
 
-    def __init__(self) -> None:
+    def __init__(
+        self, settings: AppSettings, brand_kit: BrandKit | None, brand_kit_problem: str = ""
+    ) -> None:
+        """`brand_kit_problem`: why a saved kit could not be used, shown in the status bar."""
         super().__init__()
         self.setWindowTitle(f"Clip Studio {__version__}")
         self.setAcceptDrops(True)
-        self.settings: AppSettings = load_settings()
+        self.workspace = Workspace(settings, brand_kit)
         self.tasks = TaskRunner(self)
         self.tasks.pool.setMaxThreadCount(max(4, self.tasks.pool.maxThreadCount()))
         self.sessions: list[ClipSession] = []
-        self.current: ClipSession | None = None
         self.undo_group = QUndoGroup(self)
         self.export_worker: Worker | None = None
         self.export_clock: EtaClock | None = None
         self.last_error: Any = None
-        self.brand_kit_problem = ""
-        self.brand_kit: BrandKit | None = self._load_brand_kit()
         self.brand_dialog: BrandKitDialog | None = None
         self.imprint_question: ImprintQuestion | None = None
         self.layer_renderer = LayerRenderer(self.tasks, self)
@@ -113,20 +108,21 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self._build_editor())
         self.setCentralWidget(self.stack)
         self._build_menus()
-        self.statusBar().showMessage(self.brand_kit_problem or "Drop a video to start.")
+        self.statusBar().showMessage(brand_kit_problem or "Drop a video to start.")
         self._restore_geometry()
 
-    def _load_brand_kit(self) -> BrandKit | None:
-        """The kit saved by the brand kit editor (or the CLI); a damaged one is reported, not used."""
-        try:
-            return load_saved_brand_kit()
-        except BadInputError as exc:
-            log.warning("saved brand kit not used: %s", exc)
-            self.brand_kit_problem = (
-                f"Your saved brand kit could not be read ({exc}). Open File › Brand kit to set it"
-                " up again."
-            )
-            return None
+    @property
+    def settings(self) -> AppSettings:
+        return self.workspace.settings
+
+    @property
+    def brand_kit(self) -> BrandKit | None:
+        return self.workspace.brand_kit
+
+    @property
+    def current(self) -> ClipSession | None:
+        """The clip being edited."""
+        return self.workspace.current
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -370,7 +366,7 @@ class MainWindow(QMainWindow):
             return
         if self.current is not None:
             self.current.save_now()
-        self.current = session
+        self.workspace.current = session
         self.player.captions_source = session.captions.caption_at if session else None
         if session is None or session.unusable:
             self.player.unload()
@@ -479,8 +475,7 @@ class MainWindow(QMainWindow):
 
     def branding_for(self, session: ClipSession) -> Branding:
         """The clip's own choices over the brand kit's defaults."""
-        assert session.project is not None
-        return session.project.branding.resolve(self.brand_kit)
+        return self.workspace.branding_for(session)
 
     def _branding_edited(self, name: str, value: Any) -> None:
         session = self.current
@@ -576,8 +571,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def set_brand_kit(self, kit: BrandKit | None) -> None:
-        self.brand_kit = kit
-        self.brand_kit_problem = ""
+        self.workspace.brand_kit = kit
         if self.current is not None:
             self._project_changed(self.current)
 
@@ -771,7 +765,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.tasks, self)
         if dialog.exec():
-            self.settings = dialog.settings()
+            self.workspace.settings = dialog.settings()
             save_settings(self.settings)
             if self.current is not None:
                 self._project_changed(self.current)
