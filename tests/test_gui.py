@@ -90,9 +90,9 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     assert model.setData(model.index(0, 2), edited_words)
     assert " ".join(model.captions[0].lines) == edited_words
     assert model.captions[0].start == original.start
-    window.undo_action.trigger()
+    window.menu_bar.undo_action.trigger()
     assert model.captions[0] == original
-    window.redo_action.trigger()
+    window.menu_bar.redo_action.trigger()
     assert " ".join(model.captions[0].lines) == edited_words
 
     # The current caption follows the play position; the overlay shows it.

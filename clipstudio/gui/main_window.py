@@ -1,5 +1,6 @@
 """The main window: drop zone first, then clip list, preview, timeline and the four work panels.
 
+It lays the pieces out and wires them together; the menus and shortcuts are gui/menu_bar.py's.
 The settings and the brand kit are given to it (gui/app.py loads them), held in one Workspace.
 """
 
@@ -11,13 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QIcon,
-    QKeySequence,
     QPixmap,
     QUndoGroup,
 )
@@ -52,6 +51,7 @@ from clipstudio.gui.captions import CaptionsPanel, format_time
 from clipstudio.gui.checks import ChecksPanel
 from clipstudio.gui.dialogs import ImprintQuestion, show_error
 from clipstudio.gui.export_panel import ExportPanel
+from clipstudio.gui.menu_bar import MenuBar, native_shortcut
 from clipstudio.gui.player import Player
 from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.session import ClipSession
@@ -64,10 +64,6 @@ from clipstudio.gui.workspace import Workspace
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
 # Playback reports its position in steps; this close to the end point counts as reaching it.
 END_OF_CLIP_SLACK_S = 0.1
-
-
-def _native(shortcut: str) -> str:
-    return QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class MainWindow(QMainWindow):
@@ -107,7 +103,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.drop_zone)
         self.stack.addWidget(self._build_editor())
         self.setCentralWidget(self.stack)
-        self._build_menus()
+        self.menu_bar = self._build_menu_bar()
         self.statusBar().showMessage(brand_kit_problem or "Drop a video to start.")
         self._restore_geometry()
 
@@ -131,7 +127,7 @@ class MainWindow(QMainWindow):
         self.clip_list.currentRowChanged.connect(self._select_row)
         add_button = QPushButton("Add clips…")
         add_button.setAccessibleName("Add clips")
-        add_button.setToolTip(f"Open more videos ({_native('Ctrl+O')})")
+        add_button.setToolTip(f"Open more videos ({native_shortcut('Ctrl+O')})")
         add_button.clicked.connect(self.choose_files)
         self.task_panel = TaskPanel()
         left = QWidget()
@@ -150,16 +146,16 @@ class MainWindow(QMainWindow):
         self.player.output_time_source = self._output_time
         self.play_button = QPushButton("▶ Play")
         self.play_button.setAccessibleName("Play or pause")
-        self.play_button.setToolTip(f"Play or pause ({_native('Space')})")
+        self.play_button.setToolTip(f"Play or pause ({native_shortcut('Space')})")
         self.play_button.clicked.connect(self.player.toggle_play)
         self.time_label = QLabel("0:00.00")
         self.time_label.setAccessibleName("Play position")
         self.in_button = QPushButton("Start here")
-        self.in_button.setToolTip(f"The clip starts at the play position ({_native('I')})")
+        self.in_button.setToolTip(f"The clip starts at the play position ({native_shortcut('I')})")
         self.in_button.setAccessibleName("Set start")
         self.in_button.clicked.connect(lambda: self.set_in())
         self.out_button = QPushButton("End here")
-        self.out_button.setToolTip(f"The clip ends at the play position ({_native('O')})")
+        self.out_button.setToolTip(f"The clip ends at the play position ({native_shortcut('O')})")
         self.out_button.setAccessibleName("Set end")
         self.out_button.clicked.connect(lambda: self.set_out())
         self.auto_trim_button = QPushButton("Auto-trim to under a minute")
@@ -229,54 +225,28 @@ class MainWindow(QMainWindow):
         self._set_editor_enabled(False)
         return self.splitter
 
-    def _build_menus(self) -> None:
-        def action(menu: Any, text: str, shortcut: str | None, slot: Any, tip: str = "") -> QAction:
-            item = QAction(text, self)
-            if shortcut:
-                item.setShortcut(QKeySequence(shortcut))
-            item.setToolTip(f"{tip or text} ({_native(shortcut)})" if shortcut else tip or text)
-            item.setStatusTip(tip or text)
-            item.triggered.connect(slot)
-            menu.addAction(item)
-            self.addAction(item)  # shortcuts work while the menu bar is hidden or closed
-            return item
-
-        file_menu = self.menuBar().addMenu("&File")
-        action(file_menu, "&Open clips…", "Ctrl+O", self.choose_files)
-        self.export_action = action(
-            file_menu, "&Make the video", "Ctrl+E", lambda: self.start_export()
-        )
-        file_menu.addSeparator()
-        action(file_menu, "&Brand kit…", "Ctrl+B", self.open_brand_kit,
-               "Your party's colours, logo, imprint and call to action")  # fmt: skip
-        action(file_menu, "&Settings…", "Ctrl+,", self.open_settings)
-        file_menu.addSeparator()
-        action(file_menu, "&Quit", "Ctrl+Q", self.close)
-
-        edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for item in (self.undo_action, self.redo_action):
-            edit_menu.addAction(item)
-            self.addAction(item)
-        edit_menu.addSeparator()
-        action(edit_menu, "&Find and replace in captions…", "Ctrl+H", self._find_replace)
-
-        play_menu = self.menuBar().addMenu("&Playback")
-        action(play_menu, "Play / pause", "Space", self.player.toggle_play)
-        action(play_menu, "Back one second", "J", self.player.shuttle_back)
-        action(play_menu, "Pause", "K", self.player.pause)
-        action(play_menu, "Play / faster", "L", self.player.shuttle_forward)
-        action(play_menu, "Previous frame", "Left", lambda: self.player.step(-1))
-        action(play_menu, "Next frame", "Right", lambda: self.player.step(1))
-        play_menu.addSeparator()
-        action(play_menu, "Start the clip here", "I", lambda: self.set_in())
-        action(play_menu, "End the clip here", "O", lambda: self.set_out())
-
-        help_menu = self.menuBar().addMenu("&Help")
-        action(help_menu, "Open the log folder", None, self._open_logs)
+    def _build_menu_bar(self) -> MenuBar:
+        menu_bar = MenuBar(self.undo_group, self)
+        for signal, slot in (
+            (menu_bar.open_requested, self.choose_files),
+            (menu_bar.export_requested, lambda: self.start_export()),
+            (menu_bar.brand_kit_requested, self.open_brand_kit),
+            (menu_bar.settings_requested, self.open_settings),
+            (menu_bar.quit_requested, self.close),
+            (menu_bar.find_replace_requested, self._find_replace),
+            (menu_bar.play_pause_requested, self.player.toggle_play),
+            (menu_bar.back_requested, self.player.shuttle_back),
+            (menu_bar.pause_requested, self.player.pause),
+            (menu_bar.forward_requested, self.player.shuttle_forward),
+            (menu_bar.set_in_requested, lambda: self.set_in()),
+            (menu_bar.set_out_requested, lambda: self.set_out()),
+            (menu_bar.open_logs_requested, self._open_logs),
+        ):
+            signal.connect(slot)
+        menu_bar.step_requested.connect(self.player.step)
+        self.setMenuBar(menu_bar)
+        self.addActions(menu_bar.shortcut_actions)  # shortcuts work while the menus are closed
+        return menu_bar
 
     # --- opening clips --------------------------------------------------------------------------
 
