@@ -129,8 +129,8 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     with qtbot.waitSignal(window.export_finished, timeout=EXPORT_TIMEOUT_MS) as finished:
         qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
         # No brand kit and no imprint: the app asks first (tests/test_gui_branding.py covers it).
-        assert window.imprint_question is not None and not panel.progress.isVisible()
-        window.imprint_question.export_button.click()
+        assert window.exports.imprint_question is not None and not panel.progress.isVisible()
+        window.exports.imprint_question.export_button.click()
         assert panel.progress.isVisible() and panel.cancel_button.isVisible()
     result = finished.args[0]
     assert result.output.exists() and result.output.parent == tmp_path

@@ -423,29 +423,29 @@ def test_export_without_imprint_asks_first_and_the_request_carries_the_branding(
     panel.output_dir_changed.emit(str(tmp_path))
 
     panel.export_button.click()
-    question = window.imprint_question
+    question = window.exports.imprint_question
     assert isinstance(question, ImprintQuestion) and question.isVisible()
     assert "no digital imprint" in question.text() and "Export anyway?" in question.text()
     panel.export_button.click()  # pressed again while the question is open: still one question
-    assert window.imprint_question is question
+    assert window.exports.imprint_question is question
     assert requests == []
     question.add_button.click()  # "Add imprint": nothing exported, the field is ready to type in
-    assert window.imprint_question is None and requests == []
+    assert window.exports.imprint_question is None and requests == []
     assert window.tabs.currentWidget() is panel
     qtbot.waitUntil(panel.imprint.hasFocus, timeout=5000)
 
     panel.export_button.click()
-    window.imprint_question.export_button.click()  # "Export without imprint"
+    window.exports.imprint_question.export_button.click()  # "Export without imprint"
     assert len(requests) == 1 and requests[0][0].branding.imprint == ""
     workers[-1].run()  # ends the recorded export (cancelled) so the next one may start
-    assert window.export_worker is None
+    assert window.exports.export_worker is None
 
     panel.speaker.setText("Cllr Sarah Jones, Labour candidate for North Ward")
     panel.call_to_action.setText("Vote Sarah Jones on 7 May")
     panel.imprint.setPlainText(IMPRINT)
     panel.end_card_seconds.setValue(2.5)
     panel.export_button.click()
-    assert window.imprint_question is None  # an imprint: no question
+    assert window.exports.imprint_question is None  # an imprint: no question
     plan, job = requests[-1]
     assert plan.branding == Branding(
         kit=BrandKit(),
@@ -591,11 +591,11 @@ def test_length_readout_and_auto_trim_leave_room_for_the_end_card(
     window.set_in(0.0)
     window.set_out(58.0)  # 58 s of clip is under a minute, but not with the 3 s card
     assert "1:01.0" in label.text() and label.property("over_limit") is True
-    window.start_export()
+    window.exports.start_export()
     assert isinstance(window.last_error, ErrorDialog)
     assert "with its end card" in window.last_error.text()
     window.last_error.close()
-    assert window.export_worker is None
+    assert window.exports.export_worker is None
 
     # Sentence-aware auto-trim keeps the whole video, card included, under the minute.
     words = []
@@ -666,7 +666,7 @@ def test_branded_export_from_the_window_matches_the_preview(
     panel.output_dir_changed.emit(str(tmp_path))
     with qtbot.waitSignal(window.export_finished, timeout=240_000) as finished:
         panel.export_button.click()
-        assert window.imprint_question is None  # the kit's imprint is there: no question
+        assert window.exports.imprint_question is None  # the kit's imprint is there: no question
     result = finished.args[0]
     assert result.validation.ok, result.validation.failures
     assert result.duration == pytest.approx(6.0 + 2.0, abs=0.15)

@@ -1,6 +1,7 @@
 """The main window: drop zone first, then clip list, preview, timeline and the four work panels.
 
-It lays the pieces out and wires them together; the menus and shortcuts are gui/menu_bar.py's.
+It lays the pieces out and wires them together; each piece owns its own work: the menus
+(gui/menu_bar.py) and the export (gui/export_controller.py).
 The settings and the brand kit are given to it (gui/app.py loads them), held in one Workspace.
 """
 
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio import __version__
-from clipstudio.core.branding.imprint import has_imprint, publish_findings
+from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.branding.kit import Branding, BrandKit
 from clipstudio.core.edit.limits import fits
 from clipstudio.core.edit.plan import Fixes, Take, source_to_output_time
@@ -42,14 +43,14 @@ from clipstudio.core.errors import BadInputError
 from clipstudio.core.export.fit import Fit, FitMode, plan_fit
 from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.paths import log_dir
-from clipstudio.core.process import EtaClock
 from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
 from clipstudio.gui.captions import CaptionsPanel, format_time
 from clipstudio.gui.checks import ChecksPanel
-from clipstudio.gui.dialogs import ImprintQuestion, show_error
+from clipstudio.gui.dialogs import ErrorDialog, show_error
+from clipstudio.gui.export_controller import ExportController
 from clipstudio.gui.export_panel import ExportPanel
 from clipstudio.gui.menu_bar import MenuBar, native_shortcut
 from clipstudio.gui.player import Player
@@ -58,7 +59,7 @@ from clipstudio.gui.session import ClipSession
 from clipstudio.gui.settings import AppSettings, SettingsDialog, qsettings, save_settings
 from clipstudio.gui.timeline import SignalStrip, TimelineWidget
 from clipstudio.gui.widgets import ClipList, DropZone, TaskPanel, dropped_files
-from clipstudio.gui.workers import TaskRunner, Worker
+from clipstudio.gui.workers import TaskRunner
 from clipstudio.gui.workspace import Workspace
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
@@ -68,7 +69,7 @@ END_OF_CLIP_SLACK_S = 0.1
 
 class MainWindow(QMainWindow):
     session_loaded = Signal(object)  # ClipSession, when probe, checks and speech have all finished
-    export_finished = Signal(object)  # ExportResult
+    export_finished = Signal(object)  # ExportResult (the export controller's, passed on)
 
     def __init__(
         self, settings: AppSettings, brand_kit: BrandKit | None, brand_kit_problem: str = ""
@@ -82,11 +83,8 @@ class MainWindow(QMainWindow):
         self.tasks.pool.setMaxThreadCount(max(4, self.tasks.pool.maxThreadCount()))
         self.sessions: list[ClipSession] = []
         self.undo_group = QUndoGroup(self)
-        self.export_worker: Worker | None = None
-        self.export_clock: EtaClock | None = None
-        self.last_error: Any = None
+        self.last_error: ErrorDialog | None = None
         self.brand_dialog: BrandKitDialog | None = None
-        self.imprint_question: ImprintQuestion | None = None
         self.layer_renderer = LayerRenderer(self.tasks, self)
         self.layer_renderer.ready.connect(self._layers_ready)
         self.layer_renderer.failed.connect(self._layers_failed)
@@ -103,6 +101,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.drop_zone)
         self.stack.addWidget(self._build_editor())
         self.setCentralWidget(self.stack)
+        self.exports = self._build_exports()
         self.menu_bar = self._build_menu_bar()
         self.statusBar().showMessage(brand_kit_problem or "Drop a video to start.")
         self._restore_geometry()
@@ -194,11 +193,9 @@ class MainWindow(QMainWindow):
         self.captions_panel = CaptionsPanel()
         self.captions_panel.seek_requested.connect(self.seek)
         self.export_panel = ExportPanel()
-        self.export_panel.export_requested.connect(lambda: self.start_export())
         self.export_panel.branding_edited.connect(self._branding_edited)
         self.export_panel.end_card_preview_requested.connect(self.preview_end_card)
         self.export_panel.brand_kit_requested.connect(self.open_brand_kit)
-        self.export_panel.cancel_requested.connect(self.cancel_export)
         self.export_panel.preset_changed.connect(self._preset_changed)
         self.export_panel.caption_mode_changed.connect(
             lambda mode: self._update_project(caption_mode=mode)
@@ -225,11 +222,20 @@ class MainWindow(QMainWindow):
         self._set_editor_enabled(False)
         return self.splitter
 
+    def _build_exports(self) -> ExportController:
+        exports = ExportController(self.workspace, self.export_panel, self)
+        exports.started.connect(lambda: self.tabs.setCurrentWidget(self.export_panel))
+        exports.imprint_wanted.connect(self.focus_imprint)
+        exports.error.connect(self.report_error)
+        exports.status.connect(self.statusBar().showMessage)
+        exports.export_finished.connect(self.export_finished)
+        return exports
+
     def _build_menu_bar(self) -> MenuBar:
         menu_bar = MenuBar(self.undo_group, self)
         for signal, slot in (
             (menu_bar.open_requested, self.choose_files),
-            (menu_bar.export_requested, lambda: self.start_export()),
+            (menu_bar.export_requested, lambda: self.exports.start_export()),
             (menu_bar.brand_kit_requested, self.open_brand_kit),
             (menu_bar.settings_requested, self.open_settings),
             (menu_bar.quit_requested, self.close),
@@ -247,6 +253,10 @@ class MainWindow(QMainWindow):
         self.setMenuBar(menu_bar)
         self.addActions(menu_bar.shortcut_actions)  # shortcuts work while the menus are closed
         return menu_bar
+
+    def report_error(self, message: str, details: str = "") -> None:
+        """Every error dialog of the window; the last one is kept for whoever asks (tests)."""
+        self.last_error = show_error(self, message, details)
 
     # --- opening clips --------------------------------------------------------------------------
 
@@ -269,8 +279,8 @@ class MainWindow(QMainWindow):
         added: list[ClipSession] = []
         for path in paths:
             if Path(path).is_dir():
-                show_error(
-                    self, f"“{Path(path).name}” is a folder. Drop the video files inside it."
+                self.report_error(
+                    f"“{Path(path).name}” is a folder. Drop the video files inside it."
                 )
                 continue
             existing = next((s for s in self.sessions if s.path == str(Path(path).resolve())), None)
@@ -318,9 +328,9 @@ class MainWindow(QMainWindow):
     ) -> None:
         if task == "probe" and user_fault:
             self.statusBar().showMessage(message, 10_000)
-            self.last_error = show_error(self, message)
+            self.report_error(message)
         elif not user_fault:
-            self.last_error = show_error(self, message, details)
+            self.report_error(message, details)
         elif session is self.current:
             self.statusBar().showMessage(message, 10_000)
             if task == "speech":
@@ -618,7 +628,7 @@ class MainWindow(QMainWindow):
         try:
             segments = self.current.auto_trim(card)  # room for the end card
         except BadInputError as exc:
-            self.last_error = show_error(self, str(exc).capitalize() + ".")
+            self.report_error(str(exc).capitalize() + ".")
             return
         with_card = f" and the {card:g} s end card" if card else ""
         self.statusBar().showMessage(
@@ -629,106 +639,6 @@ class MainWindow(QMainWindow):
     def _find_replace(self) -> None:
         self.tabs.setCurrentWidget(self.captions_panel)
         self.captions_panel.open_find_replace()
-
-    # --- export ---------------------------------------------------------------------------------
-
-    def output_path(self, session: ClipSession) -> Path:
-        """A file name that does not overwrite an earlier export."""
-        project = session.project
-        assert project is not None
-        folder = Path(project.output_dir or self.settings.output_dir).expanduser()
-        stem = f"{Path(session.name).stem}-{project.preset}"
-        candidate = folder / f"{stem}.mp4"
-        number = 2
-        while candidate.exists():
-            candidate = folder / f"{stem}-{number}.mp4"
-            number += 1
-        return candidate
-
-    def start_export(self, imprint_confirmed: bool = False) -> None:
-        """Export the current clip; without an imprint, ask first (UK law wants one)."""
-        session = self.current
-        if session is None or session.media is None or self.export_worker is not None:
-            return
-        if session.project is None:
-            return
-        branding = self.branding_for(session)
-        if not fits(session.kept_duration(), branding.end_card_duration):
-            with_card = " with its end card" if branding.end_card_duration else ""
-            self.last_error = show_error(
-                self,
-                f"The clip{with_card} is a minute or longer. Trim it first: drag the green"
-                " handles, or press “Auto-trim to under a minute”.",
-            )
-            return
-        if not has_imprint(branding.imprint) and not imprint_confirmed:
-            if self.imprint_question is None:  # a second press while it is open asks nothing new
-                self._ask_about_imprint()
-            return
-        output = self.output_path(session)
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self.last_error = show_error(
-                self, f"Clip Studio cannot save to {output.parent}: {exc.strerror}."
-            )
-            return
-        session.save_now()
-        worker = session.start_export(output, self.settings, self.brand_kit)
-        self.export_worker = worker
-        self.export_clock = EtaClock()
-        worker.signals.progress.connect(self._export_progress)
-        worker.signals.finished.connect(self._export_done)
-        worker.signals.failed.connect(self._export_failed)
-        worker.signals.cancelled.connect(
-            lambda: self.export_panel.show_failure("Export cancelled.")
-        )
-        worker.signals.done.connect(self._export_over)
-        self.export_panel.set_running(True)
-        self.tabs.setCurrentWidget(self.export_panel)
-
-    def _ask_about_imprint(self) -> ImprintQuestion:
-        question = ImprintQuestion(self)
-        question.finished.connect(lambda _result: self._imprint_answered(question))
-        self.imprint_question = question
-        question.open()
-        return question
-
-    def _imprint_answered(self, question: ImprintQuestion) -> None:
-        self.imprint_question = None
-        if question.export_chosen():
-            self.start_export(imprint_confirmed=True)
-        else:
-            self.focus_imprint()
-
-    def cancel_export(self) -> None:
-        if self.export_worker is not None:
-            self.export_worker.cancel()
-
-    def _export_progress(self, fraction: float) -> None:
-        remaining = self.export_clock.remaining(fraction) if self.export_clock else None
-        self.export_panel.set_progress(fraction, remaining)
-
-    def _export_done(self, result: Any) -> None:
-        lines = [f"<b>Saved {result.output.name}</b> — {result.width}×{result.height},"
-                 f" {clock(result.duration)}"]  # fmt: skip
-        for sidecar in result.sidecars:
-            lines.append(f"Captions file: {Path(sidecar).name}")
-        validation = result.validation
-        lines.append("Checked: all Facebook rules met." if validation.ok else "Some checks failed:")
-        for rule in validation.rules:
-            lines.append(f"{'✔' if rule.ok else '✘'} {rule.name}: {rule.detail}")
-        self.export_panel.show_result(result.output, "<br>".join(lines))
-        self.statusBar().showMessage(f"Saved {result.output}", 10_000)
-        self.export_finished.emit(result)
-
-    def _export_failed(self, message: str, details: str, user_fault: bool) -> None:
-        self.export_panel.show_failure(message)
-        self.last_error = show_error(self, message, "" if user_fault else details)
-
-    def _export_over(self) -> None:
-        self.export_worker = None
-        self.export_panel.set_running(False)
 
     # --- settings, logs, closing ----------------------------------------------------------------
 
