@@ -460,7 +460,7 @@ def test_export_without_imprint_asks_first_and_the_request_carries_the_branding(
 
 
 def _wait_for_layers(qtbot, window, lower_third: bool = True):  # noqa: ANN001, ANN202
-    renderer = window.layer_renderer
+    renderer = window.brand_preview.layer_renderer
     qtbot.waitUntil(
         lambda: not renderer.busy() and renderer.latest is not None
         and (renderer.latest.layers.lower_third is not None) == lower_third,
@@ -529,9 +529,12 @@ def test_preview_draws_the_exports_layers(qtbot, user_dirs: Path, media) -> None
     window.export_panel.speaker.setText("Sarah Jones")
     _wait_for_layers(qtbot, window)
     assert lower.pixmap().width() < width_before
-    job = window.layer_renderer.wanted
+    job = window.brand_preview.layer_renderer.wanted
     window._project_changed(session)
-    assert window.layer_renderer.wanted is job and not window.layer_renderer.busy()
+    assert (
+        window.brand_preview.layer_renderer.wanted is job
+        and not window.brand_preview.layer_renderer.busy()
+    )
     # No name and no logo: those pictures go.
     window.export_panel.speaker.setText("")
     window.export_panel.show_logo.setChecked(False)
@@ -555,9 +558,12 @@ def test_end_card_shows_for_its_seconds_and_after_the_end_point(
     card = window.player.view.brand.end_card_item
     assert not card.isVisible()
     window.export_panel.preview_end_card.click()
-    assert card.isVisible() and window.end_card_showing()
+    assert card.isVisible() and window.brand_preview.end_card_showing()
     # It stays up for the card's own 2 s (the timer's, not a wall clock's), then goes.
-    assert window.end_card_timer.isActive() and window.end_card_timer.interval() == 2000
+    assert (
+        window.brand_preview.end_card_timer.isActive()
+        and window.brand_preview.end_card_timer.interval() == 2000
+    )
     qtbot.waitUntil(lambda: not card.isVisible(), timeout=5000)
 
     # Playing across the end point pauses there and shows the end card, as the video will.
@@ -565,7 +571,7 @@ def test_end_card_shows_for_its_seconds_and_after_the_end_point(
     window.seek(2.0)
     qtbot.waitUntil(lambda: abs(window.player.position() - 2.0) < 0.1, timeout=10_000)
     window.player.toggle_play()
-    qtbot.waitUntil(window.end_card_showing, timeout=15_000)
+    qtbot.waitUntil(window.brand_preview.end_card_showing, timeout=15_000)
     assert not window.player.is_playing()
     assert window.player.position() == pytest.approx(3.0, abs=0.3)
     window.seek(1.0)  # moving away puts the video back

@@ -174,7 +174,7 @@ def _arm_screenshot(window, path: Path) -> None:  # noqa: ANN001
         if session is not None and session.captions.captions:
             window.seek(session.captions.captions[0].start + 0.5)  # a frame with a caption
         if os.environ.get(SCREENSHOT_END_CARD_ENV):
-            window.preview_end_card()  # it stays up for its 2-4 s, longer than the settle time
+            window.brand_preview.preview_end_card()  # it stays up for its 2-4 s, longer than the settle time
         QTimer.singleShot(SCREENSHOT_SETTLE_MS, shoot)
 
     timer = QTimer(window)

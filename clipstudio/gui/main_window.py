@@ -1,7 +1,8 @@
 """The main window: drop zone first, then clip list, preview, timeline and the four work panels.
 
 It lays the pieces out and wires them together; each piece owns its own work: the menus
-(gui/menu_bar.py) and the export (gui/export_controller.py).
+(gui/menu_bar.py), the export (gui/export_controller.py) and the preview's branding
+(gui/brand_preview_controller.py).
 The settings and the brand kit are given to it (gui/app.py loads them), held in one Workspace.
 """
 
@@ -11,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
@@ -38,15 +39,12 @@ from clipstudio import __version__
 from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.branding.kit import Branding, BrandKit
 from clipstudio.core.edit.limits import fits
-from clipstudio.core.edit.plan import Fixes, Take, source_to_output_time
 from clipstudio.core.errors import BadInputError
-from clipstudio.core.export.fit import Fit, FitMode, plan_fit
-from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.paths import log_dir
 from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.brand_kit import BrandKitDialog
-from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
+from clipstudio.gui.brand_preview_controller import BrandPreviewController
 from clipstudio.gui.captions import CaptionsPanel, format_time
 from clipstudio.gui.checks import ChecksPanel
 from clipstudio.gui.dialogs import ErrorDialog, show_error
@@ -63,8 +61,6 @@ from clipstudio.gui.workers import TaskRunner
 from clipstudio.gui.workspace import Workspace
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
-# Playback reports its position in steps; this close to the end point counts as reaching it.
-END_OF_CLIP_SLACK_S = 0.1
 
 
 class MainWindow(QMainWindow):
@@ -85,14 +81,6 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.last_error: ErrorDialog | None = None
         self.brand_dialog: BrandKitDialog | None = None
-        self.layer_renderer = LayerRenderer(self.tasks, self)
-        self.layer_renderer.ready.connect(self._layers_ready)
-        self.layer_renderer.failed.connect(self._layers_failed)
-        # The end card stays up for its seconds, as it will in the video, then the clip returns.
-        self.end_card_timer = QTimer(self)
-        self.end_card_timer.setSingleShot(True)
-        self.end_card_timer.timeout.connect(self.hide_end_card)
-        self._last_position = 0.0
 
         self.stack = QStackedWidget()
         self.drop_zone = DropZone()
@@ -102,6 +90,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self._build_editor())
         self.setCentralWidget(self.stack)
         self.exports = self._build_exports()
+        self.brand_preview = self._build_brand_preview()
         self.menu_bar = self._build_menu_bar()
         self.statusBar().showMessage(brand_kit_problem or "Drop a video to start.")
         self._restore_geometry()
@@ -141,8 +130,6 @@ class MainWindow(QMainWindow):
         self.player.position_changed.connect(self._position_changed)
         self.player.duration_changed.connect(self._player_duration)
         self.player.playing_changed.connect(self._playing_changed)
-        self.player.reached_end.connect(self._reached_end)
-        self.player.output_time_source = self._output_time
         self.play_button = QPushButton("▶ Play")
         self.play_button.setAccessibleName("Play or pause")
         self.play_button.setToolTip(f"Play or pause ({native_shortcut('Space')})")
@@ -194,7 +181,6 @@ class MainWindow(QMainWindow):
         self.captions_panel.seek_requested.connect(self.seek)
         self.export_panel = ExportPanel()
         self.export_panel.branding_edited.connect(self._branding_edited)
-        self.export_panel.end_card_preview_requested.connect(self.preview_end_card)
         self.export_panel.brand_kit_requested.connect(self.open_brand_kit)
         self.export_panel.preset_changed.connect(self._preset_changed)
         self.export_panel.caption_mode_changed.connect(
@@ -230,6 +216,15 @@ class MainWindow(QMainWindow):
         exports.status.connect(self.statusBar().showMessage)
         exports.export_finished.connect(self.export_finished)
         return exports
+
+    def _build_brand_preview(self) -> BrandPreviewController:
+        preview = BrandPreviewController(
+            self.workspace, self.player, self.tasks, lambda: self.timeline.in_out()[1], self
+        )
+        preview.branding_problem.connect(self.export_panel.show_branding_problem)
+        preview.status.connect(self.statusBar().showMessage)
+        self.export_panel.end_card_preview_requested.connect(preview.preview_end_card)
+        return preview
 
     def _build_menu_bar(self) -> MenuBar:
         menu_bar = MenuBar(self.undo_group, self)
@@ -350,7 +345,7 @@ class MainWindow(QMainWindow):
         self.player.captions_source = session.captions.caption_at if session else None
         if session is None or session.unusable:
             self.player.unload()
-            self.layer_renderer.request(None)
+            self.brand_preview.clear()
             self._set_editor_enabled(False)
             if session is not None:
                 self.checks_panel.show_message(session.status)
@@ -360,7 +355,7 @@ class MainWindow(QMainWindow):
         if session.project is not None:
             # Before _project_changed: it may fill the post's imprint in from the video's.
             self.postcopy_panel.set_post_copy(session.project.post_copy)
-        self.hide_end_card()
+        self.brand_preview.hide_end_card()
         self._project_changed(session)
         self.player.load(session.path)
         self.checks_panel.show_message("Looking at the clip…")
@@ -434,22 +429,11 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.export_panel.set_branding(branding)
         self.checks_panel.set_publish_findings(publish_findings(branding.imprint))
-        fit = self._output_fit(session)
-        self.player.set_output(
-            PRESETS[project.preset], self.settings.caption_style, fit.mode if fit else FitMode.SCALE
-        )
-        self._request_layers(session, branding, fit)
+        self.brand_preview.show_output(session, branding)
         self.player.refresh_caption()
         self.player.refresh_brand()
         # Last: filling the post's imprint in saves the project, which calls this again.
         self.postcopy_panel.suggest_imprint(branding.imprint)
-
-    def _output_fit(self, session: ClipSession) -> Fit | None:
-        """Size and placement of the exported picture (the core decides; the preview shows it)."""
-        media, project = session.media, session.project
-        if media is None or media.video is None or project is None:
-            return None
-        return plan_fit(media, PRESETS[project.preset], Fixes.of(project.fixes, project.portrait))
 
     # --- branding -------------------------------------------------------------------------------
 
@@ -461,82 +445,6 @@ class MainWindow(QMainWindow):
         session = self.current
         if session is not None and session.project is not None:
             self._update_project(branding=replace(session.project.branding, **{name: value}))
-
-    def _request_layers(self, session: ClipSession, branding: Branding, fit: Fit | None) -> None:
-        """Redraw the brand pictures only when something they show has changed."""
-        project = session.project
-        if fit is None or project is None or not branding.shows_anything:
-            self.layer_renderer.request(None)
-            return
-        self.layer_renderer.request(
-            LayerJob(
-                branding=branding,
-                width=fit.width,
-                height=fit.height,
-                preset=PRESETS[project.preset],
-                main_duration=session.kept_duration(),
-                caption_style=self.settings.caption_style,
-            )
-        )
-
-    def _layers_ready(self, rendered: RenderedLayers | None) -> None:
-        if rendered is None:
-            self.player.set_brand_layers(None, {})
-        else:
-            self.player.set_brand_layers(rendered.layers, rendered.images)
-        self.export_panel.show_branding_problem(None)
-        self.player.refresh_brand()
-        if not self.player.view.brand.has_end_card():
-            self.hide_end_card()
-
-    def _layers_failed(self, message: str) -> None:
-        self.player.set_brand_layers(None, {})
-        self.hide_end_card()
-        self.export_panel.show_branding_problem(message)
-
-    def _output_time(self, seconds: float) -> float | None:
-        """Where a moment of the source lands in the exported video (None: it is cut)."""
-        session = self.current
-        if session is None or session.project is None or session.duration <= 0:
-            return None
-        takes = [Take(session.path, s.start, s.end) for s in session.project.segments] or [
-            Take(session.path, 0.0, session.duration)
-        ]
-        return source_to_output_time(takes, session.path, seconds)
-
-    def preview_end_card(self) -> None:
-        """Pause and show the end card for as long as it will last in the video."""
-        self.player.pause()
-        self.show_end_card()
-
-    def show_end_card(self) -> bool:
-        session = self.current
-        if session is None or session.project is None:
-            return False
-        if not self.player.view.brand.has_end_card():
-            self.statusBar().showMessage(
-                "No end card yet: add a call to action or an imprint.", 6000
-            )
-            return False
-        self.player.show_end_card(True)
-        seconds = self.branding_for(session).end_card_duration
-        self.end_card_timer.start(round(seconds * 1000))
-        return True
-
-    def hide_end_card(self) -> None:
-        self.end_card_timer.stop()
-        self.player.show_end_card(False)
-
-    def end_card_showing(self) -> bool:
-        return self.player.view.brand.end_card_showing
-
-    def _reached_end(self) -> None:
-        """The source ran out while playing: if the clip ends there, its end card comes next."""
-        if self.current is None or not self.player.view.brand.has_end_card():
-            return
-        _, out_t = self.timeline.in_out()
-        if out_t >= self.current.duration - END_OF_CLIP_SLACK_S:
-            self.show_end_card()
 
     def focus_imprint(self) -> None:
         self.tabs.setCurrentWidget(self.export_panel)
@@ -575,22 +483,16 @@ class MainWindow(QMainWindow):
     # --- playback and trim ----------------------------------------------------------------------
 
     def seek(self, seconds: float) -> None:
-        self.hide_end_card()
+        self.brand_preview.hide_end_card()
         self.player.seek(seconds)
-        self._last_position = seconds
+        self.brand_preview.jumped_to(seconds)
         self._position_changed(seconds)
 
     def _position_changed(self, seconds: float) -> None:
         self.time_label.setText(format_time(seconds))
         self.timeline.set_playhead(seconds)
         self.captions_panel.set_current_time(seconds)
-        previous, self._last_position = self._last_position, seconds
-        if self.player.is_playing() and self.player.view.brand.has_end_card():
-            _, out_t = self.timeline.in_out()
-            if previous < out_t <= seconds + END_OF_CLIP_SLACK_S:
-                # Playing past the end point: show what the video shows next, the end card.
-                self.player.pause()
-                self.show_end_card()
+        self.brand_preview.follow_position(seconds)
 
     def _player_duration(self, seconds: float) -> None:
         if self.current is not None and self.current.media is None and seconds > 0:
@@ -598,8 +500,6 @@ class MainWindow(QMainWindow):
 
     def _playing_changed(self, playing: bool) -> None:
         self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
-        if playing:
-            self.hide_end_card()
 
     def set_in(self, seconds: float | None = None) -> None:
         if self.current is None or self.current.media is None:
