@@ -111,7 +111,7 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     assert len(segments) == 1
     assert segments[0].start == pytest.approx(0.3, abs=0.05)
     assert segments[0].end == pytest.approx(7.6, abs=0.05)
-    assert "0:07.3" in window.duration_label.text()
+    assert "0:07.3" in window.transport.duration_label.text()
 
     # The project autosaves (debounced) with the edit and the trim.
     qtbot.waitUntil(lambda: session.project_file.exists(), timeout=5000)
@@ -190,12 +190,12 @@ def test_length_readout_turns_red_over_a_minute(qtbot, window, media) -> None:  
     session = window.add_clips([str(long_clip)])[0]
     qtbot.waitUntil(lambda: session.media is not None, timeout=60_000)
     session.cancel_all()
-    assert window.duration_label.property("over_limit") is True
-    assert "#c0392b" in window.duration_label.text()
+    assert window.transport.duration_label.property("over_limit") is True
+    assert "#c0392b" in window.transport.duration_label.text()
     window.set_in(5.0)
     window.set_out(50.0)
-    assert window.duration_label.property("over_limit") is False
-    assert "0:45" in window.duration_label.text()
+    assert window.transport.duration_label.property("over_limit") is False
+    assert "0:45" in window.transport.duration_label.text()
     qtbot.waitUntil(lambda: not session.busy(), timeout=LOAD_TIMEOUT_MS)
 
 

@@ -591,7 +591,7 @@ def test_length_readout_and_auto_trim_leave_room_for_the_end_card(
     session = _open(qtbot, window, media.long_with_pauses())
     window.set_in(5.0)
     window.set_out(50.0)
-    label = window.duration_label
+    label = window.transport.duration_label
     assert "0:48.0" in label.text() and "3 s end card" in label.text()
     assert label.property("over_limit") is False
     window.set_in(0.0)

@@ -1,8 +1,8 @@
 """The main window: drop zone first, then clip list, preview, timeline and the four work panels.
 
 It lays the pieces out and wires them together; each piece owns its own work: the menus
-(gui/menu_bar.py), the export (gui/export_controller.py) and the preview's branding
-(gui/brand_preview_controller.py).
+(gui/menu_bar.py), the transport row (gui/transport.py), the export (gui/export_controller.py)
+and the preview's branding (gui/brand_preview_controller.py).
 The settings and the brand kit are given to it (gui/app.py loads them), held in one Workspace.
 """
 
@@ -24,7 +24,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -38,14 +37,13 @@ from PySide6.QtWidgets import (
 from clipstudio import __version__
 from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.branding.kit import Branding, BrandKit
-from clipstudio.core.edit.limits import fits
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.paths import log_dir
 from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview_controller import BrandPreviewController
-from clipstudio.gui.captions import CaptionsPanel, format_time
+from clipstudio.gui.captions import CaptionsPanel
 from clipstudio.gui.checks import ChecksPanel
 from clipstudio.gui.dialogs import ErrorDialog, show_error
 from clipstudio.gui.export_controller import ExportController
@@ -56,6 +54,7 @@ from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.session import ClipSession
 from clipstudio.gui.settings import AppSettings, SettingsDialog, qsettings, save_settings
 from clipstudio.gui.timeline import SignalStrip, TimelineWidget
+from clipstudio.gui.transport import TransportBar
 from clipstudio.gui.widgets import ClipList, DropZone, TaskPanel, dropped_files
 from clipstudio.gui.workers import TaskRunner
 from clipstudio.gui.workspace import Workspace
@@ -126,40 +125,28 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(add_button)
         left_layout.addWidget(self.task_panel)
 
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self._build_centre())
+        self.splitter.addWidget(self._build_tabs())
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([220, 640, 460])
+        self._set_editor_enabled(False)
+        return self.splitter
+
+    def _build_centre(self) -> QWidget:
+        """The preview, the transport row, the timeline and the picture-and-sound strip."""
         self.player = Player()
         self.player.position_changed.connect(self._position_changed)
         self.player.duration_changed.connect(self._player_duration)
-        self.player.playing_changed.connect(self._playing_changed)
-        self.play_button = QPushButton("▶ Play")
-        self.play_button.setAccessibleName("Play or pause")
-        self.play_button.setToolTip(f"Play or pause ({native_shortcut('Space')})")
-        self.play_button.clicked.connect(self.player.toggle_play)
-        self.time_label = QLabel("0:00.00")
-        self.time_label.setAccessibleName("Play position")
-        self.in_button = QPushButton("Start here")
-        self.in_button.setToolTip(f"The clip starts at the play position ({native_shortcut('I')})")
-        self.in_button.setAccessibleName("Set start")
-        self.in_button.clicked.connect(lambda: self.set_in())
-        self.out_button = QPushButton("End here")
-        self.out_button.setToolTip(f"The clip ends at the play position ({native_shortcut('O')})")
-        self.out_button.setAccessibleName("Set end")
-        self.out_button.clicked.connect(lambda: self.set_out())
-        self.auto_trim_button = QPushButton("Auto-trim to under a minute")
-        self.auto_trim_button.setAccessibleName("Auto-trim to under a minute")
-        self.auto_trim_button.setToolTip(
-            "Cut whole sentences so the clip is under one minute (needs the captions first)"
-        )
-        self.auto_trim_button.clicked.connect(self.auto_trim)
-        self.duration_label = QLabel("")
-        self.duration_label.setAccessibleName("Length of the finished clip")
-        transport = QHBoxLayout()
-        transport.addWidget(self.play_button)
-        transport.addWidget(self.time_label)
-        transport.addStretch(1)
-        transport.addWidget(self.in_button)
-        transport.addWidget(self.out_button)
-        transport.addWidget(self.auto_trim_button)
-        transport.addWidget(self.duration_label)
+        self.transport = TransportBar()
+        self.transport.play_clicked.connect(self.player.toggle_play)
+        self.transport.set_in_clicked.connect(lambda: self.set_in())
+        self.transport.set_out_clicked.connect(lambda: self.set_out())
+        self.transport.auto_trim_clicked.connect(self.auto_trim)
+        self.player.playing_changed.connect(self.transport.show_playing)
         self.timeline = TimelineWidget()
         self.timeline.seek_requested.connect(self.seek)
         self.timeline.in_out_changed.connect(self._in_out_dragged)
@@ -169,10 +156,12 @@ class MainWindow(QMainWindow):
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 6, 0, 6)
         centre_layout.addWidget(self.player, 1)
-        centre_layout.addLayout(transport)
+        centre_layout.addWidget(self.transport)
         centre_layout.addWidget(self.timeline)
         centre_layout.addWidget(self.strip)
+        return centre
 
+    def _build_tabs(self) -> QTabWidget:
         self.checks_panel = ChecksPanel()
         self.checks_panel.seek_requested.connect(self.seek)
         self.checks_panel.fix_toggled.connect(self._fix_toggled)
@@ -196,17 +185,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.captions_panel, "2 Captions")
         self.tabs.addTab(self.export_panel, "3 Export")
         self.tabs.addTab(self.postcopy_panel, "4 Post text")
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([220, 640, 460])
-        self._set_editor_enabled(False)
-        return self.splitter
+        return self.tabs
 
     def _build_exports(self) -> ExportController:
         exports = ExportController(self.workspace, self.export_panel, self)
@@ -369,11 +348,9 @@ class MainWindow(QMainWindow):
                 slot(session)
 
     def _set_editor_enabled(self, enabled: bool) -> None:
-        for widget in (self.in_button, self.out_button, self.export_panel.export_button):
-            widget.setEnabled(enabled)
-        self.auto_trim_button.setEnabled(
-            enabled and self.current is not None and self.current.transcript is not None
-        )
+        self.export_panel.export_button.setEnabled(enabled)
+        can_auto_trim = self.current is not None and self.current.transcript is not None
+        self.transport.set_trimming_enabled(enabled, can_auto_trim)
 
     def _media_ready(self, session: ClipSession) -> None:
         media = session.media
@@ -408,21 +385,7 @@ class MainWindow(QMainWindow):
             return
         self.timeline.set_segments(project.segments)
         branding = self.branding_for(session)
-        kept = session.kept_duration()
-        card = branding.end_card_duration
-        total = kept + card
-        over = not fits(kept, card)
-        colour = "#c0392b" if over else "palette(window-text)"
-        # On a second, smaller line: the transport row must not get wider than a laptop screen.
-        with_card = f"<br><small>with a {card:g} s end card</small>" if card else ""
-        self.duration_label.setText(
-            f"<span style='color:{colour}; font-weight:bold'>Length {clock(total)}"
-            f"</span>{with_card}"
-        )
-        self.duration_label.setToolTip(
-            "Longer than the guide's one minute: trim it" if over else "Under one minute: good"
-        )
-        self.duration_label.setProperty("over_limit", over)
+        self.transport.show_length(session.kept_duration(), branding.end_card_duration)
         self.export_panel.set_choices(
             project.preset, project.caption_mode, project.portrait,
             project.output_dir or self.settings.output_dir,
@@ -489,7 +452,7 @@ class MainWindow(QMainWindow):
         self._position_changed(seconds)
 
     def _position_changed(self, seconds: float) -> None:
-        self.time_label.setText(format_time(seconds))
+        self.transport.show_position(seconds)
         self.timeline.set_playhead(seconds)
         self.captions_panel.set_current_time(seconds)
         self.brand_preview.follow_position(seconds)
@@ -497,9 +460,6 @@ class MainWindow(QMainWindow):
     def _player_duration(self, seconds: float) -> None:
         if self.current is not None and self.current.media is None and seconds > 0:
             self.timeline.set_duration(seconds)
-
-    def _playing_changed(self, playing: bool) -> None:
-        self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
 
     def set_in(self, seconds: float | None = None) -> None:
         if self.current is None or self.current.media is None:
