@@ -70,7 +70,7 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     session = window.sessions[0]
     # Probe, checks, speech, waveform and thumbnail start at once, each with a progress row.
     assert {"probe", "checks", "speech"} <= set(session.workers)
-    assert len(window.task_panel.rows) >= 3
+    assert len(window.clips.task_panel.rows) >= 3
 
     qtbot.waitUntil(
         lambda: session.report is not None and len(session.captions.captions) >= 2,
@@ -80,8 +80,8 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     assert window.checks_panel.cards or session.report.findings == []
     assert window.strip.brightness and window.strip.loudness
     assert window.timeline.peaks and max(window.timeline.peaks) > 0.1  # the speech is there
-    assert window.clip_list.item(0).icon().isNull() is False
-    assert "0:08" in window.clip_list.item(0).text()
+    assert window.clips.clip_list.item(0).icon().isNull() is False
+    assert "0:08" in window.clips.clip_list.item(0).text()
 
     # Edit a caption inline, undo it, redo it.
     model = session.captions
@@ -180,7 +180,7 @@ def test_unsupported_file_gets_a_friendly_message(qtbot, window, tmp_path: Path)
     assert isinstance(dialog, ErrorDialog)
     assert "speech notes.txt" in dialog.text() and "Traceback" not in dialog.text()
     assert "not a video" in dialog.text()
-    assert "not a video" in window.clip_list.item(0).text()
+    assert "not a video" in window.clips.clip_list.item(0).text()
     qtbot.waitUntil(lambda: not session.busy(), timeout=30_000)
     dialog.close()
 

@@ -529,12 +529,10 @@ def test_preview_draws_the_exports_layers(qtbot, user_dirs: Path, media) -> None
     window.export_panel.speaker.setText("Sarah Jones")
     _wait_for_layers(qtbot, window)
     assert lower.pixmap().width() < width_before
-    job = window.brand_preview.layer_renderer.wanted
+    renderer = window.brand_preview.layer_renderer
+    job = renderer.wanted
     window._project_changed(session)
-    assert (
-        window.brand_preview.layer_renderer.wanted is job
-        and not window.brand_preview.layer_renderer.busy()
-    )
+    assert renderer.wanted is job and not renderer.busy()
     # No name and no logo: those pictures go.
     window.export_panel.speaker.setText("")
     window.export_panel.show_logo.setChecked(False)
@@ -560,10 +558,8 @@ def test_end_card_shows_for_its_seconds_and_after_the_end_point(
     window.export_panel.preview_end_card.click()
     assert card.isVisible() and window.brand_preview.end_card_showing()
     # It stays up for the card's own 2 s (the timer's, not a wall clock's), then goes.
-    assert (
-        window.brand_preview.end_card_timer.isActive()
-        and window.brand_preview.end_card_timer.interval() == 2000
-    )
+    timer = window.brand_preview.end_card_timer
+    assert timer.isActive() and timer.interval() == 2000
     qtbot.waitUntil(lambda: not card.isVisible(), timeout=5000)
 
     # Playing across the end point pauses there and shows the end card, as the video will.

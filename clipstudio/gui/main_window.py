@@ -2,31 +2,20 @@
 
 It lays the pieces out and wires them together; each piece owns its own work: the menus
 (gui/menu_bar.py), the transport row (gui/transport.py), the export (gui/export_controller.py)
-and the preview's branding (gui/brand_preview_controller.py).
-The settings and the brand kit are given to it (gui/app.py loads them), held in one Workspace.
+and the preview's branding (gui/brand_preview_controller.py). The settings and the brand kit
+are given to it (gui/app.py loads them), held in one Workspace that the controllers read too.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDropEvent,
-    QIcon,
-    QPixmap,
-    QUndoGroup,
-)
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
-    QLabel,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -45,21 +34,25 @@ from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview_controller import BrandPreviewController
 from clipstudio.gui.captions import CaptionsPanel
 from clipstudio.gui.checks import ChecksPanel
+from clipstudio.gui.clip_column import ClipColumn
 from clipstudio.gui.dialogs import ErrorDialog, show_error
 from clipstudio.gui.export_controller import ExportController
 from clipstudio.gui.export_panel import ExportPanel
-from clipstudio.gui.menu_bar import MenuBar, native_shortcut
+from clipstudio.gui.menu_bar import MenuBar
 from clipstudio.gui.player import Player
 from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.session import ClipSession
 from clipstudio.gui.settings import AppSettings, SettingsDialog, qsettings, save_settings
 from clipstudio.gui.timeline import SignalStrip, TimelineWidget
 from clipstudio.gui.transport import TransportBar
-from clipstudio.gui.widgets import ClipList, DropZone, TaskPanel, dropped_files
+from clipstudio.gui.widgets import DropZone, dropped_files
 from clipstudio.gui.workers import TaskRunner
 from clipstudio.gui.workspace import Workspace
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
+# How long the status bar keeps a clip's problem and the auto-trim's result.
+PROBLEM_MESSAGE_MS = 10_000
+AUTO_TRIM_MESSAGE_MS = 8000
 
 
 class MainWindow(QMainWindow):
@@ -91,6 +84,7 @@ class MainWindow(QMainWindow):
         self.exports = self._build_exports()
         self.brand_preview = self._build_brand_preview()
         self.menu_bar = self._build_menu_bar()
+        self._set_editor_enabled(False)
         self.statusBar().showMessage(brand_kit_problem or "Drop a video to start.")
         self._restore_geometry()
 
@@ -110,30 +104,17 @@ class MainWindow(QMainWindow):
     # --- layout ---------------------------------------------------------------------------------
 
     def _build_editor(self) -> QWidget:
-        self.clip_list = ClipList()
-        self.clip_list.currentRowChanged.connect(self._select_row)
-        add_button = QPushButton("Add clips…")
-        add_button.setAccessibleName("Add clips")
-        add_button.setToolTip(f"Open more videos ({native_shortcut('Ctrl+O')})")
-        add_button.clicked.connect(self.choose_files)
-        self.task_panel = TaskPanel()
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(QLabel("<b>Clips</b>"))
-        left_layout.addWidget(self.clip_list, 1)
-        left_layout.addWidget(add_button)
-        left_layout.addWidget(self.task_panel)
-
+        self.clips = ClipColumn()
+        self.clips.clip_list.currentRowChanged.connect(self._select_row)
+        self.clips.open_requested.connect(self.choose_files)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.clips)
         self.splitter.addWidget(self._build_centre())
         self.splitter.addWidget(self._build_tabs())
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([220, 640, 460])
-        self._set_editor_enabled(False)
         return self.splitter
 
     def _build_centre(self) -> QWidget:
@@ -171,7 +152,7 @@ class MainWindow(QMainWindow):
         self.export_panel = ExportPanel()
         self.export_panel.branding_edited.connect(self._branding_edited)
         self.export_panel.brand_kit_requested.connect(self.open_brand_kit)
-        self.export_panel.preset_changed.connect(self._preset_changed)
+        self.export_panel.preset_changed.connect(lambda p: self._update_project(preset=p))
         self.export_panel.caption_mode_changed.connect(
             lambda mode: self._update_project(caption_mode=mode)
         )
@@ -259,39 +240,33 @@ class MainWindow(QMainWindow):
                 continue
             existing = next((s for s in self.sessions if s.path == str(Path(path).resolve())), None)
             if existing is not None:
-                self.clip_list.setCurrentRow(self.sessions.index(existing))
+                self.clips.clip_list.setCurrentRow(self.sessions.index(existing))
                 continue
             session = ClipSession(path, self.tasks, self)
-            item = self.clip_list.add_clip(session.name)
+            self.clips.add(session)
+            self._watch(session)
             self.sessions.append(session)
-            session.task_started.connect(self.task_panel.add)
-            session.status_changed.connect(lambda _t, s=session, i=item: self._describe(s, i))
-            session.media_ready.connect(lambda s=session, i=item: self._describe(s, i))
-            session.thumbnail_ready.connect(
-                lambda s=session, i=item: i.setIcon(QIcon(QPixmap.fromImage(s.thumbnail)))
-            )
-            session.failed.connect(lambda *a, s=session: self._session_failed(s, *a))
-            for signal, slot in (
-                (session.media_ready, self._media_ready),
-                (session.report_ready, self._report_ready),
-                (session.transcript_ready, self._transcript_ready),
-                (session.waveform_ready, self._waveform_ready),
-                (session.project_changed, self._project_changed),
-            ):
-                signal.connect(lambda s=session, f=slot: f(s) if s is self.current else None)
-            session.status_changed.connect(lambda _t, s=session: self._maybe_loaded(s))
             self.undo_group.addStack(session.undo_stack)
             session.open(self.settings)
             added.append(session)
         if added:
             self.statusBar().clearMessage()
             self.stack.setCurrentIndex(1)
-            self.clip_list.setCurrentRow(self.sessions.index(added[0]))
+            self.clips.clip_list.setCurrentRow(self.sessions.index(added[0]))
         return added
 
-    def _describe(self, session: ClipSession, item: Any) -> None:
-        duration = session.media.duration if session.media is not None else None
-        ClipList.describe(item, session.name, duration, session.status)
+    def _watch(self, session: ClipSession) -> None:
+        """Its results reach the panels while it is the clip shown; its problems always do."""
+        session.failed.connect(lambda *a: self._session_failed(session, *a))
+        for signal, slot in (
+            (session.media_ready, self._media_ready),
+            (session.report_ready, self._report_ready),
+            (session.transcript_ready, self._transcript_ready),
+            (session.waveform_ready, self._waveform_ready),
+            (session.project_changed, self._project_changed),
+        ):
+            signal.connect(lambda f=slot: f(session) if session is self.current else None)
+        session.status_changed.connect(lambda _t: self._maybe_loaded(session))
 
     def _maybe_loaded(self, session: ClipSession) -> None:
         if not session.busy() and (session.media is not None or session.unusable):
@@ -301,12 +276,12 @@ class MainWindow(QMainWindow):
         self, session: ClipSession, task: str, message: str, details: str, user_fault: bool
     ) -> None:
         if task == "probe" and user_fault:
-            self.statusBar().showMessage(message, 10_000)
+            self.statusBar().showMessage(message, PROBLEM_MESSAGE_MS)
             self.report_error(message)
         elif not user_fault:
             self.report_error(message, details)
         elif session is self.current:
-            self.statusBar().showMessage(message, 10_000)
+            self.statusBar().showMessage(message, PROBLEM_MESSAGE_MS)
             if task == "speech":
                 self.captions_panel.hint.setText(f"No captions: {message}")
             if task == "checks":
@@ -354,17 +329,16 @@ class MainWindow(QMainWindow):
 
     def _media_ready(self, session: ClipSession) -> None:
         media = session.media
+        assert media is not None and media.video is not None  # a clip without video is unusable
         self.timeline.set_duration(media.duration)
-        self.player.frame_seconds = (
-            1 / media.video.real_frame_rate
-            if media.video.real_frame_rate
-            else self.player.frame_seconds
-        )
+        if media.video.real_frame_rate:
+            self.player.frame_seconds = 1 / media.video.real_frame_rate
         self._set_editor_enabled(True)
         self._project_changed(session)
 
     def _report_ready(self, session: ClipSession) -> None:
         report = session.report
+        assert report is not None
         project = session.project
         self.checks_panel.set_findings(report.findings, project.fixes if project else frozenset())
         spans = [
@@ -377,6 +351,7 @@ class MainWindow(QMainWindow):
         self.player.refresh_caption()
 
     def _waveform_ready(self, session: ClipSession) -> None:
+        assert session.waveform is not None
         self.timeline.set_waveform(session.waveform.peaks, session.waveform.bucket_seconds)
 
     def _project_changed(self, session: ClipSession) -> None:
@@ -404,7 +379,7 @@ class MainWindow(QMainWindow):
         """The clip's own choices over the brand kit's defaults."""
         return self.workspace.branding_for(session)
 
-    def _branding_edited(self, name: str, value: Any) -> None:
+    def _branding_edited(self, name: str, value: object) -> None:
         session = self.current
         if session is not None and session.project is not None:
             self._update_project(branding=replace(session.project.branding, **{name: value}))
@@ -426,22 +401,15 @@ class MainWindow(QMainWindow):
         if self.current is not None:
             self._project_changed(self.current)
 
-    def _update_project(self, **changes: Any) -> None:
+    def _update_project(self, **changes: object) -> None:
         if self.current is not None:
             self.current.update_project(**changes)
-
-    def _preset_changed(self, preset: str) -> None:
-        self._update_project(preset=preset)
 
     def _fix_toggled(self, option: Fix, on: bool) -> None:
         if self.current is None or self.current.project is None:
             return
-        fixes = set(self.current.project.fixes)
-        if on:
-            fixes.add(option)
-        else:
-            fixes.discard(option)
-        self._update_project(fixes=frozenset(fixes))
+        fixes = self.current.project.fixes
+        self._update_project(fixes=fixes | {option} if on else fixes - {option})
 
     # --- playback and trim ----------------------------------------------------------------------
 
@@ -480,20 +448,19 @@ class MainWindow(QMainWindow):
             self.current.set_in_out(start, end)
 
     def auto_trim(self) -> None:
-        if self.current is None:
+        session = self.current
+        if session is None or session.project is None:
             return
-        if self.current.project is None:
-            return
-        card = self.branding_for(self.current).end_card_duration
+        card = self.branding_for(session).end_card_duration
         try:
-            segments = self.current.auto_trim(card)  # room for the end card
+            segments = session.auto_trim(card)  # room for the end card
         except BadInputError as exc:
             self.report_error(str(exc).capitalize() + ".")
             return
         with_card = f" and the {card:g} s end card" if card else ""
         self.statusBar().showMessage(
             f"Kept {len(segments)} part{'s' if len(segments) != 1 else ''}, "
-            f"{clock(self.current.kept_duration())} in all{with_card}.", 8000
+            f"{clock(session.kept_duration())} in all{with_card}.", AUTO_TRIM_MESSAGE_MS
         )  # fmt: skip
 
     def _find_replace(self) -> None:
