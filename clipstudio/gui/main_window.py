@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -42,7 +42,13 @@ from clipstudio.gui.menu_bar import MenuBar
 from clipstudio.gui.player import Player
 from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.session import ClipSession
-from clipstudio.gui.settings import AppSettings, SettingsDialog, qsettings, save_settings
+from clipstudio.gui.settings import (
+    AppSettings,
+    SettingsDialog,
+    restore_window_layout,
+    save_settings,
+    save_window_layout,
+)
 from clipstudio.gui.timeline import SignalStrip, TimelineWidget
 from clipstudio.gui.transport import TransportBar
 from clipstudio.gui.widgets import DropZone, dropped_files
@@ -86,7 +92,7 @@ class MainWindow(QMainWindow):
         self.menu_bar = self._build_menu_bar()
         self._set_editor_enabled(False)
         self.statusBar().showMessage(brand_kit_problem or "Drop a video to start.")
-        self._restore_geometry()
+        restore_window_layout(self, self.splitter)
 
     @property
     def settings(self) -> AppSettings:
@@ -480,22 +486,8 @@ class MainWindow(QMainWindow):
     def _open_logs(self) -> None:
         QDesktopServices.openUrl(log_dir().as_uri())
 
-    def _restore_geometry(self) -> None:
-        store = qsettings()
-        geometry = store.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 820)
-        splitter = store.value("window/splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        store = qsettings()
-        store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/splitter", self.splitter.saveState())
-        store.sync()
+        save_window_layout(self, self.splitter)
         for session in self.sessions:
             session.save_now()
         self.tasks.cancel_all()
