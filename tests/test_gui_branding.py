@@ -631,8 +631,8 @@ def test_brand_kit_from_the_menu_reaches_the_open_clip(
     dialog.set_kit(sample_kit())
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert (
-        window.brand_kit == sample_kit()
-        and load_brand_kit(saved_brand_kit_path()) == window.brand_kit
+        window.workspace.brand_kit == sample_kit()
+        and load_brand_kit(saved_brand_kit_path()) == window.workspace.brand_kit
     )
     assert window.export_panel.imprint.toPlainText() == IMPRINT
     assert window.export_panel.call_to_action.text() == "Vote Sarah Jones on 7 May"
@@ -642,7 +642,7 @@ def test_brand_kit_from_the_menu_reaches_the_open_clip(
     dialog = window.open_brand_kit()
     dialog.name.setText("Something else")
     dialog.reject()
-    assert window.brand_kit == sample_kit()
+    assert window.workspace.brand_kit == sample_kit()
     window.close()
 
 
@@ -692,7 +692,7 @@ def test_damaged_saved_kit_is_reported_not_used(qtbot, user_dirs: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"format": "clipstudio-brand-kit", "version": 1, "font": "Comic Sans"}')
     window = _window(qtbot)
-    assert window.brand_kit is None
+    assert window.workspace.brand_kit is None
     message = window.statusBar().currentMessage()
     assert "brand kit could not be read" in message and "Comic Sans" in message
     assert "Brand kit" in message  # says where to fix it

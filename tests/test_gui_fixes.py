@@ -50,7 +50,7 @@ def test_every_fix_switch_changes_the_exported_file(qtbot, media, tmp_path, monk
     window.checks_panel.set_findings(findings, session.project.fixes)
 
     def exported(name: str) -> tuple[np.ndarray, np.ndarray]:
-        plan, job = session.export_job(tmp_path / f"{name}.mp4", window.settings, None)
+        plan, job = session.export_job(tmp_path / f"{name}.mp4", window.workspace.settings, None)
         return _picture_and_sound(export_clip(plan, job).output)
 
     baseline = exported("baseline")

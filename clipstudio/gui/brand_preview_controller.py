@@ -129,6 +129,7 @@ class BrandPreviewController(QObject):
         self.show_end_card()
 
     def show_end_card(self) -> bool:
+        """Show the card for its own seconds (the timer's, as the video's); False if none."""
         session = self.workspace.current
         if session is None or session.project is None:
             return False
@@ -143,10 +144,12 @@ class BrandPreviewController(QObject):
         return True
 
     def hide_end_card(self) -> None:
+        """Back to the clip's picture, and the card's timer with it."""
         self.end_card_timer.stop()
         self.player.show_end_card(False)
 
     def end_card_showing(self) -> bool:
+        """Whether the preview shows the end card instead of the clip."""
         return self.player.view.brand.end_card_showing
 
     def jumped_to(self, seconds: float) -> None:

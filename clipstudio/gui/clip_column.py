@@ -38,9 +38,12 @@ class ClipColumn(QWidget):
         session.task_started.connect(self.task_panel.add)
         session.status_changed.connect(lambda _text: self._describe(session, item))
         session.media_ready.connect(lambda: self._describe(session, item))
-        session.thumbnail_ready.connect(
-            lambda: item.setIcon(QIcon(QPixmap.fromImage(session.thumbnail)))
-        )
+        session.thumbnail_ready.connect(lambda: self._show_thumbnail(session, item))
+
+    @staticmethod
+    def _show_thumbnail(session: ClipSession, item: QListWidgetItem) -> None:
+        if session.thumbnail is not None:
+            item.setIcon(QIcon(QPixmap.fromImage(session.thumbnail)))
 
     @staticmethod
     def _describe(session: ClipSession, item: QListWidgetItem) -> None:

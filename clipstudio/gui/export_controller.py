@@ -133,6 +133,7 @@ class ExportController(QObject):
             self.imprint_wanted.emit()
 
     def cancel_export(self) -> None:
+        """Ask the running export to stop; the worker's `cancelled` then reports it."""
         if self.export_worker is not None:
             self.export_worker.cancel()
 

@@ -1,15 +1,16 @@
 """The main window: drop zone first, then clip list, preview, timeline and the four work panels.
 
-It lays the pieces out and wires them together; each piece owns its own work: the menus
-(gui/menu_bar.py), the transport row (gui/transport.py), the export (gui/export_controller.py)
-and the preview's branding (gui/brand_preview_controller.py). The settings and the brand kit
-are given to it (gui/app.py loads them), held in one Workspace that the controllers read too.
+It lays the pieces out and wires their signals; each owns its own work: the menus (menu_bar.py),
+the clip list (clip_column.py), the transport row (transport.py), the export
+(export_controller.py) and the preview's branding (brand_preview_controller.py). The settings
+and brand kit are given to it (app.py loads them), in a Workspace the controllers read too.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QUndoGroup
@@ -62,6 +63,8 @@ AUTO_TRIM_MESSAGE_MS = 8000
 
 
 class MainWindow(QMainWindow):
+    """Shows the clip chosen in the list on every panel, and carries each panel's edits to it."""
+
     session_loaded = Signal(object)  # ClipSession, when probe, checks and speech have all finished
     export_finished = Signal(object)  # ExportResult (the export controller's, passed on)
 
@@ -93,14 +96,6 @@ class MainWindow(QMainWindow):
         self._set_editor_enabled(False)
         self.statusBar().showMessage(brand_kit_problem or "Drop a video to start.")
         restore_window_layout(self, self.splitter)
-
-    @property
-    def settings(self) -> AppSettings:
-        return self.workspace.settings
-
-    @property
-    def brand_kit(self) -> BrandKit | None:
-        return self.workspace.brand_kit
 
     @property
     def current(self) -> ClipSession | None:
@@ -237,6 +232,7 @@ class MainWindow(QMainWindow):
             self.add_clips(files)
 
     def add_clips(self, paths: list[str]) -> list[ClipSession]:
+        """Open each video and show the first; one already open is shown, not opened twice."""
         added: list[ClipSession] = []
         for path in paths:
             if Path(path).is_dir():
@@ -253,7 +249,7 @@ class MainWindow(QMainWindow):
             self._watch(session)
             self.sessions.append(session)
             self.undo_group.addStack(session.undo_stack)
-            session.open(self.settings)
+            session.open(self.workspace.settings)
             added.append(session)
         if added:
             self.statusBar().clearMessage()
@@ -369,7 +365,7 @@ class MainWindow(QMainWindow):
         self.transport.show_length(session.kept_duration(), branding.end_card_duration)
         self.export_panel.set_choices(
             project.preset, project.caption_mode, project.portrait,
-            project.output_dir or self.settings.output_dir,
+            project.output_dir or self.workspace.settings.output_dir,
         )  # fmt: skip
         self.export_panel.set_branding(branding)
         self.checks_panel.set_publish_findings(publish_findings(branding.imprint))
@@ -385,24 +381,26 @@ class MainWindow(QMainWindow):
         """The clip's own choices over the brand kit's defaults."""
         return self.workspace.branding_for(session)
 
-    def _branding_edited(self, name: str, value: object) -> None:
+    def _branding_edited(self, name: str, value: Any) -> None:  # the type of field `name`
         session = self.current
         if session is not None and session.project is not None:
             self._update_project(branding=replace(session.project.branding, **{name: value}))
 
     def focus_imprint(self) -> None:
+        """Where the imprint is typed: what the no-imprint finding and question lead to."""
         self.tabs.setCurrentWidget(self.export_panel)
         self.export_panel.focus_imprint()
 
     def open_brand_kit(self) -> BrandKitDialog:
         """The editor opens without blocking; its "Save kit" applies the kit to every clip."""
-        dialog = BrandKitDialog(self.brand_kit, self.tasks, self)
+        dialog = BrandKitDialog(self.workspace.brand_kit, self.tasks, self)
         dialog.accepted.connect(lambda: self.set_brand_kit(dialog.saved_kit))
         self.brand_dialog = dialog
         dialog.open()
         return dialog
 
     def set_brand_kit(self, kit: BrandKit | None) -> None:
+        """Use `kit` from now on; the clip shown takes its defaults at once."""
         self.workspace.brand_kit = kit
         if self.current is not None:
             self._project_changed(self.current)
@@ -420,6 +418,7 @@ class MainWindow(QMainWindow):
     # --- playback and trim ----------------------------------------------------------------------
 
     def seek(self, seconds: float) -> None:
+        """Jump the preview there (the end card gives way) and move every readout with it."""
         self.brand_preview.hide_end_card()
         self.player.seek(seconds)
         self.brand_preview.jumped_to(seconds)
@@ -436,6 +435,7 @@ class MainWindow(QMainWindow):
             self.timeline.set_duration(seconds)
 
     def set_in(self, seconds: float | None = None) -> None:
+        """The clip starts at `seconds` (default: the play position), its end unchanged."""
         if self.current is None or self.current.media is None:
             return
         start = self.player.position() if seconds is None else seconds
@@ -443,6 +443,7 @@ class MainWindow(QMainWindow):
         self.current.set_in_out(start, out_t)
 
     def set_out(self, seconds: float | None = None) -> None:
+        """The clip ends at `seconds` (default: the play position), its start unchanged."""
         if self.current is None or self.current.media is None:
             return
         end = self.player.position() if seconds is None else seconds
@@ -454,6 +455,7 @@ class MainWindow(QMainWindow):
             self.current.set_in_out(start, end)
 
     def auto_trim(self) -> None:
+        """Cut whole sentences to fit the minute with the end card; the status bar says what."""
         session = self.current
         if session is None or session.project is None:
             return
@@ -476,10 +478,11 @@ class MainWindow(QMainWindow):
     # --- settings, logs, closing ----------------------------------------------------------------
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.tasks, self)
+        """Modal, as before; new settings are saved and reach the clip shown at once."""
+        dialog = SettingsDialog(self.workspace.settings, self.tasks, self)
         if dialog.exec():
             self.workspace.settings = dialog.settings()
-            save_settings(self.settings)
+            save_settings(self.workspace.settings)
             if self.current is not None:
                 self._project_changed(self.current)
 

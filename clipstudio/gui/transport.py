@@ -57,9 +57,11 @@ class TransportBar(QWidget):
         row.addWidget(self.duration_label)
 
     def show_position(self, seconds: float) -> None:
+        """The play position in the captions' own time format, so the two agree."""
         self.time_label.setText(format_time(seconds))
 
     def show_playing(self, playing: bool) -> None:
+        """The button offers what a press would do next."""
         self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
 
     def set_trimming_enabled(self, enabled: bool, can_auto_trim: bool) -> None:
