@@ -192,8 +192,8 @@ def test_length_readout_turns_red_over_a_minute(qtbot, window, media) -> None:  
     session.cancel_all()
     assert window.transport.duration_label.property("over_limit") is True
     assert "#c0392b" in window.transport.duration_label.text()
-    window.set_in(5.0)
-    window.set_out(50.0)
+    window.trims.set_in(5.0)
+    window.trims.set_out(50.0)
     assert window.transport.duration_label.property("over_limit") is False
     assert "0:45" in window.transport.duration_label.text()
     qtbot.waitUntil(lambda: not session.busy(), timeout=LOAD_TIMEOUT_MS)

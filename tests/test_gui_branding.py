@@ -515,7 +515,7 @@ def test_preview_draws_the_exports_layers(qtbot, user_dirs: Path, media) -> None
         assert brand.logo_item.isVisible() and not brand.end_card_item.isVisible()
 
     # With the first second trimmed off, times are those of the exported video.
-    window.set_in(1.0)
+    window.trims.set_in(1.0)
     rendered = _wait_for_layers(qtbot, window)
     window.seek(1.0 + start - 0.3)
     assert lower.opacity() == 0.0
@@ -563,7 +563,7 @@ def test_end_card_shows_for_its_seconds_and_after_the_end_point(
     qtbot.waitUntil(lambda: not card.isVisible(), timeout=5000)
 
     # Playing across the end point pauses there and shows the end card, as the video will.
-    window.set_out(3.0)
+    window.trims.set_out(3.0)
     window.seek(2.0)
     qtbot.waitUntil(lambda: abs(window.player.position() - 2.0) < 0.1, timeout=10_000)
     window.player.toggle_play()
@@ -585,13 +585,13 @@ def test_length_readout_and_auto_trim_leave_room_for_the_end_card(
 
     window = _window(qtbot, sample_kit())
     session = _open(qtbot, window, media.long_with_pauses())
-    window.set_in(5.0)
-    window.set_out(50.0)
+    window.trims.set_in(5.0)
+    window.trims.set_out(50.0)
     label = window.transport.duration_label
     assert "0:48.0" in label.text() and "3 s end card" in label.text()
     assert label.property("over_limit") is False
-    window.set_in(0.0)
-    window.set_out(58.0)  # 58 s of clip is under a minute, but not with the 3 s card
+    window.trims.set_in(0.0)
+    window.trims.set_out(58.0)  # 58 s of clip is under a minute, but not with the 3 s card
     assert "1:01.0" in label.text() and label.property("over_limit") is True
     window.exports.start_export()
     assert isinstance(window.last_error, ErrorDialog)
@@ -609,7 +609,7 @@ def test_length_readout_and_auto_trim_leave_room_for_the_end_card(
             Word(f" made{sentence}.", t + 2.0, t + 2.8, 0.9),
         ]
     session.transcript = Transcript(tuple(words), "en", session.duration)
-    window.auto_trim()
+    window.trims.auto_trim()
     kept = session.kept_duration()
     assert kept > 50.0 and kept + 3.0 < 60.0
     assert label.property("over_limit") is False
@@ -661,8 +661,8 @@ def test_branded_export_from_the_window_matches_the_preview(
     panel = window.export_panel
     panel.speaker.setText("Cllr Sarah Jones, Labour candidate for North Ward")
     panel.end_card_seconds.setValue(2.0)
-    window.set_in(0.5)
-    window.set_out(6.5)
+    window.trims.set_in(0.5)
+    window.trims.set_out(6.5)
     rendered = _wait_for_layers(qtbot, window)
     panel.folder.setText(str(tmp_path))
     panel.output_dir_changed.emit(str(tmp_path))

@@ -1,9 +1,9 @@
 """The main window: drop zone first, then clip list, preview, timeline and the four work panels.
 
 It lays the pieces out and wires their signals; each owns its own work: the menus (menu_bar.py),
-the clip list (clip_column.py), the transport row (transport.py), the export
-(export_controller.py) and the preview's branding (brand_preview_controller.py). The settings
-and brand kit are given to it (app.py loads them), in a Workspace the controllers read too.
+the clip list (clip_column.py), the transport row (transport.py), the trims (trim_controller.py),
+the export (export_controller.py) and the preview's branding (brand_preview_controller.py). The
+settings and brand kit are given to it (app.py loads them), in a Workspace the controllers read.
 """
 
 from __future__ import annotations
@@ -27,9 +27,7 @@ from PySide6.QtWidgets import (
 from clipstudio import __version__
 from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.branding.kit import Branding, BrandKit
-from clipstudio.core.errors import BadInputError
 from clipstudio.core.paths import log_dir
-from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview_controller import BrandPreviewController
@@ -52,14 +50,14 @@ from clipstudio.gui.settings import (
 )
 from clipstudio.gui.timeline import SignalStrip, TimelineWidget
 from clipstudio.gui.transport import TransportBar
+from clipstudio.gui.trim_controller import TrimController
 from clipstudio.gui.widgets import DropZone, dropped_files
 from clipstudio.gui.workers import TaskRunner
 from clipstudio.gui.workspace import Workspace
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
-# How long the status bar keeps a clip's problem and the auto-trim's result.
+# How long the status bar keeps a clip's problem.
 PROBLEM_MESSAGE_MS = 10_000
-AUTO_TRIM_MESSAGE_MS = 8000
 
 
 class MainWindow(QMainWindow):
@@ -125,13 +123,15 @@ class MainWindow(QMainWindow):
         self.player.duration_changed.connect(self._player_duration)
         self.transport = TransportBar()
         self.transport.play_clicked.connect(self.player.toggle_play)
-        self.transport.set_in_clicked.connect(lambda: self.set_in())
-        self.transport.set_out_clicked.connect(lambda: self.set_out())
-        self.transport.auto_trim_clicked.connect(self.auto_trim)
         self.player.playing_changed.connect(self.transport.show_playing)
         self.timeline = TimelineWidget()
         self.timeline.seek_requested.connect(self.seek)
-        self.timeline.in_out_changed.connect(self._in_out_dragged)
+        self.trims = TrimController(self.workspace, self.player, self.timeline, self)
+        self.trims.error.connect(self.report_error)
+        self.trims.status.connect(self.statusBar().showMessage)
+        self.transport.set_in_clicked.connect(lambda: self.trims.set_in())
+        self.transport.set_out_clicked.connect(lambda: self.trims.set_out())
+        self.transport.auto_trim_clicked.connect(self.trims.auto_trim)
         self.strip = SignalStrip()
         self.strip.seek_requested.connect(self.seek)
         centre = QWidget()
@@ -200,8 +200,8 @@ class MainWindow(QMainWindow):
             (menu_bar.back_requested, self.player.shuttle_back),
             (menu_bar.pause_requested, self.player.pause),
             (menu_bar.forward_requested, self.player.shuttle_forward),
-            (menu_bar.set_in_requested, lambda: self.set_in()),
-            (menu_bar.set_out_requested, lambda: self.set_out()),
+            (menu_bar.set_in_requested, lambda: self.trims.set_in()),
+            (menu_bar.set_out_requested, lambda: self.trims.set_out()),
             (menu_bar.open_logs_requested, self._open_logs),
         ):
             signal.connect(slot)
@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
         fixes = self.current.project.fixes
         self._update_project(fixes=fixes | {option} if on else fixes - {option})
 
-    # --- playback and trim ----------------------------------------------------------------------
+    # --- playback -------------------------------------------------------------------------------
 
     def seek(self, seconds: float) -> None:
         """Jump the preview there (the end card gives way) and move every readout with it."""
@@ -433,43 +433,6 @@ class MainWindow(QMainWindow):
     def _player_duration(self, seconds: float) -> None:
         if self.current is not None and self.current.media is None and seconds > 0:
             self.timeline.set_duration(seconds)
-
-    def set_in(self, seconds: float | None = None) -> None:
-        """The clip starts at `seconds` (default: the play position), its end unchanged."""
-        if self.current is None or self.current.media is None:
-            return
-        start = self.player.position() if seconds is None else seconds
-        _, out_t = self.timeline.in_out()
-        self.current.set_in_out(start, out_t)
-
-    def set_out(self, seconds: float | None = None) -> None:
-        """The clip ends at `seconds` (default: the play position), its start unchanged."""
-        if self.current is None or self.current.media is None:
-            return
-        end = self.player.position() if seconds is None else seconds
-        in_t, _ = self.timeline.in_out()
-        self.current.set_in_out(in_t, end)
-
-    def _in_out_dragged(self, start: float, end: float) -> None:
-        if self.current is not None:
-            self.current.set_in_out(start, end)
-
-    def auto_trim(self) -> None:
-        """Cut whole sentences to fit the minute with the end card; the status bar says what."""
-        session = self.current
-        if session is None or session.project is None:
-            return
-        card = self.branding_for(session).end_card_duration
-        try:
-            segments = session.auto_trim(card)  # room for the end card
-        except BadInputError as exc:
-            self.report_error(str(exc).capitalize() + ".")
-            return
-        with_card = f" and the {card:g} s end card" if card else ""
-        self.statusBar().showMessage(
-            f"Kept {len(segments)} part{'s' if len(segments) != 1 else ''}, "
-            f"{clock(session.kept_duration())} in all{with_card}.", AUTO_TRIM_MESSAGE_MS
-        )  # fmt: skip
 
     def _find_replace(self) -> None:
         self.tabs.setCurrentWidget(self.captions_panel)
