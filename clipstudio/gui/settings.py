@@ -40,8 +40,6 @@ ORGANISATION = APPLICATION = "clipstudio"
 # Caption size is offered as a percentage of the picture height; the default style is 1/18.
 DEFAULT_SIZE_PERCENT = round(100 * CaptionStyle().size_fraction, 1)
 MIN_SIZE_PERCENT, MAX_SIZE_PERCENT = 3, 12
-# The window's size on a first start, before there is a remembered one.
-FIRST_WINDOW_SIZE = (1360, 820)
 
 
 @dataclass(frozen=True)
@@ -97,6 +95,10 @@ def save_settings(settings: AppSettings) -> None:
     store.setValue("captions/position", str(settings.caption_style.position))
     store.setValue("export/output_dir", settings.output_dir)
     store.sync()
+
+
+# The window's size on a first start, before there is a remembered one.
+FIRST_WINDOW_SIZE = (1360, 820)
 
 
 def restore_window_layout(window: QMainWindow, splitter: QSplitter) -> None:
