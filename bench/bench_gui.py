@@ -103,8 +103,8 @@ def run(clip: Path) -> dict[str, float]:
         started = time.perf_counter()
         # The same plain export as before branding existed: the imprint question answered "export
         # without" up front, so a modal box does not stop the bench.
-        window.start_export(imprint_confirmed=True)
-        _wait(app, lambda: window.export_worker is None, EXPORT_TIMEOUT_S)
+        window.exports.start_export(imprint_confirmed=True)
+        _wait(app, lambda: window.exports.export_worker is None, EXPORT_TIMEOUT_S)
         figures["export_s"] = time.perf_counter() - started
         figures["worst_stall_during_export_ms"] = probe.stop() * 1000
         if not results:

@@ -52,9 +52,9 @@ def drop_files(target: QWidget, paths: list[Path]) -> None:
 
 @pytest.fixture
 def window(qtbot):  # noqa: ANN001, ANN201
-    from clipstudio.gui.main_window import MainWindow
+    from clipstudio.gui.app import create_window
 
-    win = MainWindow()
+    win = create_window()
     qtbot.addWidget(win)
     win.show()
     yield win
@@ -70,7 +70,7 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     session = window.sessions[0]
     # Probe, checks, speech, waveform and thumbnail start at once, each with a progress row.
     assert {"probe", "checks", "speech"} <= set(session.workers)
-    assert len(window.task_panel.rows) >= 3
+    assert len(window.clips.task_panel.rows) >= 3
 
     qtbot.waitUntil(
         lambda: session.report is not None and len(session.captions.captions) >= 2,
@@ -80,8 +80,8 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     assert window.checks_panel.cards or session.report.findings == []
     assert window.strip.brightness and window.strip.loudness
     assert window.timeline.peaks and max(window.timeline.peaks) > 0.1  # the speech is there
-    assert window.clip_list.item(0).icon().isNull() is False
-    assert "0:08" in window.clip_list.item(0).text()
+    assert window.clips.clip_list.item(0).icon().isNull() is False
+    assert "0:08" in window.clips.clip_list.item(0).text()
 
     # Edit a caption inline, undo it, redo it.
     model = session.captions
@@ -90,9 +90,9 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     assert model.setData(model.index(0, 2), edited_words)
     assert " ".join(model.captions[0].lines) == edited_words
     assert model.captions[0].start == original.start
-    window.undo_action.trigger()
+    window.menu_bar.undo_action.trigger()
     assert model.captions[0] == original
-    window.redo_action.trigger()
+    window.menu_bar.redo_action.trigger()
     assert " ".join(model.captions[0].lines) == edited_words
 
     # The current caption follows the play position; the overlay shows it.
@@ -111,7 +111,7 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     assert len(segments) == 1
     assert segments[0].start == pytest.approx(0.3, abs=0.05)
     assert segments[0].end == pytest.approx(7.6, abs=0.05)
-    assert "0:07.3" in window.duration_label.text()
+    assert "0:07.3" in window.transport.duration_label.text()
 
     # The project autosaves (debounced) with the edit and the trim.
     qtbot.waitUntil(lambda: session.project_file.exists(), timeout=5000)
@@ -129,8 +129,8 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     with qtbot.waitSignal(window.export_finished, timeout=EXPORT_TIMEOUT_MS) as finished:
         qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
         # No brand kit and no imprint: the app asks first (tests/test_gui_branding.py covers it).
-        assert window.imprint_question is not None and not panel.progress.isVisible()
-        window.imprint_question.export_button.click()
+        assert window.exports.imprint_question is not None and not panel.progress.isVisible()
+        window.exports.imprint_question.export_button.click()
         assert panel.progress.isVisible() and panel.cancel_button.isVisible()
     result = finished.args[0]
     assert result.output.exists() and result.output.parent == tmp_path
@@ -146,7 +146,7 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
 def test_restores_autosaved_work(qtbot, media) -> None:  # noqa: ANN001
     from clipstudio.core.edit.plan import Segment
     from clipstudio.core.edit.project import new_project, project_file_for, save_project
-    from clipstudio.gui.main_window import MainWindow
+    from clipstudio.gui.app import create_window
 
     clip = gui_speech_clip(media)
     edited = (Caption(0.5, 3.0, ("Restored caption",)),)
@@ -154,7 +154,7 @@ def test_restores_autosaved_work(qtbot, media) -> None:  # noqa: ANN001
         captions=edited, segments=(Segment(1.0, 6.0),), preset="square"
     )
     save_project(project, project_file_for(clip))
-    window = MainWindow()
+    window = create_window()
     qtbot.addWidget(window)
     session = window.add_clips([str(clip)])[0]
     assert session.restored
@@ -180,7 +180,7 @@ def test_unsupported_file_gets_a_friendly_message(qtbot, window, tmp_path: Path)
     assert isinstance(dialog, ErrorDialog)
     assert "speech notes.txt" in dialog.text() and "Traceback" not in dialog.text()
     assert "not a video" in dialog.text()
-    assert "not a video" in window.clip_list.item(0).text()
+    assert "not a video" in window.clips.clip_list.item(0).text()
     qtbot.waitUntil(lambda: not session.busy(), timeout=30_000)
     dialog.close()
 
@@ -190,12 +190,12 @@ def test_length_readout_turns_red_over_a_minute(qtbot, window, media) -> None:  
     session = window.add_clips([str(long_clip)])[0]
     qtbot.waitUntil(lambda: session.media is not None, timeout=60_000)
     session.cancel_all()
-    assert window.duration_label.property("over_limit") is True
-    assert "#c0392b" in window.duration_label.text()
-    window.set_in(5.0)
-    window.set_out(50.0)
-    assert window.duration_label.property("over_limit") is False
-    assert "0:45" in window.duration_label.text()
+    assert window.transport.duration_label.property("over_limit") is True
+    assert "#c0392b" in window.transport.duration_label.text()
+    window.trims.set_in(5.0)
+    window.trims.set_out(50.0)
+    assert window.transport.duration_label.property("over_limit") is False
+    assert "0:45" in window.transport.duration_label.text()
     qtbot.waitUntil(lambda: not session.busy(), timeout=LOAD_TIMEOUT_MS)
 
 

@@ -303,11 +303,11 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _window(qtbot, kit: BrandKit | None = None):  # noqa: ANN001, ANN202
-    from clipstudio.gui.main_window import MainWindow
+    from clipstudio.gui.app import create_window
 
     if kit is not None:
         save_brand_kit(kit, saved_brand_kit_path())
-    window = MainWindow()
+    window = create_window()
     qtbot.addWidget(window)
     window.show()
     return window
@@ -423,29 +423,29 @@ def test_export_without_imprint_asks_first_and_the_request_carries_the_branding(
     panel.output_dir_changed.emit(str(tmp_path))
 
     panel.export_button.click()
-    question = window.imprint_question
+    question = window.exports.imprint_question
     assert isinstance(question, ImprintQuestion) and question.isVisible()
     assert "no digital imprint" in question.text() and "Export anyway?" in question.text()
     panel.export_button.click()  # pressed again while the question is open: still one question
-    assert window.imprint_question is question
+    assert window.exports.imprint_question is question
     assert requests == []
     question.add_button.click()  # "Add imprint": nothing exported, the field is ready to type in
-    assert window.imprint_question is None and requests == []
+    assert window.exports.imprint_question is None and requests == []
     assert window.tabs.currentWidget() is panel
     qtbot.waitUntil(panel.imprint.hasFocus, timeout=5000)
 
     panel.export_button.click()
-    window.imprint_question.export_button.click()  # "Export without imprint"
+    window.exports.imprint_question.export_button.click()  # "Export without imprint"
     assert len(requests) == 1 and requests[0][0].branding.imprint == ""
     workers[-1].run()  # ends the recorded export (cancelled) so the next one may start
-    assert window.export_worker is None
+    assert window.exports.export_worker is None
 
     panel.speaker.setText("Cllr Sarah Jones, Labour candidate for North Ward")
     panel.call_to_action.setText("Vote Sarah Jones on 7 May")
     panel.imprint.setPlainText(IMPRINT)
     panel.end_card_seconds.setValue(2.5)
     panel.export_button.click()
-    assert window.imprint_question is None  # an imprint: no question
+    assert window.exports.imprint_question is None  # an imprint: no question
     plan, job = requests[-1]
     assert plan.branding == Branding(
         kit=BrandKit(),
@@ -460,7 +460,7 @@ def test_export_without_imprint_asks_first_and_the_request_carries_the_branding(
 
 
 def _wait_for_layers(qtbot, window, lower_third: bool = True):  # noqa: ANN001, ANN202
-    renderer = window.layer_renderer
+    renderer = window.brand_preview.layer_renderer
     qtbot.waitUntil(
         lambda: not renderer.busy() and renderer.latest is not None
         and (renderer.latest.layers.lower_third is not None) == lower_third,
@@ -515,7 +515,7 @@ def test_preview_draws_the_exports_layers(qtbot, user_dirs: Path, media) -> None
         assert brand.logo_item.isVisible() and not brand.end_card_item.isVisible()
 
     # With the first second trimmed off, times are those of the exported video.
-    window.set_in(1.0)
+    window.trims.set_in(1.0)
     rendered = _wait_for_layers(qtbot, window)
     window.seek(1.0 + start - 0.3)
     assert lower.opacity() == 0.0
@@ -529,9 +529,10 @@ def test_preview_draws_the_exports_layers(qtbot, user_dirs: Path, media) -> None
     window.export_panel.speaker.setText("Sarah Jones")
     _wait_for_layers(qtbot, window)
     assert lower.pixmap().width() < width_before
-    job = window.layer_renderer.wanted
+    renderer = window.brand_preview.layer_renderer
+    job = renderer.wanted
     window._project_changed(session)
-    assert window.layer_renderer.wanted is job and not window.layer_renderer.busy()
+    assert renderer.wanted is job and not renderer.busy()
     # No name and no logo: those pictures go.
     window.export_panel.speaker.setText("")
     window.export_panel.show_logo.setChecked(False)
@@ -555,17 +556,18 @@ def test_end_card_shows_for_its_seconds_and_after_the_end_point(
     card = window.player.view.brand.end_card_item
     assert not card.isVisible()
     window.export_panel.preview_end_card.click()
-    assert card.isVisible() and window.end_card_showing()
+    assert card.isVisible() and window.brand_preview.end_card_showing()
     # It stays up for the card's own 2 s (the timer's, not a wall clock's), then goes.
-    assert window.end_card_timer.isActive() and window.end_card_timer.interval() == 2000
+    timer = window.brand_preview.end_card_timer
+    assert timer.isActive() and timer.interval() == 2000
     qtbot.waitUntil(lambda: not card.isVisible(), timeout=5000)
 
     # Playing across the end point pauses there and shows the end card, as the video will.
-    window.set_out(3.0)
+    window.trims.set_out(3.0)
     window.seek(2.0)
     qtbot.waitUntil(lambda: abs(window.player.position() - 2.0) < 0.1, timeout=10_000)
     window.player.toggle_play()
-    qtbot.waitUntil(window.end_card_showing, timeout=15_000)
+    qtbot.waitUntil(window.brand_preview.end_card_showing, timeout=15_000)
     assert not window.player.is_playing()
     assert window.player.position() == pytest.approx(3.0, abs=0.3)
     window.seek(1.0)  # moving away puts the video back
@@ -583,19 +585,19 @@ def test_length_readout_and_auto_trim_leave_room_for_the_end_card(
 
     window = _window(qtbot, sample_kit())
     session = _open(qtbot, window, media.long_with_pauses())
-    window.set_in(5.0)
-    window.set_out(50.0)
-    label = window.duration_label
+    window.trims.set_in(5.0)
+    window.trims.set_out(50.0)
+    label = window.transport.duration_label
     assert "0:48.0" in label.text() and "3 s end card" in label.text()
     assert label.property("over_limit") is False
-    window.set_in(0.0)
-    window.set_out(58.0)  # 58 s of clip is under a minute, but not with the 3 s card
+    window.trims.set_in(0.0)
+    window.trims.set_out(58.0)  # 58 s of clip is under a minute, but not with the 3 s card
     assert "1:01.0" in label.text() and label.property("over_limit") is True
-    window.start_export()
+    window.exports.start_export()
     assert isinstance(window.last_error, ErrorDialog)
     assert "with its end card" in window.last_error.text()
     window.last_error.close()
-    assert window.export_worker is None
+    assert window.exports.export_worker is None
 
     # Sentence-aware auto-trim keeps the whole video, card included, under the minute.
     words = []
@@ -607,7 +609,7 @@ def test_length_readout_and_auto_trim_leave_room_for_the_end_card(
             Word(f" made{sentence}.", t + 2.0, t + 2.8, 0.9),
         ]
     session.transcript = Transcript(tuple(words), "en", session.duration)
-    window.auto_trim()
+    window.trims.auto_trim()
     kept = session.kept_duration()
     assert kept > 50.0 and kept + 3.0 < 60.0
     assert label.property("over_limit") is False
@@ -629,8 +631,8 @@ def test_brand_kit_from_the_menu_reaches_the_open_clip(
     dialog.set_kit(sample_kit())
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert (
-        window.brand_kit == sample_kit()
-        and load_brand_kit(saved_brand_kit_path()) == window.brand_kit
+        window.workspace.brand_kit == sample_kit()
+        and load_brand_kit(saved_brand_kit_path()) == window.workspace.brand_kit
     )
     assert window.export_panel.imprint.toPlainText() == IMPRINT
     assert window.export_panel.call_to_action.text() == "Vote Sarah Jones on 7 May"
@@ -640,7 +642,7 @@ def test_brand_kit_from_the_menu_reaches_the_open_clip(
     dialog = window.open_brand_kit()
     dialog.name.setText("Something else")
     dialog.reject()
-    assert window.brand_kit == sample_kit()
+    assert window.workspace.brand_kit == sample_kit()
     window.close()
 
 
@@ -659,14 +661,14 @@ def test_branded_export_from_the_window_matches_the_preview(
     panel = window.export_panel
     panel.speaker.setText("Cllr Sarah Jones, Labour candidate for North Ward")
     panel.end_card_seconds.setValue(2.0)
-    window.set_in(0.5)
-    window.set_out(6.5)
+    window.trims.set_in(0.5)
+    window.trims.set_out(6.5)
     rendered = _wait_for_layers(qtbot, window)
     panel.folder.setText(str(tmp_path))
     panel.output_dir_changed.emit(str(tmp_path))
     with qtbot.waitSignal(window.export_finished, timeout=240_000) as finished:
         panel.export_button.click()
-        assert window.imprint_question is None  # the kit's imprint is there: no question
+        assert window.exports.imprint_question is None  # the kit's imprint is there: no question
     result = finished.args[0]
     assert result.validation.ok, result.validation.failures
     assert result.duration == pytest.approx(6.0 + 2.0, abs=0.15)
@@ -690,7 +692,7 @@ def test_damaged_saved_kit_is_reported_not_used(qtbot, user_dirs: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"format": "clipstudio-brand-kit", "version": 1, "font": "Comic Sans"}')
     window = _window(qtbot)
-    assert window.brand_kit is None
+    assert window.workspace.brand_kit is None
     message = window.statusBar().currentMessage()
     assert "brand kit could not be read" in message and "Comic Sans" in message
     assert "Brand kit" in message  # says where to fix it

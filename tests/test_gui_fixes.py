@@ -37,10 +37,10 @@ def _changed(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray])
 def test_every_fix_switch_changes_the_exported_file(qtbot, media, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     """A card per repair (the checks' own findings name these members); ticking or unticking
     its switch must change what the export makes. The portrait one once changed nothing."""
-    from clipstudio.gui.main_window import MainWindow
+    from clipstudio.gui.app import create_window
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    window = MainWindow()
+    window = create_window()
     qtbot.addWidget(window)
     session = window.add_clips([str(media.rotated_portrait(seconds=2.0))])[0]
     qtbot.waitUntil(lambda: session.media is not None, timeout=60_000)
@@ -50,7 +50,7 @@ def test_every_fix_switch_changes_the_exported_file(qtbot, media, tmp_path, monk
     window.checks_panel.set_findings(findings, session.project.fixes)
 
     def exported(name: str) -> tuple[np.ndarray, np.ndarray]:
-        plan, job = session.export_job(tmp_path / f"{name}.mp4", window.settings, None)
+        plan, job = session.export_job(tmp_path / f"{name}.mp4", window.workspace.settings, None)
         return _picture_and_sound(export_clip(plan, job).output)
 
     baseline = exported("baseline")

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 XVFB = shutil.which("Xvfb") or "/usr/bin/Xvfb"
 SCREEN = (1600, 1000)
-# The window's size on first start (MainWindow._restore_geometry).
+# The window's size on first start (gui/settings.py FIRST_WINDOW_SIZE).
 WINDOW_SIZE = (1360, 820)
 
 pytestmark = [

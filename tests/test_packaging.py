@@ -79,11 +79,10 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_window_title_and_icon(qtbot) -> None:  # noqa: ANN001
-    from clipstudio.gui.app import ensure_application
-    from clipstudio.gui.main_window import MainWindow
+    from clipstudio.gui.app import create_window, ensure_application
 
     app = ensure_application()
-    window = MainWindow()
+    window = create_window()
     qtbot.addWidget(window)
     assert f"Clip Studio {__version__}" in window.windowTitle()
     sizes = {size.width() for size in app.windowIcon().availableSizes()}

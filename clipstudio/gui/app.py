@@ -49,10 +49,15 @@ def setup_logging() -> Path:
 
 
 def create_window(paths: list[str] | None = None):  # noqa: ANN201 - Qt types load lazily
-    """The main window with `paths` opened (the QApplication must exist)."""
+    """The main window with the saved settings and brand kit, and `paths` opened (the
+    QApplication must exist). The window is given both, so it never reads the user's files."""
     from clipstudio.gui.main_window import MainWindow
+    from clipstudio.gui.settings import load_settings
+    from clipstudio.gui.workspace import load_brand_kit
 
-    window = MainWindow()
+    settings = load_settings()
+    kit, kit_problem = load_brand_kit()
+    window = MainWindow(settings, kit, kit_problem)
     if paths:
         window.add_clips(list(paths))
     return window
@@ -169,7 +174,7 @@ def _arm_screenshot(window, path: Path) -> None:  # noqa: ANN001
         if session is not None and session.captions.captions:
             window.seek(session.captions.captions[0].start + 0.5)  # a frame with a caption
         if os.environ.get(SCREENSHOT_END_CARD_ENV):
-            window.preview_end_card()  # it stays up for its 2-4 s, longer than the settle time
+            window.brand_preview.preview_end_card()  # it stays up for its 2-4 s, longer than the settle time
         QTimer.singleShot(SCREENSHOT_SETTLE_MS, shoot)
 
     timer = QTimer(window)

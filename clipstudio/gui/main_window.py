@@ -1,30 +1,22 @@
-"""The main window: drop zone first, then clip list, preview, timeline and the four work panels."""
+"""The main window: drop zone first, then clip list, preview, timeline and the four work panels.
+
+It lays the pieces out and wires their signals; each owns its own work: the menus (menu_bar.py),
+the clip list (clip_column.py), the transport row (transport.py), the trims (trim_controller.py),
+the export (export_controller.py) and the preview's branding (brand_preview_controller.py). The
+settings and brand kit are given to it (app.py loads them), in a Workspace the controllers read.
+"""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDropEvent,
-    QIcon,
-    QKeySequence,
-    QPixmap,
-    QUndoGroup,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -33,77 +25,61 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio import __version__
-from clipstudio.core.branding.imprint import has_imprint, publish_findings
-from clipstudio.core.branding.kit import Branding, BrandKit, load_saved_brand_kit
-from clipstudio.core.edit.limits import fits
-from clipstudio.core.edit.plan import Fixes, Take, source_to_output_time
-from clipstudio.core.errors import BadInputError
-from clipstudio.core.export.fit import Fit, FitMode, plan_fit
-from clipstudio.core.export.presets import PRESETS
+from clipstudio.core.branding.imprint import publish_findings
+from clipstudio.core.branding.kit import Branding, BrandKit
 from clipstudio.core.paths import log_dir
-from clipstudio.core.process import EtaClock
-from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.brand_kit import BrandKitDialog
-from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
-from clipstudio.gui.captions import CaptionsPanel, format_time
+from clipstudio.gui.brand_preview_controller import BrandPreviewController
+from clipstudio.gui.captions import CaptionsPanel
 from clipstudio.gui.checks import ChecksPanel
-from clipstudio.gui.dialogs import ImprintQuestion, show_error
+from clipstudio.gui.clip_column import ClipColumn
+from clipstudio.gui.dialogs import ErrorDialog, show_error
+from clipstudio.gui.export_controller import ExportController
 from clipstudio.gui.export_panel import ExportPanel
+from clipstudio.gui.menu_bar import MenuBar
 from clipstudio.gui.player import Player
 from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.session import ClipSession
 from clipstudio.gui.settings import (
     AppSettings,
     SettingsDialog,
-    load_settings,
-    qsettings,
+    restore_window_layout,
     save_settings,
+    save_window_layout,
 )
 from clipstudio.gui.timeline import SignalStrip, TimelineWidget
-from clipstudio.gui.widgets import ClipList, DropZone, TaskPanel, dropped_files
-from clipstudio.gui.workers import TaskRunner, Worker
-
-log = logging.getLogger(__name__)
+from clipstudio.gui.transport import TransportBar
+from clipstudio.gui.trim_controller import TrimController
+from clipstudio.gui.widgets import DropZone, dropped_files
+from clipstudio.gui.workers import TaskRunner
+from clipstudio.gui.workspace import Workspace
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
-# Playback reports its position in steps; this close to the end point counts as reaching it.
-END_OF_CLIP_SLACK_S = 0.1
-
-
-def _native(shortcut: str) -> str:
-    return QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+# How long the status bar keeps a clip's problem.
+PROBLEM_MESSAGE_MS = 10_000
 
 
 class MainWindow(QMainWindow):
-    session_loaded = Signal(object)  # ClipSession, when probe, checks and speech have all finished
-    export_finished = Signal(object)  # ExportResult
+    """Shows the clip chosen in the list on every panel, and carries each panel's edits to it."""
 
-    def __init__(self) -> None:
+    session_loaded = Signal(object)  # ClipSession, when probe, checks and speech have all finished
+    export_finished = Signal(object)  # ExportResult (the export controller's, passed on)
+
+    def __init__(
+        self, settings: AppSettings, brand_kit: BrandKit | None, brand_kit_problem: str = ""
+    ) -> None:
+        """`brand_kit_problem`: why a saved kit could not be used, shown in the status bar."""
         super().__init__()
         self.setWindowTitle(f"Clip Studio {__version__}")
         self.setAcceptDrops(True)
-        self.settings: AppSettings = load_settings()
+        self.workspace = Workspace(settings, brand_kit)
         self.tasks = TaskRunner(self)
         self.tasks.pool.setMaxThreadCount(max(4, self.tasks.pool.maxThreadCount()))
         self.sessions: list[ClipSession] = []
-        self.current: ClipSession | None = None
         self.undo_group = QUndoGroup(self)
-        self.export_worker: Worker | None = None
-        self.export_clock: EtaClock | None = None
-        self.last_error: Any = None
-        self.brand_kit_problem = ""
-        self.brand_kit: BrandKit | None = self._load_brand_kit()
+        self.last_error: ErrorDialog | None = None
         self.brand_dialog: BrandKitDialog | None = None
-        self.imprint_question: ImprintQuestion | None = None
-        self.layer_renderer = LayerRenderer(self.tasks, self)
-        self.layer_renderer.ready.connect(self._layers_ready)
-        self.layer_renderer.failed.connect(self._layers_failed)
-        # The end card stays up for its seconds, as it will in the video, then the clip returns.
-        self.end_card_timer = QTimer(self)
-        self.end_card_timer.setSingleShot(True)
-        self.end_card_timer.timeout.connect(self.hide_end_card)
-        self._last_position = 0.0
 
         self.stack = QStackedWidget()
         self.drop_zone = DropZone()
@@ -112,89 +88,62 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.drop_zone)
         self.stack.addWidget(self._build_editor())
         self.setCentralWidget(self.stack)
-        self._build_menus()
-        self.statusBar().showMessage(self.brand_kit_problem or "Drop a video to start.")
-        self._restore_geometry()
+        self.exports = self._build_exports()
+        self.brand_preview = self._build_brand_preview()
+        self.menu_bar = self._build_menu_bar()
+        self._set_editor_enabled(False)
+        self.statusBar().showMessage(brand_kit_problem or "Drop a video to start.")
+        restore_window_layout(self, self.splitter)
 
-    def _load_brand_kit(self) -> BrandKit | None:
-        """The kit saved by the brand kit editor (or the CLI); a damaged one is reported, not used."""
-        try:
-            return load_saved_brand_kit()
-        except BadInputError as exc:
-            log.warning("saved brand kit not used: %s", exc)
-            self.brand_kit_problem = (
-                f"Your saved brand kit could not be read ({exc}). Open File › Brand kit to set it"
-                " up again."
-            )
-            return None
+    @property
+    def current(self) -> ClipSession | None:
+        """The clip being edited."""
+        return self.workspace.current
 
     # --- layout ---------------------------------------------------------------------------------
 
     def _build_editor(self) -> QWidget:
-        self.clip_list = ClipList()
-        self.clip_list.currentRowChanged.connect(self._select_row)
-        add_button = QPushButton("Add clips…")
-        add_button.setAccessibleName("Add clips")
-        add_button.setToolTip(f"Open more videos ({_native('Ctrl+O')})")
-        add_button.clicked.connect(self.choose_files)
-        self.task_panel = TaskPanel()
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(QLabel("<b>Clips</b>"))
-        left_layout.addWidget(self.clip_list, 1)
-        left_layout.addWidget(add_button)
-        left_layout.addWidget(self.task_panel)
+        self.clips = ClipColumn()
+        self.clips.clip_list.currentRowChanged.connect(self._select_row)
+        self.clips.open_requested.connect(self.choose_files)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.clips)
+        self.splitter.addWidget(self._build_centre())
+        self.splitter.addWidget(self._build_tabs())
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([220, 640, 460])
+        return self.splitter
 
+    def _build_centre(self) -> QWidget:
+        """The preview, the transport row, the timeline and the picture-and-sound strip."""
         self.player = Player()
         self.player.position_changed.connect(self._position_changed)
         self.player.duration_changed.connect(self._player_duration)
-        self.player.playing_changed.connect(self._playing_changed)
-        self.player.reached_end.connect(self._reached_end)
-        self.player.output_time_source = self._output_time
-        self.play_button = QPushButton("▶ Play")
-        self.play_button.setAccessibleName("Play or pause")
-        self.play_button.setToolTip(f"Play or pause ({_native('Space')})")
-        self.play_button.clicked.connect(self.player.toggle_play)
-        self.time_label = QLabel("0:00.00")
-        self.time_label.setAccessibleName("Play position")
-        self.in_button = QPushButton("Start here")
-        self.in_button.setToolTip(f"The clip starts at the play position ({_native('I')})")
-        self.in_button.setAccessibleName("Set start")
-        self.in_button.clicked.connect(lambda: self.set_in())
-        self.out_button = QPushButton("End here")
-        self.out_button.setToolTip(f"The clip ends at the play position ({_native('O')})")
-        self.out_button.setAccessibleName("Set end")
-        self.out_button.clicked.connect(lambda: self.set_out())
-        self.auto_trim_button = QPushButton("Auto-trim to under a minute")
-        self.auto_trim_button.setAccessibleName("Auto-trim to under a minute")
-        self.auto_trim_button.setToolTip(
-            "Cut whole sentences so the clip is under one minute (needs the captions first)"
-        )
-        self.auto_trim_button.clicked.connect(self.auto_trim)
-        self.duration_label = QLabel("")
-        self.duration_label.setAccessibleName("Length of the finished clip")
-        transport = QHBoxLayout()
-        transport.addWidget(self.play_button)
-        transport.addWidget(self.time_label)
-        transport.addStretch(1)
-        transport.addWidget(self.in_button)
-        transport.addWidget(self.out_button)
-        transport.addWidget(self.auto_trim_button)
-        transport.addWidget(self.duration_label)
+        self.transport = TransportBar()
+        self.transport.play_clicked.connect(self.player.toggle_play)
+        self.player.playing_changed.connect(self.transport.show_playing)
         self.timeline = TimelineWidget()
         self.timeline.seek_requested.connect(self.seek)
-        self.timeline.in_out_changed.connect(self._in_out_dragged)
+        self.trims = TrimController(self.workspace, self.player, self.timeline, self)
+        self.trims.error.connect(self.report_error)
+        self.trims.status.connect(self.statusBar().showMessage)
+        self.transport.set_in_clicked.connect(lambda: self.trims.set_in())
+        self.transport.set_out_clicked.connect(lambda: self.trims.set_out())
+        self.transport.auto_trim_clicked.connect(self.trims.auto_trim)
         self.strip = SignalStrip()
         self.strip.seek_requested.connect(self.seek)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 6, 0, 6)
         centre_layout.addWidget(self.player, 1)
-        centre_layout.addLayout(transport)
+        centre_layout.addWidget(self.transport)
         centre_layout.addWidget(self.timeline)
         centre_layout.addWidget(self.strip)
+        return centre
 
+    def _build_tabs(self) -> QTabWidget:
         self.checks_panel = ChecksPanel()
         self.checks_panel.seek_requested.connect(self.seek)
         self.checks_panel.fix_toggled.connect(self._fix_toggled)
@@ -202,12 +151,9 @@ class MainWindow(QMainWindow):
         self.captions_panel = CaptionsPanel()
         self.captions_panel.seek_requested.connect(self.seek)
         self.export_panel = ExportPanel()
-        self.export_panel.export_requested.connect(lambda: self.start_export())
         self.export_panel.branding_edited.connect(self._branding_edited)
-        self.export_panel.end_card_preview_requested.connect(self.preview_end_card)
         self.export_panel.brand_kit_requested.connect(self.open_brand_kit)
-        self.export_panel.cancel_requested.connect(self.cancel_export)
-        self.export_panel.preset_changed.connect(self._preset_changed)
+        self.export_panel.preset_changed.connect(lambda p: self._update_project(preset=p))
         self.export_panel.caption_mode_changed.connect(
             lambda mode: self._update_project(caption_mode=mode)
         )
@@ -221,66 +167,52 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.captions_panel, "2 Captions")
         self.tabs.addTab(self.export_panel, "3 Export")
         self.tabs.addTab(self.postcopy_panel, "4 Post text")
+        return self.tabs
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([220, 640, 460])
-        self._set_editor_enabled(False)
-        return self.splitter
+    def _build_exports(self) -> ExportController:
+        exports = ExportController(self.workspace, self.export_panel, self)
+        exports.started.connect(lambda: self.tabs.setCurrentWidget(self.export_panel))
+        exports.imprint_wanted.connect(self.focus_imprint)
+        exports.error.connect(self.report_error)
+        exports.status.connect(self.statusBar().showMessage)
+        exports.export_finished.connect(self.export_finished)
+        return exports
 
-    def _build_menus(self) -> None:
-        def action(menu: Any, text: str, shortcut: str | None, slot: Any, tip: str = "") -> QAction:
-            item = QAction(text, self)
-            if shortcut:
-                item.setShortcut(QKeySequence(shortcut))
-            item.setToolTip(f"{tip or text} ({_native(shortcut)})" if shortcut else tip or text)
-            item.setStatusTip(tip or text)
-            item.triggered.connect(slot)
-            menu.addAction(item)
-            self.addAction(item)  # shortcuts work while the menu bar is hidden or closed
-            return item
-
-        file_menu = self.menuBar().addMenu("&File")
-        action(file_menu, "&Open clips…", "Ctrl+O", self.choose_files)
-        self.export_action = action(
-            file_menu, "&Make the video", "Ctrl+E", lambda: self.start_export()
+    def _build_brand_preview(self) -> BrandPreviewController:
+        preview = BrandPreviewController(
+            self.workspace, self.player, self.tasks, lambda: self.timeline.in_out()[1], self
         )
-        file_menu.addSeparator()
-        action(file_menu, "&Brand kit…", "Ctrl+B", self.open_brand_kit,
-               "Your party's colours, logo, imprint and call to action")  # fmt: skip
-        action(file_menu, "&Settings…", "Ctrl+,", self.open_settings)
-        file_menu.addSeparator()
-        action(file_menu, "&Quit", "Ctrl+Q", self.close)
+        preview.branding_problem.connect(self.export_panel.show_branding_problem)
+        preview.status.connect(self.statusBar().showMessage)
+        self.export_panel.end_card_preview_requested.connect(preview.preview_end_card)
+        return preview
 
-        edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for item in (self.undo_action, self.redo_action):
-            edit_menu.addAction(item)
-            self.addAction(item)
-        edit_menu.addSeparator()
-        action(edit_menu, "&Find and replace in captions…", "Ctrl+H", self._find_replace)
+    def _build_menu_bar(self) -> MenuBar:
+        menu_bar = MenuBar(self.undo_group, self)
+        for signal, slot in (
+            (menu_bar.open_requested, self.choose_files),
+            (menu_bar.export_requested, lambda: self.exports.start_export()),
+            (menu_bar.brand_kit_requested, self.open_brand_kit),
+            (menu_bar.settings_requested, self.open_settings),
+            (menu_bar.quit_requested, self.close),
+            (menu_bar.find_replace_requested, self._find_replace),
+            (menu_bar.play_pause_requested, self.player.toggle_play),
+            (menu_bar.back_requested, self.player.shuttle_back),
+            (menu_bar.pause_requested, self.player.pause),
+            (menu_bar.forward_requested, self.player.shuttle_forward),
+            (menu_bar.set_in_requested, lambda: self.trims.set_in()),
+            (menu_bar.set_out_requested, lambda: self.trims.set_out()),
+            (menu_bar.open_logs_requested, self._open_logs),
+        ):
+            signal.connect(slot)
+        menu_bar.step_requested.connect(self.player.step)
+        self.setMenuBar(menu_bar)
+        self.addActions(menu_bar.shortcut_actions)  # shortcuts work while the menus are closed
+        return menu_bar
 
-        play_menu = self.menuBar().addMenu("&Playback")
-        action(play_menu, "Play / pause", "Space", self.player.toggle_play)
-        action(play_menu, "Back one second", "J", self.player.shuttle_back)
-        action(play_menu, "Pause", "K", self.player.pause)
-        action(play_menu, "Play / faster", "L", self.player.shuttle_forward)
-        action(play_menu, "Previous frame", "Left", lambda: self.player.step(-1))
-        action(play_menu, "Next frame", "Right", lambda: self.player.step(1))
-        play_menu.addSeparator()
-        action(play_menu, "Start the clip here", "I", lambda: self.set_in())
-        action(play_menu, "End the clip here", "O", lambda: self.set_out())
-
-        help_menu = self.menuBar().addMenu("&Help")
-        action(help_menu, "Open the log folder", None, self._open_logs)
+    def report_error(self, message: str, details: str = "") -> None:
+        """Every error dialog of the window; the last one is kept for whoever asks (tests)."""
+        self.last_error = show_error(self, message, details)
 
     # --- opening clips --------------------------------------------------------------------------
 
@@ -300,48 +232,43 @@ class MainWindow(QMainWindow):
             self.add_clips(files)
 
     def add_clips(self, paths: list[str]) -> list[ClipSession]:
+        """Open each video and show the first; one already open is shown, not opened twice."""
         added: list[ClipSession] = []
         for path in paths:
             if Path(path).is_dir():
-                show_error(
-                    self, f"“{Path(path).name}” is a folder. Drop the video files inside it."
+                self.report_error(
+                    f"“{Path(path).name}” is a folder. Drop the video files inside it."
                 )
                 continue
             existing = next((s for s in self.sessions if s.path == str(Path(path).resolve())), None)
             if existing is not None:
-                self.clip_list.setCurrentRow(self.sessions.index(existing))
+                self.clips.clip_list.setCurrentRow(self.sessions.index(existing))
                 continue
             session = ClipSession(path, self.tasks, self)
-            item = self.clip_list.add_clip(session.name)
+            self.clips.add(session)
+            self._watch(session)
             self.sessions.append(session)
-            session.task_started.connect(self.task_panel.add)
-            session.status_changed.connect(lambda _t, s=session, i=item: self._describe(s, i))
-            session.media_ready.connect(lambda s=session, i=item: self._describe(s, i))
-            session.thumbnail_ready.connect(
-                lambda s=session, i=item: i.setIcon(QIcon(QPixmap.fromImage(s.thumbnail)))
-            )
-            session.failed.connect(lambda *a, s=session: self._session_failed(s, *a))
-            for signal, slot in (
-                (session.media_ready, self._media_ready),
-                (session.report_ready, self._report_ready),
-                (session.transcript_ready, self._transcript_ready),
-                (session.waveform_ready, self._waveform_ready),
-                (session.project_changed, self._project_changed),
-            ):
-                signal.connect(lambda s=session, f=slot: f(s) if s is self.current else None)
-            session.status_changed.connect(lambda _t, s=session: self._maybe_loaded(s))
             self.undo_group.addStack(session.undo_stack)
-            session.open(self.settings)
+            session.open(self.workspace.settings)
             added.append(session)
         if added:
             self.statusBar().clearMessage()
             self.stack.setCurrentIndex(1)
-            self.clip_list.setCurrentRow(self.sessions.index(added[0]))
+            self.clips.clip_list.setCurrentRow(self.sessions.index(added[0]))
         return added
 
-    def _describe(self, session: ClipSession, item: Any) -> None:
-        duration = session.media.duration if session.media is not None else None
-        ClipList.describe(item, session.name, duration, session.status)
+    def _watch(self, session: ClipSession) -> None:
+        """Its results reach the panels while it is the clip shown; its problems always do."""
+        session.failed.connect(lambda *a: self._session_failed(session, *a))
+        for signal, slot in (
+            (session.media_ready, self._media_ready),
+            (session.report_ready, self._report_ready),
+            (session.transcript_ready, self._transcript_ready),
+            (session.waveform_ready, self._waveform_ready),
+            (session.project_changed, self._project_changed),
+        ):
+            signal.connect(lambda f=slot: f(session) if session is self.current else None)
+        session.status_changed.connect(lambda _t: self._maybe_loaded(session))
 
     def _maybe_loaded(self, session: ClipSession) -> None:
         if not session.busy() and (session.media is not None or session.unusable):
@@ -351,12 +278,12 @@ class MainWindow(QMainWindow):
         self, session: ClipSession, task: str, message: str, details: str, user_fault: bool
     ) -> None:
         if task == "probe" and user_fault:
-            self.statusBar().showMessage(message, 10_000)
-            self.last_error = show_error(self, message)
+            self.statusBar().showMessage(message, PROBLEM_MESSAGE_MS)
+            self.report_error(message)
         elif not user_fault:
-            self.last_error = show_error(self, message, details)
+            self.report_error(message, details)
         elif session is self.current:
-            self.statusBar().showMessage(message, 10_000)
+            self.statusBar().showMessage(message, PROBLEM_MESSAGE_MS)
             if task == "speech":
                 self.captions_panel.hint.setText(f"No captions: {message}")
             if task == "checks":
@@ -370,11 +297,11 @@ class MainWindow(QMainWindow):
             return
         if self.current is not None:
             self.current.save_now()
-        self.current = session
+        self.workspace.current = session
         self.player.captions_source = session.captions.caption_at if session else None
         if session is None or session.unusable:
             self.player.unload()
-            self.layer_renderer.request(None)
+            self.brand_preview.clear()
             self._set_editor_enabled(False)
             if session is not None:
                 self.checks_panel.show_message(session.status)
@@ -384,7 +311,7 @@ class MainWindow(QMainWindow):
         if session.project is not None:
             # Before _project_changed: it may fill the post's imprint in from the video's.
             self.postcopy_panel.set_post_copy(session.project.post_copy)
-        self.hide_end_card()
+        self.brand_preview.hide_end_card()
         self._project_changed(session)
         self.player.load(session.path)
         self.checks_panel.show_message("Looking at the clip…")
@@ -398,25 +325,22 @@ class MainWindow(QMainWindow):
                 slot(session)
 
     def _set_editor_enabled(self, enabled: bool) -> None:
-        for widget in (self.in_button, self.out_button, self.export_panel.export_button):
-            widget.setEnabled(enabled)
-        self.auto_trim_button.setEnabled(
-            enabled and self.current is not None and self.current.transcript is not None
-        )
+        self.export_panel.export_button.setEnabled(enabled)
+        can_auto_trim = self.current is not None and self.current.transcript is not None
+        self.transport.set_trimming_enabled(enabled, can_auto_trim)
 
     def _media_ready(self, session: ClipSession) -> None:
         media = session.media
+        assert media is not None and media.video is not None  # a clip without video is unusable
         self.timeline.set_duration(media.duration)
-        self.player.frame_seconds = (
-            1 / media.video.real_frame_rate
-            if media.video.real_frame_rate
-            else self.player.frame_seconds
-        )
+        if media.video.real_frame_rate:
+            self.player.frame_seconds = 1 / media.video.real_frame_rate
         self._set_editor_enabled(True)
         self._project_changed(session)
 
     def _report_ready(self, session: ClipSession) -> None:
         report = session.report
+        assert report is not None
         project = session.project
         self.checks_panel.set_findings(report.findings, project.fixes if project else frozenset())
         spans = [
@@ -429,6 +353,7 @@ class MainWindow(QMainWindow):
         self.player.refresh_caption()
 
     def _waveform_ready(self, session: ClipSession) -> None:
+        assert session.waveform is not None
         self.timeline.set_waveform(session.waveform.peaks, session.waveform.bucket_seconds)
 
     def _project_changed(self, session: ClipSession) -> None:
@@ -437,364 +362,98 @@ class MainWindow(QMainWindow):
             return
         self.timeline.set_segments(project.segments)
         branding = self.branding_for(session)
-        kept = session.kept_duration()
-        card = branding.end_card_duration
-        total = kept + card
-        over = not fits(kept, card)
-        colour = "#c0392b" if over else "palette(window-text)"
-        # On a second, smaller line: the transport row must not get wider than a laptop screen.
-        with_card = f"<br><small>with a {card:g} s end card</small>" if card else ""
-        self.duration_label.setText(
-            f"<span style='color:{colour}; font-weight:bold'>Length {clock(total)}"
-            f"</span>{with_card}"
-        )
-        self.duration_label.setToolTip(
-            "Longer than the guide's one minute: trim it" if over else "Under one minute: good"
-        )
-        self.duration_label.setProperty("over_limit", over)
+        self.transport.show_length(session.kept_duration(), branding.end_card_duration)
         self.export_panel.set_choices(
             project.preset, project.caption_mode, project.portrait,
-            project.output_dir or self.settings.output_dir,
+            project.output_dir or self.workspace.settings.output_dir,
         )  # fmt: skip
         self.export_panel.set_branding(branding)
         self.checks_panel.set_publish_findings(publish_findings(branding.imprint))
-        fit = self._output_fit(session)
-        self.player.set_output(
-            PRESETS[project.preset], self.settings.caption_style, fit.mode if fit else FitMode.SCALE
-        )
-        self._request_layers(session, branding, fit)
+        self.brand_preview.show_output(session, branding)
         self.player.refresh_caption()
         self.player.refresh_brand()
         # Last: filling the post's imprint in saves the project, which calls this again.
         self.postcopy_panel.suggest_imprint(branding.imprint)
 
-    def _output_fit(self, session: ClipSession) -> Fit | None:
-        """Size and placement of the exported picture (the core decides; the preview shows it)."""
-        media, project = session.media, session.project
-        if media is None or media.video is None or project is None:
-            return None
-        return plan_fit(media, PRESETS[project.preset], Fixes.of(project.fixes, project.portrait))
-
     # --- branding -------------------------------------------------------------------------------
 
     def branding_for(self, session: ClipSession) -> Branding:
         """The clip's own choices over the brand kit's defaults."""
-        assert session.project is not None
-        return session.project.branding.resolve(self.brand_kit)
+        return self.workspace.branding_for(session)
 
-    def _branding_edited(self, name: str, value: Any) -> None:
+    def _branding_edited(self, name: str, value: Any) -> None:  # the type of field `name`
         session = self.current
         if session is not None and session.project is not None:
             self._update_project(branding=replace(session.project.branding, **{name: value}))
 
-    def _request_layers(self, session: ClipSession, branding: Branding, fit: Fit | None) -> None:
-        """Redraw the brand pictures only when something they show has changed."""
-        project = session.project
-        if fit is None or project is None or not branding.shows_anything:
-            self.layer_renderer.request(None)
-            return
-        self.layer_renderer.request(
-            LayerJob(
-                branding=branding,
-                width=fit.width,
-                height=fit.height,
-                preset=PRESETS[project.preset],
-                main_duration=session.kept_duration(),
-                caption_style=self.settings.caption_style,
-            )
-        )
-
-    def _layers_ready(self, rendered: RenderedLayers | None) -> None:
-        if rendered is None:
-            self.player.set_brand_layers(None, {})
-        else:
-            self.player.set_brand_layers(rendered.layers, rendered.images)
-        self.export_panel.show_branding_problem(None)
-        self.player.refresh_brand()
-        if not self.player.view.brand.has_end_card():
-            self.hide_end_card()
-
-    def _layers_failed(self, message: str) -> None:
-        self.player.set_brand_layers(None, {})
-        self.hide_end_card()
-        self.export_panel.show_branding_problem(message)
-
-    def _output_time(self, seconds: float) -> float | None:
-        """Where a moment of the source lands in the exported video (None: it is cut)."""
-        session = self.current
-        if session is None or session.project is None or session.duration <= 0:
-            return None
-        takes = [Take(session.path, s.start, s.end) for s in session.project.segments] or [
-            Take(session.path, 0.0, session.duration)
-        ]
-        return source_to_output_time(takes, session.path, seconds)
-
-    def preview_end_card(self) -> None:
-        """Pause and show the end card for as long as it will last in the video."""
-        self.player.pause()
-        self.show_end_card()
-
-    def show_end_card(self) -> bool:
-        session = self.current
-        if session is None or session.project is None:
-            return False
-        if not self.player.view.brand.has_end_card():
-            self.statusBar().showMessage(
-                "No end card yet: add a call to action or an imprint.", 6000
-            )
-            return False
-        self.player.show_end_card(True)
-        seconds = self.branding_for(session).end_card_duration
-        self.end_card_timer.start(round(seconds * 1000))
-        return True
-
-    def hide_end_card(self) -> None:
-        self.end_card_timer.stop()
-        self.player.show_end_card(False)
-
-    def end_card_showing(self) -> bool:
-        return self.player.view.brand.end_card_showing
-
-    def _reached_end(self) -> None:
-        """The source ran out while playing: if the clip ends there, its end card comes next."""
-        if self.current is None or not self.player.view.brand.has_end_card():
-            return
-        _, out_t = self.timeline.in_out()
-        if out_t >= self.current.duration - END_OF_CLIP_SLACK_S:
-            self.show_end_card()
-
     def focus_imprint(self) -> None:
+        """Where the imprint is typed: what the no-imprint finding and question lead to."""
         self.tabs.setCurrentWidget(self.export_panel)
         self.export_panel.focus_imprint()
 
     def open_brand_kit(self) -> BrandKitDialog:
         """The editor opens without blocking; its "Save kit" applies the kit to every clip."""
-        dialog = BrandKitDialog(self.brand_kit, self.tasks, self)
+        dialog = BrandKitDialog(self.workspace.brand_kit, self.tasks, self)
         dialog.accepted.connect(lambda: self.set_brand_kit(dialog.saved_kit))
         self.brand_dialog = dialog
         dialog.open()
         return dialog
 
     def set_brand_kit(self, kit: BrandKit | None) -> None:
-        self.brand_kit = kit
-        self.brand_kit_problem = ""
+        """Use `kit` from now on; the clip shown takes its defaults at once."""
+        self.workspace.brand_kit = kit
         if self.current is not None:
             self._project_changed(self.current)
 
-    def _update_project(self, **changes: Any) -> None:
+    def _update_project(self, **changes: object) -> None:
         if self.current is not None:
             self.current.update_project(**changes)
-
-    def _preset_changed(self, preset: str) -> None:
-        self._update_project(preset=preset)
 
     def _fix_toggled(self, option: Fix, on: bool) -> None:
         if self.current is None or self.current.project is None:
             return
-        fixes = set(self.current.project.fixes)
-        if on:
-            fixes.add(option)
-        else:
-            fixes.discard(option)
-        self._update_project(fixes=frozenset(fixes))
+        fixes = self.current.project.fixes
+        self._update_project(fixes=fixes | {option} if on else fixes - {option})
 
-    # --- playback and trim ----------------------------------------------------------------------
+    # --- playback -------------------------------------------------------------------------------
 
     def seek(self, seconds: float) -> None:
-        self.hide_end_card()
+        """Jump the preview there (the end card gives way) and move every readout with it."""
+        self.brand_preview.hide_end_card()
         self.player.seek(seconds)
-        self._last_position = seconds
+        self.brand_preview.jumped_to(seconds)
         self._position_changed(seconds)
 
     def _position_changed(self, seconds: float) -> None:
-        self.time_label.setText(format_time(seconds))
+        self.transport.show_position(seconds)
         self.timeline.set_playhead(seconds)
         self.captions_panel.set_current_time(seconds)
-        previous, self._last_position = self._last_position, seconds
-        if self.player.is_playing() and self.player.view.brand.has_end_card():
-            _, out_t = self.timeline.in_out()
-            if previous < out_t <= seconds + END_OF_CLIP_SLACK_S:
-                # Playing past the end point: show what the video shows next, the end card.
-                self.player.pause()
-                self.show_end_card()
+        self.brand_preview.follow_position(seconds)
 
     def _player_duration(self, seconds: float) -> None:
         if self.current is not None and self.current.media is None and seconds > 0:
             self.timeline.set_duration(seconds)
 
-    def _playing_changed(self, playing: bool) -> None:
-        self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
-        if playing:
-            self.hide_end_card()
-
-    def set_in(self, seconds: float | None = None) -> None:
-        if self.current is None or self.current.media is None:
-            return
-        start = self.player.position() if seconds is None else seconds
-        _, out_t = self.timeline.in_out()
-        self.current.set_in_out(start, out_t)
-
-    def set_out(self, seconds: float | None = None) -> None:
-        if self.current is None or self.current.media is None:
-            return
-        end = self.player.position() if seconds is None else seconds
-        in_t, _ = self.timeline.in_out()
-        self.current.set_in_out(in_t, end)
-
-    def _in_out_dragged(self, start: float, end: float) -> None:
-        if self.current is not None:
-            self.current.set_in_out(start, end)
-
-    def auto_trim(self) -> None:
-        if self.current is None:
-            return
-        if self.current.project is None:
-            return
-        card = self.branding_for(self.current).end_card_duration
-        try:
-            segments = self.current.auto_trim(card)  # room for the end card
-        except BadInputError as exc:
-            self.last_error = show_error(self, str(exc).capitalize() + ".")
-            return
-        with_card = f" and the {card:g} s end card" if card else ""
-        self.statusBar().showMessage(
-            f"Kept {len(segments)} part{'s' if len(segments) != 1 else ''}, "
-            f"{clock(self.current.kept_duration())} in all{with_card}.", 8000
-        )  # fmt: skip
-
     def _find_replace(self) -> None:
         self.tabs.setCurrentWidget(self.captions_panel)
         self.captions_panel.open_find_replace()
 
-    # --- export ---------------------------------------------------------------------------------
-
-    def output_path(self, session: ClipSession) -> Path:
-        """A file name that does not overwrite an earlier export."""
-        project = session.project
-        assert project is not None
-        folder = Path(project.output_dir or self.settings.output_dir).expanduser()
-        stem = f"{Path(session.name).stem}-{project.preset}"
-        candidate = folder / f"{stem}.mp4"
-        number = 2
-        while candidate.exists():
-            candidate = folder / f"{stem}-{number}.mp4"
-            number += 1
-        return candidate
-
-    def start_export(self, imprint_confirmed: bool = False) -> None:
-        """Export the current clip; without an imprint, ask first (UK law wants one)."""
-        session = self.current
-        if session is None or session.media is None or self.export_worker is not None:
-            return
-        if session.project is None:
-            return
-        branding = self.branding_for(session)
-        if not fits(session.kept_duration(), branding.end_card_duration):
-            with_card = " with its end card" if branding.end_card_duration else ""
-            self.last_error = show_error(
-                self,
-                f"The clip{with_card} is a minute or longer. Trim it first: drag the green"
-                " handles, or press “Auto-trim to under a minute”.",
-            )
-            return
-        if not has_imprint(branding.imprint) and not imprint_confirmed:
-            if self.imprint_question is None:  # a second press while it is open asks nothing new
-                self._ask_about_imprint()
-            return
-        output = self.output_path(session)
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self.last_error = show_error(
-                self, f"Clip Studio cannot save to {output.parent}: {exc.strerror}."
-            )
-            return
-        session.save_now()
-        worker = session.start_export(output, self.settings, self.brand_kit)
-        self.export_worker = worker
-        self.export_clock = EtaClock()
-        worker.signals.progress.connect(self._export_progress)
-        worker.signals.finished.connect(self._export_done)
-        worker.signals.failed.connect(self._export_failed)
-        worker.signals.cancelled.connect(
-            lambda: self.export_panel.show_failure("Export cancelled.")
-        )
-        worker.signals.done.connect(self._export_over)
-        self.export_panel.set_running(True)
-        self.tabs.setCurrentWidget(self.export_panel)
-
-    def _ask_about_imprint(self) -> ImprintQuestion:
-        question = ImprintQuestion(self)
-        question.finished.connect(lambda _result: self._imprint_answered(question))
-        self.imprint_question = question
-        question.open()
-        return question
-
-    def _imprint_answered(self, question: ImprintQuestion) -> None:
-        self.imprint_question = None
-        if question.export_chosen():
-            self.start_export(imprint_confirmed=True)
-        else:
-            self.focus_imprint()
-
-    def cancel_export(self) -> None:
-        if self.export_worker is not None:
-            self.export_worker.cancel()
-
-    def _export_progress(self, fraction: float) -> None:
-        remaining = self.export_clock.remaining(fraction) if self.export_clock else None
-        self.export_panel.set_progress(fraction, remaining)
-
-    def _export_done(self, result: Any) -> None:
-        lines = [f"<b>Saved {result.output.name}</b> — {result.width}×{result.height},"
-                 f" {clock(result.duration)}"]  # fmt: skip
-        for sidecar in result.sidecars:
-            lines.append(f"Captions file: {Path(sidecar).name}")
-        validation = result.validation
-        lines.append("Checked: all Facebook rules met." if validation.ok else "Some checks failed:")
-        for rule in validation.rules:
-            lines.append(f"{'✔' if rule.ok else '✘'} {rule.name}: {rule.detail}")
-        self.export_panel.show_result(result.output, "<br>".join(lines))
-        self.statusBar().showMessage(f"Saved {result.output}", 10_000)
-        self.export_finished.emit(result)
-
-    def _export_failed(self, message: str, details: str, user_fault: bool) -> None:
-        self.export_panel.show_failure(message)
-        self.last_error = show_error(self, message, "" if user_fault else details)
-
-    def _export_over(self) -> None:
-        self.export_worker = None
-        self.export_panel.set_running(False)
-
     # --- settings, logs, closing ----------------------------------------------------------------
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.tasks, self)
+        """Modal, as before; new settings are saved and reach the clip shown at once."""
+        dialog = SettingsDialog(self.workspace.settings, self.tasks, self)
         if dialog.exec():
-            self.settings = dialog.settings()
-            save_settings(self.settings)
+            self.workspace.settings = dialog.settings()
+            save_settings(self.workspace.settings)
             if self.current is not None:
                 self._project_changed(self.current)
 
     def _open_logs(self) -> None:
         QDesktopServices.openUrl(log_dir().as_uri())
 
-    def _restore_geometry(self) -> None:
-        store = qsettings()
-        geometry = store.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 820)
-        splitter = store.value("window/splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        store = qsettings()
-        store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/splitter", self.splitter.saveState())
-        store.sync()
+        save_window_layout(self, self.splitter)
         for session in self.sessions:
             session.save_now()
         self.tasks.cancel_all()

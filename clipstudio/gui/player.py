@@ -319,7 +319,7 @@ class Player(QWidget):
         self.media.mediaStatusChanged.connect(self._status_changed)
         self.view.clicked.connect(self.toggle_play)
         self.frame_seconds = DEFAULT_FRAME_S
-        self.captions_source = None  # callable seconds -> Caption | None
+        self.captions_source: Callable[[float], Caption | None] | None = None
         # Source seconds -> seconds on the exported timeline (None where the export cuts).
         self.output_time_source: Callable[[float], float | None] | None = None
         self.position_changed.connect(self._update_caption)

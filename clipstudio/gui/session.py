@@ -7,8 +7,9 @@ calls the core; this object only stores the results and tells the window through
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage, QUndoStack
@@ -24,13 +25,20 @@ from clipstudio.core.edit.project import (
     to_plan,
 )
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.progress import CancelToken, ProgressCallback
 from clipstudio.gui.captions import CaptionTableModel
 from clipstudio.gui.settings import AppSettings
 from clipstudio.gui.workers import TaskRunner, Worker
 
 if TYPE_CHECKING:
+    # Types only: importing the modules themselves loads PyAV and numpy, which the window's
+    # start-up must not wait for (they are warmed up on a worker after it shows).
+    from clipstudio.core.analysis.report import AnalysisReport
     from clipstudio.core.edit.plan import EditPlan
-    from clipstudio.core.export.render import ExportJob
+    from clipstudio.core.export.render import ExportJob, ExportResult
+    from clipstudio.core.media.preview import Thumbnail, Waveform
+    from clipstudio.core.media.probe import MediaInfo
+    from clipstudio.core.speech.types import Caption, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +46,8 @@ log = logging.getLogger(__name__)
 AUTOSAVE_DELAY_MS = 800
 # Language Whisper listens for; the campaign material is in English.
 SPEECH_LANGUAGE = "en"
+
+Result = TypeVar("Result")
 
 
 class ClipSession(QObject):
@@ -59,10 +69,10 @@ class ClipSession(QObject):
         self.project: Project | None = None
         self.restored = False
         self.project_file: Path | None = None
-        self.media: Any = None  # MediaInfo
-        self.report: Any = None  # AnalysisReport
-        self.transcript: Any = None  # Transcript
-        self.waveform: Any = None  # Waveform
+        self.media: MediaInfo | None = None
+        self.report: AnalysisReport | None = None
+        self.transcript: Transcript | None = None
+        self.waveform: Waveform | None = None
         self.thumbnail: QImage | None = None
         self.unusable = False
         self.status = "Opening…"
@@ -102,7 +112,13 @@ class ClipSession(QObject):
         )
         self._start("thumbnail", f"Making a picture of {self.name}", self._thumb, self._thumb_done)
 
-    def _start(self, key: str, label: str, function: Any, on_result: Any) -> Worker:
+    def _start(
+        self,
+        key: str,
+        label: str,
+        function: Callable[[ProgressCallback, CancelToken], Result],
+        on_result: Callable[[Result], None],
+    ) -> Worker:
         worker = Worker(label, function)
         worker.signals.finished.connect(on_result)
         worker.signals.failed.connect(
@@ -131,19 +147,23 @@ class ClipSession(QObject):
     # and Whisper hold the GIL for long stretches, and in this process that froze the window
     # (a thumbnail decode alone stalled it 1.2 s; measured with a 10 ms QTimer and py-spy).
 
-    def _isolated(self, target: str, progress: Any, cancel: Any, **kwargs: Any) -> Any:
+    def _isolated(
+        self, target: str, progress: ProgressCallback, cancel: CancelToken, **kwargs: object
+    ) -> Any:  # the child's result; each caller names its type
         from clipstudio.core.isolate import run_isolated
 
         return run_isolated(target, {"path": self.path, **kwargs}, progress=progress,
                             cancel=cancel)  # fmt: skip
 
-    def _probe(self, progress: Any, cancel: Any) -> Any:
+    def _probe(self, progress: ProgressCallback, cancel: CancelToken) -> MediaInfo:
         return self._isolated("clipstudio.core.media.probe:probe", progress, cancel)
 
-    def _analyse(self, progress: Any, cancel: Any) -> Any:
+    def _analyse(self, progress: ProgressCallback, cancel: CancelToken) -> AnalysisReport:
         return self._isolated("clipstudio.core.analysis.report:analyse_clip", progress, cancel)
 
-    def _transcribe(self, settings: AppSettings, progress: Any, cancel: Any) -> Any:
+    def _transcribe(
+        self, settings: AppSettings, progress: ProgressCallback, cancel: CancelToken
+    ) -> tuple[Transcript, list[Caption]]:
         from clipstudio.core.speech.layout import build_captions
 
         transcript = self._isolated(
@@ -153,15 +173,15 @@ class ClipSession(QObject):
         # Laid out here, on the worker thread: on the GUI thread it stalled the window 0.6 s.
         return transcript, build_captions(transcript.words, self.captions.rules)
 
-    def _peaks(self, progress: Any, cancel: Any) -> Any:
+    def _peaks(self, progress: ProgressCallback, cancel: CancelToken) -> Waveform:
         return self._isolated("clipstudio.core.media.preview:waveform_peaks", progress, cancel)
 
-    def _thumb(self, progress: Any, cancel: Any) -> Any:
+    def _thumb(self, progress: ProgressCallback, cancel: CancelToken) -> Thumbnail | None:
         return self._isolated("clipstudio.core.media.preview:thumbnail", progress, cancel)
 
     # --- results (GUI thread) ---------------------------------------------------------------------
 
-    def _probe_done(self, media: Any) -> None:
+    def _probe_done(self, media: MediaInfo) -> None:
         self.media = media
         if media.video is None:
             self._unusable(
@@ -171,12 +191,12 @@ class ClipSession(QObject):
         self.media_ready.emit()
         self._refresh_status()
 
-    def _report_done(self, report: Any) -> None:
+    def _report_done(self, report: AnalysisReport) -> None:
         self.report = report
         self.report_ready.emit()
         self._refresh_status()
 
-    def _transcript_done(self, transcribed: Any) -> None:
+    def _transcript_done(self, transcribed: tuple[Transcript, list[Caption]]) -> None:
         transcript, captions = transcribed
         self.transcript = transcript
         if self.project is not None and self.project.captions is None:
@@ -184,11 +204,11 @@ class ClipSession(QObject):
         self.transcript_ready.emit()
         self._refresh_status()
 
-    def _waveform_done(self, waveform: Any) -> None:
+    def _waveform_done(self, waveform: Waveform) -> None:
         self.waveform = waveform
         self.waveform_ready.emit()
 
-    def _thumb_done(self, thumb: Any) -> None:
+    def _thumb_done(self, thumb: Thumbnail | None) -> None:
         if thumb is not None:
             image = QImage(thumb.rgb, thumb.width, thumb.height, 3 * thumb.width,
                            QImage.Format.Format_RGB888)  # fmt: skip
@@ -235,7 +255,7 @@ class ClipSession(QObject):
 
     # --- the user's decisions ---------------------------------------------------------------------
 
-    def _load_captions(self, captions: Any) -> None:
+    def _load_captions(self, captions: Sequence[Caption]) -> None:
         self._loading_captions = True
         try:
             self.captions.set_captions(tuple(captions))
@@ -330,7 +350,7 @@ class ClipSession(QObject):
     def start_export(self, output: Path, settings: AppSettings, kit: BrandKit | None) -> Worker:
         plan, job = self.export_job(output, settings, kit)
 
-        def export(progress: Any, cancel: Any) -> Any:
+        def export(progress: ProgressCallback, cancel: CancelToken) -> ExportResult:
             from clipstudio.core.isolate import run_isolated
 
             result = run_isolated(

@@ -1,11 +1,12 @@
-"""Settings (QSettings): speech engine and model, caption style, default output folder."""
+"""Settings (QSettings): speech engine and model, caption style, default output folder, and where
+the window was left."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,9 +17,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -91,6 +94,30 @@ def save_settings(settings: AppSettings) -> None:
     store.setValue("captions/background", str(settings.caption_style.background))
     store.setValue("captions/position", str(settings.caption_style.position))
     store.setValue("export/output_dir", settings.output_dir)
+    store.sync()
+
+
+# The window's size on a first start, before there is a remembered one.
+FIRST_WINDOW_SIZE = (1360, 820)
+
+
+def restore_window_layout(window: QMainWindow, splitter: QSplitter) -> None:
+    """The size, place and column widths the window had when it was last closed."""
+    store = qsettings()
+    geometry = store.value("window/geometry")
+    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        window.restoreGeometry(geometry)
+    else:
+        window.resize(*FIRST_WINDOW_SIZE)
+    columns = store.value("window/splitter")
+    if isinstance(columns, QByteArray) and not columns.isEmpty():
+        splitter.restoreState(columns)
+
+
+def save_window_layout(window: QMainWindow, splitter: QSplitter) -> None:
+    store = qsettings()
+    store.setValue("window/geometry", window.saveGeometry())
+    store.setValue("window/splitter", splitter.saveState())
     store.sync()
 
 

@@ -1,0 +1,180 @@
+"""The preview as the export will look: the exported frame's shape and fill, the export's own
+logo, lower third and end card pictures on it (gui/brand_preview.py draws them), and the end
+card where the video shows it: after the end point, for the card's seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from clipstudio.core.branding.kit import Branding
+from clipstudio.core.edit.plan import Fixes, Take, source_to_output_time
+from clipstudio.core.export.fit import Fit, FitMode, plan_fit
+from clipstudio.core.export.presets import PRESETS
+from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
+from clipstudio.gui.player import Player
+from clipstudio.gui.session import ClipSession
+from clipstudio.gui.workers import TaskRunner
+from clipstudio.gui.workspace import Workspace
+
+# Playback reports its position in steps; this close to the end point counts as reaching it.
+END_OF_CLIP_SLACK_S = 0.1
+# How long the status bar says why there is no end card to show.
+NO_END_CARD_MESSAGE_MS = 6000
+
+
+def output_fit(session: ClipSession) -> Fit | None:
+    """Size and placement of the exported picture (the core decides; the preview shows it)."""
+    media, project = session.media, session.project
+    if media is None or media.video is None or project is None:
+        return None
+    return plan_fit(media, PRESETS[project.preset], Fixes.of(project.fixes, project.portrait))
+
+
+class BrandPreviewController(QObject):
+    """Keeps the player's brand layers current and runs the end card's show and hide."""
+
+    branding_problem = Signal(object)  # why the branding cannot be drawn, or None once it can
+    status = Signal(str, int)  # status bar text, milliseconds
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        player: Player,
+        tasks: TaskRunner,
+        end_point: Callable[[], float],
+        parent: QObject | None = None,
+    ) -> None:
+        """`end_point` is where the clip ends in source time (the timeline's out handle)."""
+        super().__init__(parent)
+        self.workspace = workspace
+        self.player = player
+        self.end_point = end_point
+        self.layer_renderer = LayerRenderer(tasks, self)
+        self.layer_renderer.ready.connect(self._layers_ready)
+        self.layer_renderer.failed.connect(self._layers_failed)
+        # The end card stays up for its seconds, as it will in the video, then the clip returns.
+        self.end_card_timer = QTimer(self)
+        self.end_card_timer.setSingleShot(True)
+        self.end_card_timer.timeout.connect(self.hide_end_card)
+        self._last_position = 0.0
+        player.output_time_source = self.output_time
+        player.reached_end.connect(self._reached_end)
+        player.playing_changed.connect(self._playing_changed)
+
+    def show_output(self, session: ClipSession, branding: Branding) -> None:
+        """The preview frame takes the export's shape and fill, and the brand pictures are drawn
+        for that frame: both from one plan_fit, so they cannot disagree."""
+        assert session.project is not None
+        fit = output_fit(session)
+        self.player.set_output(
+            PRESETS[session.project.preset],
+            self.workspace.settings.caption_style,
+            fit.mode if fit else FitMode.SCALE,
+        )
+        self.request_layers(session, branding, fit)
+
+    def request_layers(self, session: ClipSession, branding: Branding, fit: Fit | None) -> None:
+        """Redraw the brand pictures only when something they show has changed."""
+        project = session.project
+        if fit is None or project is None or not branding.shows_anything:
+            self.layer_renderer.request(None)
+            return
+        self.layer_renderer.request(
+            LayerJob(
+                branding=branding,
+                width=fit.width,
+                height=fit.height,
+                preset=PRESETS[project.preset],
+                main_duration=session.kept_duration(),
+                caption_style=self.workspace.settings.caption_style,
+            )
+        )
+
+    def clear(self) -> None:
+        """No clip to brand: drop the pictures."""
+        self.layer_renderer.request(None)
+
+    def _layers_ready(self, rendered: RenderedLayers | None) -> None:
+        if rendered is None:
+            self.player.set_brand_layers(None, {})
+        else:
+            self.player.set_brand_layers(rendered.layers, rendered.images)
+        self.branding_problem.emit(None)
+        self.player.refresh_brand()
+        if not self.player.view.brand.has_end_card():
+            self.hide_end_card()
+
+    def _layers_failed(self, message: str) -> None:
+        self.player.set_brand_layers(None, {})
+        self.hide_end_card()
+        self.branding_problem.emit(message)
+
+    def output_time(self, seconds: float) -> float | None:
+        """Where a moment of the source lands in the exported video (None: it is cut)."""
+        session = self.workspace.current
+        if session is None or session.project is None or session.duration <= 0:
+            return None
+        takes = [Take(session.path, s.start, s.end) for s in session.project.segments] or [
+            Take(session.path, 0.0, session.duration)
+        ]
+        return source_to_output_time(takes, session.path, seconds)
+
+    # --- the end card ---------------------------------------------------------------------------
+
+    def preview_end_card(self) -> None:
+        """Pause and show the end card for as long as it will last in the video."""
+        self.player.pause()
+        self.show_end_card()
+
+    def show_end_card(self) -> bool:
+        """Show the card for its own seconds (the timer's, as the video's); False if none."""
+        session = self.workspace.current
+        if session is None or session.project is None:
+            return False
+        if not self.player.view.brand.has_end_card():
+            self.status.emit(
+                "No end card yet: add a call to action or an imprint.", NO_END_CARD_MESSAGE_MS
+            )
+            return False
+        self.player.show_end_card(True)
+        seconds = self.workspace.branding_for(session).end_card_duration
+        self.end_card_timer.start(round(seconds * 1000))
+        return True
+
+    def hide_end_card(self) -> None:
+        """Back to the clip's picture, and the card's timer with it."""
+        self.end_card_timer.stop()
+        self.player.show_end_card(False)
+
+    def end_card_showing(self) -> bool:
+        """Whether the preview shows the end card instead of the clip."""
+        return self.player.view.brand.end_card_showing
+
+    def jumped_to(self, seconds: float) -> None:
+        """A seek is not playback: the next position is measured from here, not from before."""
+        self._last_position = seconds
+
+    def follow_position(self, seconds: float) -> None:
+        """Playing past the end point pauses there and shows what the video shows next."""
+        previous, self._last_position = self._last_position, seconds
+        if (
+            self.player.is_playing()
+            and self.player.view.brand.has_end_card()
+            and previous < self.end_point() <= seconds + END_OF_CLIP_SLACK_S
+        ):
+            self.player.pause()
+            self.show_end_card()
+
+    def _reached_end(self) -> None:
+        """The source ran out while playing: if the clip ends there, its end card comes next."""
+        session = self.workspace.current
+        if session is None or not self.player.view.brand.has_end_card():
+            return
+        if self.end_point() >= session.duration - END_OF_CLIP_SLACK_S:
+            self.show_end_card()
+
+    def _playing_changed(self, playing: bool) -> None:
+        if playing:
+            self.hide_end_card()

@@ -1,0 +1,86 @@
+"""The row under the preview: play, the play position, the trim buttons and the length readout."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from clipstudio.core.edit.limits import fits
+from clipstudio.core.timefmt import clock
+from clipstudio.gui.captions import format_time
+from clipstudio.gui.menu_bar import native_shortcut
+
+# The length readout when the clip (with its end card) breaks the one-minute rule.
+OVER_LIMIT_COLOUR = "#c0392b"
+
+
+class TransportBar(QWidget):
+    """Buttons that ask for playback and trims by signal, and readouts the window keeps current."""
+
+    play_clicked = Signal()
+    set_in_clicked = Signal()  # the clip starts at the play position
+    set_out_clicked = Signal()  # the clip ends at the play position
+    auto_trim_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.play_button = QPushButton("▶ Play")
+        self.play_button.setAccessibleName("Play or pause")
+        self.play_button.setToolTip(f"Play or pause ({native_shortcut('Space')})")
+        self.play_button.clicked.connect(lambda: self.play_clicked.emit())
+        self.time_label = QLabel("0:00.00")
+        self.time_label.setAccessibleName("Play position")
+        self.in_button = QPushButton("Start here")
+        self.in_button.setToolTip(f"The clip starts at the play position ({native_shortcut('I')})")
+        self.in_button.setAccessibleName("Set start")
+        self.in_button.clicked.connect(lambda: self.set_in_clicked.emit())
+        self.out_button = QPushButton("End here")
+        self.out_button.setToolTip(f"The clip ends at the play position ({native_shortcut('O')})")
+        self.out_button.setAccessibleName("Set end")
+        self.out_button.clicked.connect(lambda: self.set_out_clicked.emit())
+        self.auto_trim_button = QPushButton("Auto-trim to under a minute")
+        self.auto_trim_button.setAccessibleName("Auto-trim to under a minute")
+        self.auto_trim_button.setToolTip(
+            "Cut whole sentences so the clip is under one minute (needs the captions first)"
+        )
+        self.auto_trim_button.clicked.connect(lambda: self.auto_trim_clicked.emit())
+        self.duration_label = QLabel("")
+        self.duration_label.setAccessibleName("Length of the finished clip")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)  # laid out as the bare row it was inside the window
+        row.addWidget(self.play_button)
+        row.addWidget(self.time_label)
+        row.addStretch(1)
+        row.addWidget(self.in_button)
+        row.addWidget(self.out_button)
+        row.addWidget(self.auto_trim_button)
+        row.addWidget(self.duration_label)
+
+    def show_position(self, seconds: float) -> None:
+        """The play position in the captions' own time format, so the two agree."""
+        self.time_label.setText(format_time(seconds))
+
+    def show_playing(self, playing: bool) -> None:
+        """The button offers what a press would do next."""
+        self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
+
+    def set_trimming_enabled(self, enabled: bool, can_auto_trim: bool) -> None:
+        """Trims need a probed clip; the auto-trim also needs its transcript."""
+        self.in_button.setEnabled(enabled)
+        self.out_button.setEnabled(enabled)
+        self.auto_trim_button.setEnabled(enabled and can_auto_trim)
+
+    def show_length(self, kept: float, end_card: float) -> None:
+        """The finished video's length, red when it breaks the one-minute rule."""
+        over = not fits(kept, end_card)
+        colour = OVER_LIMIT_COLOUR if over else "palette(window-text)"
+        # On a second, smaller line: the transport row must not get wider than a laptop screen.
+        with_card = f"<br><small>with a {end_card:g} s end card</small>" if end_card else ""
+        self.duration_label.setText(
+            f"<span style='color:{colour}; font-weight:bold'>Length {clock(kept + end_card)}"
+            f"</span>{with_card}"
+        )
+        self.duration_label.setToolTip(
+            "Longer than the guide's one minute: trim it" if over else "Under one minute: good"
+        )
+        self.duration_label.setProperty("over_limit", over)
