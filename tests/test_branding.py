@@ -215,7 +215,7 @@ def test_bad_logos_are_refused(tmp_path: Path, name: str, content: bytes, words:
     with pytest.raises(BadInputError) as caught:
         import_logo(path)
     assert words in str(caught.value).lower()
-    with pytest.raises(BadInputError, match="no logo file"):
+    with pytest.raises(BadInputError, match="logo picture not found"):
         import_logo(tmp_path / "missing.png")
 
 

@@ -241,7 +241,7 @@ def test_refuses_overwrite_and_source(media, tmp_path):
     with pytest.raises(OutputExistsError):
         export(source, out)
     assert out.read_bytes() == b"keep me"
-    with pytest.raises(BadInputError, match="overwrite the source"):
+    with pytest.raises(BadInputError, match="would overwrite"):
         export(source, source, overwrite=True)
     export(source, out, overwrite=True)
     assert probe(out).video is not None

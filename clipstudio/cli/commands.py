@@ -125,9 +125,12 @@ def plan_from_args(args: argparse.Namespace) -> EditPlan:
     mode = vocab.CaptionMode(args.captions)
     captions = None  # transcribe
     if mode.wants_captions and args.subtitles is not None:
-        from clipstudio.core.speech.subtitles import read_subtitles
+        from clipstudio.core.speech.subtitles import read_subtitle_file
 
-        captions = tuple(read_subtitles(args.subtitles))
+        subtitles = read_subtitle_file(args.subtitles)
+        for note in subtitles.notes:
+            say(note)
+        captions = subtitles.captions
     start = 0.0 if args.start is None else args.start
     return EditPlan(
         takes=(Take(str(args.clip), start, args.end, captions),),
@@ -154,6 +157,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         engine=vocab.Engine(args.engine),
         model=args.model,
+        inputs=_files_read(args),
     )
     result = export_clip(plan, job, progress=progress_bar("Exporting", not args.quiet), log=say)
     print(f"wrote {result.output} ({result.duration:.2f} s, {result.width}x{result.height})")
@@ -162,8 +166,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _files_read(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The files an export reads besides its clip: none of them may be written over."""
+    named = (getattr(args, name, None) for name in ("subtitles", "logo", "brand_kit"))
+    return tuple(Path(path) for path in named if path is not None)
+
+
 def cmd_transcribe(args: argparse.Namespace) -> int:
-    """SRT on stdout, or a file chosen by its suffix."""
+    """SRT on stdout, or a file chosen by its suffix. The clip is probed and the output
+    checked and locked before Whisper runs, so no mistake is found after the long part."""
+    from clipstudio.core.files import safe_writes
     from clipstudio.core.media.probe import probe
     from clipstudio.core.speech.layout import build_captions
     from clipstudio.core.speech.subtitles import (
@@ -175,24 +187,28 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
 
     output: Path | None = args.output
     check_caption_file_suffix(output)
-    if not Path(args.clip).is_file():
-        raise BadInputError(f"no such file: {args.clip}")
-    if output is not None and not output.parent.exists():
-        raise BadInputError(f"the folder {output.parent} does not exist")
-    transcript = transcribe_file(
-        args.clip,
-        engine=vocab.Engine(args.engine),
-        model=args.model,
-        language=args.language,
-        progress=progress_bar("Transcribing"),
-    )
-    captions = build_captions(transcript.words)
-    if output is None:
-        sys.stdout.write(format_srt(captions))
-        return EXIT_OK
-    info = probe(args.clip)
-    frame = (info.video.display_width, info.video.display_height) if info.video else (1920, 1080)
-    write_caption_file(output, captions, transcript, frame)
+    info = probe(args.clip)  # a damaged or truncated file is refused here, as by `probe`
+    if info.audio is None:
+        raise BadInputError(f"{Path(args.clip).name} has no sound to transcribe")
+    with safe_writes([args.clip], args.overwrite) as writes:
+        if output is not None:
+            writes.claim(output)
+        transcript = transcribe_file(
+            args.clip,
+            engine=vocab.Engine(args.engine),
+            model=args.model,
+            language=args.language,
+            progress=progress_bar("Transcribing"),
+        )
+        captions = build_captions(transcript.words)
+        if output is None:
+            sys.stdout.write(format_srt(captions))
+            return EXIT_OK
+        frame = (
+            (info.video.display_width, info.video.display_height) if info.video else (1920, 1080)
+        )
+        write_caption_file(writes.temp(output), captions, transcript, frame)
+        writes.commit()
     return EXIT_OK
 
 
@@ -231,18 +247,18 @@ def cmd_brand_kit_save(args: argparse.Namespace) -> int:
 
     kit = load_brand_kit(args.file)
     target = saved_brand_kit_path()
-    save_brand_kit(kit, target)
+    save_brand_kit(kit, target, inputs=[args.file])
     print(f"saved the brand kit {kit.name or args.file.name} as yours ({target})")
     return EXIT_OK
 
 
 def cmd_brand_kit_export(args: argparse.Namespace) -> int:
-    from clipstudio.core.branding.kit import load_saved_brand_kit
+    from clipstudio.core.branding.kit import load_saved_brand_kit, saved_brand_kit_path
 
     kit = load_saved_brand_kit()
     if kit is None:
         raise BadInputError("no brand kit saved yet: make one in the app or with `brand-kit make`")
-    _write_kit(kit, args.file, args.overwrite)
+    _write_kit(kit, args.file, args.overwrite, inputs=[saved_brand_kit_path()])
     return EXIT_OK
 
 
@@ -266,18 +282,16 @@ def cmd_brand_kit_make(args: argparse.Namespace) -> int:
         from clipstudio.core.branding.layers import import_logo
 
         kit = with_logo(kit, import_logo(args.logo))
-    _write_kit(kit, args.file, args.overwrite)
+    _write_kit(kit, args.file, args.overwrite, inputs=[args.logo] if args.logo else [])
     return EXIT_OK
 
 
-def _write_kit(kit: BrandKit, path: Path, overwrite: bool) -> None:
+def _write_kit(kit: BrandKit, path: Path, overwrite: bool, inputs: list[Path]) -> None:
     from clipstudio.core.branding.kit import save_brand_kit
 
-    if path.exists() and not overwrite:
-        raise BadInputError(f"{path} already exists (add --overwrite to replace it)")
     if path.suffix.lower() != ".json":
         raise BadInputError(f"a brand kit file ends in .json, not {path.name}")
-    save_brand_kit(kit, path)
+    save_brand_kit(kit, path, overwrite=overwrite, inputs=inputs)
     print(f"wrote {path}")
 
 

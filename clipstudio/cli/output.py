@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import struct
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -65,9 +64,11 @@ def probe_lines(info: MediaInfo) -> list[str]:
 
 
 def brand_kit_lines(kit: BrandKit) -> list[str]:
+    from clipstudio.core.branding.kit import png_size
+
     logo = "none"
     if kit.logo_png is not None:
-        width, height = struct.unpack(">II", kit.logo_png[16:24])  # the PNG's IHDR size
+        width, height = png_size(kit.logo_png)
         logo = f"{width}x{height} PNG, {kit.logo_corner}"
     return [
         f"name: {kit.name or '(none)'}",

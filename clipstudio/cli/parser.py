@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import math
+import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 from clipstudio import __version__
 from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
 from clipstudio.core.branding.kit import CORNERS, DEFAULT_END_CARD_S, END_CARD_MAX_S, END_CARD_MIN_S
-from clipstudio.core.edit.limits import MAX_DURATION_S
+from clipstudio.core.edit.limits import MAX_DURATION_S, MIN_MAX_DURATION_S
 from clipstudio.core.vocabulary import (
     DEFAULT_CAPTION_LOOK,
     DEFAULT_CAPTION_MODE,
@@ -26,10 +29,66 @@ from clipstudio.core.vocabulary import (
 
 # `--fix-portrait none`: an upright picture between black bars (the portrait fix off).
 NO_PORTRAIT_FILL = "none"
+# The numbers a user types, by argparse dest: (lowest, highest) allowed; None is open-ended.
+# Checked once for every command (ClipArgumentParser), so a new option gets the same care by
+# adding a line here; every float option must in any case be finite.
+NUMBER_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "start": (0.0, None),
+    "end": (0.0, None),
+    "max_duration": (MIN_MAX_DURATION_S, MAX_DURATION_S),  # the campaign guide's minute
+    "end_card_seconds": (END_CARD_MIN_S, END_CARD_MAX_S),
+}
+
+
+class ClipArgumentParser(argparse.ArgumentParser):
+    """argparse with Clip Studio's manners: a usage mistake is one `error:` line and a pointer
+    to --help (not fifteen lines of usage), and numbers are checked before any work starts."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        sys.exit(2)
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        parsed = super().parse_args(args, namespace)
+        problem = number_problem(parsed)
+        if problem:
+            prog = (
+                f"{self.prog} {parsed.command}" if getattr(parsed, "command", None) else self.prog
+            )
+            print(f"error: {problem} (see `{prog} --help`)", file=sys.stderr)
+            sys.exit(2)
+        return parsed
+
+
+def number_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the numbers on the command line, in words, or None."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for number in values:
+            if isinstance(number, float):
+                problem = _number_out_of_range(name, number)
+                if problem:
+                    return problem
+    start, end = getattr(args, "start", None), getattr(args, "end", None)
+    if isinstance(start, float) and isinstance(end, float) and end <= start:
+        return f"--end ({end:g} s) must come after --start ({start:g} s)"
+    return None
+
+
+def _number_out_of_range(name: str, number: float) -> str | None:
+    flag = "--" + name.replace("_", "-")
+    if not math.isfinite(number):
+        return f"{flag} must be a number, not {number}"
+    low, high = NUMBER_RANGES.get(name, (None, None))
+    if low is not None and number < low:
+        return f"{flag} must be at least {low:g}, not {number:g}"
+    if high is not None and number > high:
+        return f"{flag} must be at most {high:g}, not {number:g}"
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ClipArgumentParser(
         prog="clipstudio",
         description="Turn phone footage into a Facebook-ready campaign clip.",
     )
@@ -187,6 +246,7 @@ def _add_transcribe(commands: argparse._SubParsersAction) -> None:
     transcribe.add_argument("--engine", choices=list(Engine), default=DEFAULT_ENGINE)
     transcribe.add_argument("--model", default=None, help="model name or path")
     transcribe.add_argument("--language", default="en")
+    transcribe.add_argument("--overwrite", action="store_true", help="replace an existing -o file")
     transcribe.set_defaults(handler="transcribe")
 
 

@@ -33,3 +33,13 @@ class ValidationError(InternalError):
 
 class Cancelled(ClipStudioError):
     """The user cancelled long-running work."""
+
+
+class Stopped(KeyboardInterrupt):
+    """A signal asked this process to stop (SIGTERM, SIGHUP): unwound like Ctrl+C, so every
+    `finally` removes its temp files and stops its ffmpeg. A KeyboardInterrupt, not an
+    Exception, so no `except Exception` on the way can swallow it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

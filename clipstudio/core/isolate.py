@@ -14,13 +14,15 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from clipstudio.core.errors import Cancelled, InternalError
+from clipstudio.core.errors import Cancelled, InternalError, Stopped
+from clipstudio.core.process import bind_to_this_process, die_with_parent
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress
 
 # Progress messages sent at most this often: more is invisible and costs pickling.
@@ -32,6 +34,9 @@ POLL_S = 0.05
 CANCEL_GRACE_S = 5.0
 # Unix niceness of the worker processes (0 normal .. 19 lowest).
 BACKGROUND_NICENESS = 10
+# A worker whose parent died has this long to clean up before it exits regardless.
+ORPHAN_EXIT_S = 10.0
+SIGNAL_EXIT_BASE = 128
 
 
 def run_isolated(
@@ -46,8 +51,12 @@ def run_isolated(
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     stop = context.Event()
-    child = context.Process(target=_child_main, args=(target, kwargs, messages, stop), daemon=True)
+    child = context.Process(
+        target=_child_main, args=(target, kwargs, messages, stop, os.getpid()), daemon=True
+    )
     child.start()
+    assert child.pid is not None
+    bind_to_this_process(child.pid)  # Windows: the job object; Linux: the child binds itself
     progress = progress or no_progress
     cancel_sent_at: float | None = None
     try:
@@ -84,7 +93,14 @@ def run_isolated(
         messages.close()
 
 
-def _child_main(target: str, kwargs: dict[str, Any], messages: Any, stop: Any) -> None:
+def _child_main(
+    target: str, kwargs: dict[str, Any], messages: Any, stop: Any, parent_pid: int
+) -> None:
+    # The window's process may die without a word (kill -9, a crash): the kernel then sends
+    # this child SIGTERM (Linux; see process.py for the other systems), which unwinds the call
+    # like a cancel, so its ffmpeg is stopped and its temp files removed.
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    die_with_parent(parent_pid, signal.SIGTERM)
     if hasattr(os, "nice"):
         # Background work yields the CPU to the window first: on two cores, five busy children
         # at normal priority kept the GUI thread waiting ~100 ms for a time slice. Its ffmpeg
@@ -116,6 +132,15 @@ def _child_main(target: str, kwargs: dict[str, Any], messages: Any, stop: Any) -
         messages.put(("result", result))
     messages.close()
     messages.join_thread()
+
+
+def _stop_on_signal(signum: int, _frame: object) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # once: the clean-up it starts must finish
+    # If the clean-up cannot finish (the parent's end of the queue is gone), leave anyway.
+    deadline = threading.Timer(ORPHAN_EXIT_S, os._exit, args=(SIGNAL_EXIT_BASE + signum,))
+    deadline.daemon = True
+    deadline.start()
+    raise Stopped(signum)
 
 
 def _watch_stop(stop: Any, cancel: CancelToken) -> None:

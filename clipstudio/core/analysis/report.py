@@ -25,7 +25,7 @@ from clipstudio.core.analysis.loudness import momentary_series
 from clipstudio.core.analysis.samples import Samples, collect_samples
 from clipstudio.core.analysis.types import Finding
 from clipstudio.core.branding.imprint import publish_findings
-from clipstudio.core.media.probe import MediaInfo, probe
+from clipstudio.core.media.probe import MediaInfo, probe, require_picture
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
 from clipstudio.core.speech.types import Transcript
 from clipstudio.core.timefmt import clock
@@ -79,6 +79,7 @@ def analyse_clip(
     _import_in_background(SLOW_IMPORTS)
     path = Path(path)
     info = probe(path)
+    require_picture(info)  # the export refuses a sound-only file: the check says so first
     samples = collect_samples(path, info, scaled(progress, 0.0, DECODE_SHARE), cancel)
     samples.transcript = transcript
     decoded = time.monotonic()

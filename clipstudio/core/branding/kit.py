@@ -10,9 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
-import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +19,7 @@ from typing import Any, Literal
 from clipstudio.core import paths
 from clipstudio.core.branding.imprint import has_imprint
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.files import ensure_folder, read_limited, write_file
 from clipstudio.resources import assets_dir
 
 Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
@@ -37,6 +37,12 @@ BRAND_KIT_FORMAT = "clipstudio-brand-kit"
 BRAND_KIT_VERSION = 1
 MAX_KIT_BYTES = 2_000_000  # a kit is a small file; a bigger one is not a kit
 MAX_LOGO_SIDE = 1024  # logos are scaled down on import; they are shown small anyway
+# A kit's own logo was scaled to MAX_LOGO_SIDE on import; one far bigger was not made by us and
+# would cost hundreds of MB to decode (a 12000 x 12000 PNG of 17 kB took an export to 1.3 GB).
+MAX_KIT_LOGO_SIDE = 4 * MAX_LOGO_SIDE
+# How deep a kit's JSON may nest: a kit is one flat object; 100 000 levels crashed the parser.
+MAX_KIT_NESTING = 20
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # Timings of the branded parts, in seconds of the exported clip.
 END_CARD_MIN_S, END_CARD_MAX_S = 2.0, 4.0
@@ -74,8 +80,23 @@ class BrandKit:
             )
         if self.logo_corner not in CORNERS:
             raise BadInputError(f"logo corner must be one of: {', '.join(CORNERS)}")
-        if self.logo_png is not None and not self.logo_png.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise BadInputError("the brand kit logo is not a PNG image")
+        if self.logo_png is not None:
+            width, height = png_size(self.logo_png)
+            if max(width, height) > MAX_KIT_LOGO_SIDE:
+                raise BadInputError(
+                    f"the brand kit logo is {width}x{height}: too big (at most"
+                    f" {MAX_KIT_LOGO_SIDE} pixels a side; import the logo again to scale it)"
+                )
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk, or a plain error when it is not a PNG."""
+    if not data.startswith(PNG_SIGNATURE) or len(data) < 24 or data[12:16] != b"IHDR":
+        raise BadInputError("the brand kit logo is not a PNG image (or it is damaged)")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not width or not height:
+        raise BadInputError("the brand kit logo is damaged (a picture of no size)")
+    return width, height
 
 
 @dataclass(frozen=True)
@@ -150,12 +171,16 @@ def brand_kit_to_json(kit: BrandKit) -> str:
 
 def brand_kit_from_json(text: str) -> BrandKit:
     """Parse a kit file; any problem is a BadInputError that says what to fix."""
+    text = text.removeprefix("\ufeff")  # Notepad's UTF-8 files start with a byte-order mark
+    _check_nesting(text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise BadInputError(
             f"the brand kit is not valid JSON ({error.msg}, line {error.lineno})"
         ) from None
+    except (RecursionError, ValueError):  # ValueError: a number of thousands of digits
+        raise BadInputError("the brand kit is not a Clip Studio brand kit (damaged JSON)") from None
     if not isinstance(data, dict) or data.get("format") != BRAND_KIT_FORMAT:
         raise BadInputError("this JSON file is not a Clip Studio brand kit")
     if not isinstance(data.get("version"), int) or data["version"] > BRAND_KIT_VERSION:
@@ -176,34 +201,54 @@ def brand_kit_from_json(text: str) -> BrandKit:
     return BrandKit(**values)
 
 
+def _check_nesting(text: str) -> None:
+    """Refuse JSON nested deeper than a kit ever is, before the parser recurses into it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_KIT_NESTING:
+                raise BadInputError(
+                    "this JSON file is not a Clip Studio brand kit (nested too deep)"
+                )
+        elif char in "]}":
+            depth -= 1
+
+
 def load_brand_kit(path: Path) -> BrandKit:
     path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        raise BadInputError(f"no brand kit at {path}")
+    data = read_limited(path, MAX_KIT_BYTES, "brand kit")
     try:
-        size = path.stat().st_size
-        if size > MAX_KIT_BYTES:
-            raise BadInputError(f"{path.name} is {size // 1000} kB: too big for a brand kit")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BadInputError(f"no brand kit at {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BadInputError(f"cannot read the brand kit {path.name}: {error}") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInputError(
+            f"cannot read the brand kit {path.name}: it is not UTF-8 text (is it a kit file?)"
+        ) from None
     return brand_kit_from_json(text)
 
 
-def save_brand_kit(kit: BrandKit, path: Path) -> None:
-    """Write atomically, so a crash never leaves half a kit behind. The settings folder is
-    made on first save."""
+def save_brand_kit(
+    kit: BrandKit, path: Path, *, overwrite: bool = True, inputs: Iterable[Path] = ()
+) -> None:
+    """Write safely (files.write_file: atomic, locked, never over an input), so a crash never
+    leaves half a kit behind. The settings folder is made on first save. `overwrite` is on for
+    the window, whose save dialog has already asked; the command line passes --overwrite."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(brand_kit_to_json(kit))
-        os.chmod(temp, 0o644)  # mkstemp makes it private; a kit is meant to be handed round
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    ensure_folder(path.parent)
+    write_file(path, brand_kit_to_json(kit), inputs=inputs, overwrite=overwrite)
 
 
 def saved_brand_kit_path() -> Path:

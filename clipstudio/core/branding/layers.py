@@ -23,6 +23,7 @@ import math
 import re
 import tempfile
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -348,8 +349,11 @@ def _png(image: Image.Image) -> bytes:
 
 
 def _scaled_logo(logo_png: bytes, max_width: float, max_height: float) -> Image.Image:
-    with Image.open(io.BytesIO(logo_png)) as source:
-        logo = source.convert("RGBA")
+    try:
+        with Image.open(io.BytesIO(logo_png)) as source:
+            logo = source.convert("RGBA")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
+        raise BadInputError("the brand kit logo is damaged: import the logo again") from None
     scale = min(max_width / logo.width, max_height / logo.height)
     size = (max(1, round(logo.width * scale)), max(1, round(logo.height * scale)))
     return logo.resize(size, Image.Resampling.LANCZOS)
@@ -483,15 +487,19 @@ def _end_card(
 # --- logo import --------------------------------------------------------------------------------
 
 MAX_LOGO_FILE_BYTES = 20_000_000  # a logo is a small picture; refuse to decode a huge file
+# Pixels a logo may have before decoding: 40 MP is 160 MB as RGBA, already far past any logo
+# (a 12000 x 12000 PNG of 17 kB decoded to 576 MB); Pillow's own bomb guard starts at 89 MP.
+MAX_LOGO_PIXELS = 40_000_000
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".svg")
 
 
 def import_logo(path: Path) -> bytes:
     """A logo file (PNG, JPEG, WebP or SVG) as a PNG with alpha, longest side <= MAX_LOGO_SIDE.
     SVG is rasterised by the bundled ffmpeg's librsvg decoder at the largest size allowed."""
+    from clipstudio.core.files import check_readable
+
     path = Path(path)
-    if not path.is_file():
-        raise BadInputError(f"no logo file at {path}")
+    check_readable(path, "logo picture")
     if path.suffix.lower() not in LOGO_SUFFIXES:
         raise BadInputError(f"{path.name}: a logo must be a PNG, JPEG, WebP or SVG file")
     size = path.stat().st_size
@@ -499,12 +507,24 @@ def import_logo(path: Path) -> bytes:
         raise BadInputError(f"{path.name} is {size // 1_000_000} MB: too big for a logo")
     if path.suffix.lower() == ".svg":
         return _import_svg(path)
-    try:
-        with Image.open(path) as source:
-            source.load()
-            logo = source.convert("RGBA")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-        raise BadInputError(f"{path.name} is not a picture Clip Studio can read") from None
+    too_big = (
+        f"{path.name} is too big for a logo (at most {MAX_LOGO_PIXELS // 1_000_000} million pixels)"
+    )
+    with warnings.catch_warnings():
+        # Pillow only warns between 89 and 179 million pixels: here that is a refusal too.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as source:
+                if source.width * source.height > MAX_LOGO_PIXELS:
+                    raise BadInputError(f"{too_big}: it is {source.width}x{source.height}")
+                # draft() lets a big JPEG decode at a fraction of its size (shown small anyway).
+                source.draft("RGB", (MAX_LOGO_SIDE, MAX_LOGO_SIDE))
+                source.load()
+                logo = source.convert("RGBA")
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise BadInputError(too_big) from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            raise BadInputError(f"{path.name} is not a picture Clip Studio can read") from None
     logo.thumbnail((MAX_LOGO_SIDE, MAX_LOGO_SIDE), Image.Resampling.LANCZOS)
     return _png_optimised(logo)
 

@@ -13,6 +13,8 @@ MAX_DURATION_S = 60.0
 LIMIT_SAFETY_S = 0.1
 # A kept range shorter than this is not a clip.
 MIN_KEPT_S = 0.5
+# The shortest time limit the user may set: under a second there is no room for a clip.
+MIN_MAX_DURATION_S = 1.0
 
 
 def keep_budget(max_duration: float = MAX_DURATION_S, end_card: float = 0.0) -> float:

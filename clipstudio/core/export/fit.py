@@ -41,6 +41,10 @@ def _even(value: float) -> int:
     return max(2, int(round(value / 2)) * 2)
 
 
+def _even_down(value: float) -> int:
+    return max(2, int(value // 2) * 2)
+
+
 def plan_fit(media: MediaInfo, preset: Preset, fixes: Fixes) -> Fit:
     """Output size and placement. Never upscales: a small source gives a smaller frame of the
     preset's shape (Facebook upscales on playback better than we can add detail)."""
@@ -59,4 +63,9 @@ def plan_fit(media: MediaInfo, preset: Preset, fixes: Fixes) -> Fit:
         mode, scale = FitMode.CROP, min(1.0, source_w / preset.width)
     else:
         mode, scale = FitMode.BLUR, min(1.0, source_h / preset.height)
-    return Fit(mode, _even(preset.width * scale), _even(preset.height * scale))
+    width, height = _even(preset.width * scale), _even(preset.height * scale)
+    if mode is FitMode.SCALE:
+        # The same shape is never made bigger than the source: rounding to even numbers made a
+        # 1281x721 source 1282x720, a picture wider than the one it came from.
+        width, height = min(width, _even_down(source_w)), min(height, _even_down(source_h))
+    return Fit(mode, width, height)

@@ -34,6 +34,9 @@ def prepare_plan(
 ) -> EditPlan:
     """The plan with nothing left to decide. Raises BadInputError for ranges that cannot work."""
     budget = check_budget(plan.max_duration, plan.end_card_duration)
+    if plan.captions.mode.wants_captions:
+        for take in plan.takes:
+            _check_given_captions(take, media[take.source], log)
     sources = _sources_to_transcribe(plan, media)
     transcripts: dict[str, Transcript] = {}
     if sources:
@@ -58,6 +61,21 @@ def prepare_plan(
     if plan.captions.mode.wants_captions and not any(take.captions for take in takes):
         log("no speech found, so the video has no captions")
     return replace(plan, takes=takes, trim=Trim.EXACT)
+
+
+def _check_given_captions(take: Take, info: MediaInfo, log: Log) -> None:
+    """Captions the user gave that fall after the clip's end are said, not silently lost; a
+    file with none inside the clip is the wrong file, refused."""
+    if not take.captions:
+        return
+    late = [c for c in take.captions if c.start >= info.duration]
+    if len(late) == len(take.captions):
+        raise BadInputError(
+            f"none of the {len(late)} captions falls inside the clip ({info.duration:.1f} s long):"
+            f" the first starts at {late[0].start:.1f} s. Is it the caption file of this clip?"
+        )
+    if late:
+        log(f"{len(late)} caption(s) start after the clip ends ({info.duration:.1f} s): left out")
 
 
 def transcribes(plan: EditPlan, media: Mapping[str, MediaInfo]) -> bool:

@@ -7,32 +7,35 @@ never touched.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from clipstudio.core.edit.plan import EditPlan, captions_on_timeline
-from clipstudio.core.errors import BadInputError, OutputExistsError, ValidationError
+from clipstudio.core.errors import BadInputError, FfmpegError, ValidationError
 from clipstudio.core.export import ffmpeg
 from clipstudio.core.export import presets as rules
 from clipstudio.core.export.caption_check import BurnedCaptions
 from clipstudio.core.export.fit import Fit, plan_fit
 from clipstudio.core.export.prepare import TRANSCRIBE_SHARE, prepare_plan, transcribes
 from clipstudio.core.export.validate import Expected, ValidationReport, validate_output
-from clipstudio.core.media.probe import MediaInfo, probe
-from clipstudio.core.process import progress_parser, run_process
+from clipstudio.core.files import SafeWrites, check_free_space, safe_writes, work_dir
+from clipstudio.core.media.probe import MediaInfo, probe, require_picture
+from clipstudio.core.process import ProcessResult, progress_parser, run_process
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
+from clipstudio.core.speech.subtitles import sidecar_path
 from clipstudio.core.speech.types import Caption
 from clipstudio.core.vocabulary import DEFAULT_ENGINE, Engine, Fix
 from clipstudio.resources import caption_font_file
 
 Log = Callable[[str], None]
 OUTPUT_SUFFIXES = (".mp4", ".m4v")
+# The free-space preflight's guess: x264 at CRF 20 on noisy handheld 1080p30 stays under about
+# 6 bits per pixel per second (12 Mb/s); twice the usual talking head, so the guess is generous.
+ESTIMATE_BITS_PER_PIXEL_SECOND = 6.0
+ESTIMATE_AUDIO_BITS_PER_S = 192_000
+# What ffmpeg (and the OS under it) says when the disk fills up mid-render.
+DISK_FULL_WORDS = "No space left on device"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class ExportJob:
     overwrite: bool = False
     engine: Engine = DEFAULT_ENGINE  # used only when the plan leaves captions to transcribe
     model: str | None = None
+    # Files the user gave besides the sources (subtitles, logo, brand kit): never written over.
+    inputs: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,17 +79,28 @@ def export_clip(
             log(message)
 
     output = Path(job.output)
-    media = _probe_sources(plan, output, job.overwrite)
-    transcribing = transcribes(plan, media)
-    plan = prepare_plan(plan, media, engine=job.engine, model=job.model, progress=progress,
-                        cancel=cancel, log=say)  # fmt: skip
-    kept = ", ".join(f"{t.start:.2f}-{t.duration + t.start:.2f} s" for t in plan.takes)
-    say(f"keeping {kept} ({plan.kept_duration:.2f} s)")
-    if plan.end_card_duration:
-        say(f"adding a {plan.end_card_duration:g} s end card ({plan.total_duration:.2f} s in all)")
-    render_progress = scaled(progress, TRANSCRIBE_SHARE, 1.0) if transcribing else progress
-    validation, sidecars = render_plan(plan, media[plan.sources[0]], output,
-                                       progress=render_progress, cancel=cancel, log=say)  # fmt: skip
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise BadInputError(f"the output must be an .mp4 file, not {output.name}")
+    inputs: list[str | Path] = [*plan.sources, *job.inputs]
+    with safe_writes(inputs, job.overwrite) as writes:
+        # Everything that can refuse the output is asked before probing and transcribing.
+        writes.claim(output)
+        if plan.captions.mode.writes_sidecar:
+            writes.claim(sidecar_path(output, plan.captions.language))
+        media = _probe_sources(plan)
+        check_free_space(output.parent, estimated_bytes(plan, media[plan.sources[0]]))
+        transcribing = transcribes(plan, media)
+        plan = prepare_plan(plan, media, engine=job.engine, model=job.model, progress=progress,
+                            cancel=cancel, log=say)  # fmt: skip
+        kept = ", ".join(f"{t.start:.2f}-{t.duration + t.start:.2f} s" for t in plan.takes)
+        say(f"keeping {kept} ({plan.kept_duration:.2f} s)")
+        if plan.end_card_duration:
+            say(
+                f"adding a {plan.end_card_duration:g} s end card ({plan.total_duration:.2f} s in all)"
+            )
+        render_progress = scaled(progress, TRANSCRIBE_SHARE, 1.0) if transcribing else progress
+        validation, sidecars = render_plan(plan, media[plan.sources[0]], output, writes,
+                                           progress=render_progress, cancel=cancel, log=say)  # fmt: skip
     return ExportResult(
         output=output,
         duration=validation.duration,
@@ -97,16 +113,21 @@ def export_clip(
     )
 
 
-def _probe_sources(plan: EditPlan, output: Path, overwrite: bool) -> dict[str, MediaInfo]:
+def estimated_bytes(plan: EditPlan, media: MediaInfo) -> int:
+    """A generous guess at the exported file's size, for the free-space preflight."""
+    preset = rules.PRESETS[plan.preset]
+    seconds = min(plan.max_duration, media.duration) + plan.end_card_duration
+    pixels = preset.width * preset.height
+    video_bits = ESTIMATE_BITS_PER_PIXEL_SECOND * pixels * seconds
+    return int((video_bits + ESTIMATE_AUDIO_BITS_PER_S * seconds) / 8)
+
+
+def _probe_sources(plan: EditPlan) -> dict[str, MediaInfo]:
     """Each source probed once; every one must have a picture."""
     media: dict[str, MediaInfo] = {}
     for source in plan.sources:
-        _check_paths(Path(source), output, overwrite)
         info = probe(source)
-        if info.video is None:
-            raise BadInputError(
-                f"{Path(source).name} has no picture: Clip Studio needs a video, not only sound"
-            )
+        require_picture(info)
         media[source] = info
     if len(media) > 1:
         raise BadInputError("joining takes from several clips is not possible yet")
@@ -117,13 +138,14 @@ def render_plan(
     plan: EditPlan,
     media: MediaInfo,
     output: Path,
+    writes: SafeWrites,
     *,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     log: Log = lambda _message: None,
 ) -> tuple[ValidationReport, tuple[Path, ...]]:
-    """Render a resolved plan to `output` (validated, atomically renamed); returns the report
-    and any sidecar files written."""
+    """Render a resolved plan to `output` (validated, then renamed by `writes`, which has
+    claimed it); returns the report and any sidecar files written."""
     assert media.video is not None and plan.resolved
     preset = rules.PRESETS[plan.preset]
     fit = plan_fit(media, preset, plan.fixes)
@@ -132,7 +154,7 @@ def render_plan(
     burn = plan.captions.mode.burns and bool(timeline_captions)
     write_sidecar = plan.captions.mode.writes_sidecar and bool(timeline_captions)
 
-    with _work_dir() as work, _temporary_outputs() as temps:
+    with work_dir("export") as work:
         loudness, lra_target = None, rules.LRA_TARGET_LU
         if media.audio is not None:
             loudness, lra_target = _measure_loudness(media, plan, cancel)
@@ -153,7 +175,7 @@ def render_plan(
             subtitles_ass = work / "captions.ass"
             burned = _write_burned_captions(timeline_captions, plan, fit, fps, subtitles_ass)
         overlays, end_card = _brand_files(plan, preset, fit, work)
-        temp_video = temps.new(output)
+        temp_video = writes.temp(output)
         spec = ffmpeg.RenderSpec(
             plan=plan,
             media=media,
@@ -169,12 +191,7 @@ def render_plan(
             overlays=overlays,
             end_card=end_card,
         )
-        result = run_process(
-            ffmpeg.render_command(spec),
-            description="export",
-            on_stdout_line=progress_parser(spec.total_duration, scaled(progress, *render_share)),
-            cancel=cancel,
-        )
+        result = _run_render(spec, output, scaled(progress, *render_share), cancel)
         if loudness is not None:
             applied = ffmpeg.parse_loudnorm_json(result.stderr)
             if applied.normalization_type and applied.normalization_type != "linear":
@@ -199,12 +216,12 @@ def render_plan(
         if write_sidecar:
             from clipstudio.core.export.layout import SIDECAR_RULES
             from clipstudio.core.speech.layout import reflow_captions
-            from clipstudio.core.speech.subtitles import sidecar_path, write_srt
+            from clipstudio.core.speech.subtitles import write_srt
 
             final_sidecar = sidecar_path(output, plan.captions.language)
-            write_srt(reflow_captions(timeline_captions, SIDECAR_RULES), temps.new(final_sidecar))
+            write_srt(reflow_captions(timeline_captions, SIDECAR_RULES), writes.temp(final_sidecar))
             sidecars.append(final_sidecar)
-        temps.commit()
+        writes.commit()
         progress(1.0)
         log(f"validated: {len(validation.rules)} rules passed")
         return validation, tuple(sidecars)
@@ -254,6 +271,23 @@ def highlight_accent(plan: EditPlan) -> str:
     return (plan.branding.kit if plan.branding is not None else BrandKit()).accent_colour
 
 
+def _run_render(
+    spec: ffmpeg.RenderSpec, output: Path, progress: ProgressCallback, cancel: CancelToken | None
+) -> ProcessResult:
+    """The one render; a disk that fills up on the way is the user's to fix, said plainly."""
+    try:
+        return run_process(
+            ffmpeg.render_command(spec),
+            description="export",
+            on_stdout_line=progress_parser(spec.total_duration, progress),
+            cancel=cancel,
+        )
+    except FfmpegError as exc:
+        if DISK_FULL_WORDS in exc.stderr_tail:
+            raise BadInputError(f"the disk is full: {output.name} could not be written") from None
+        raise
+
+
 def _analyse_shake(
     media: MediaInfo, plan: EditPlan, transforms: Path, cancel: CancelToken | None
 ) -> None:
@@ -288,19 +322,6 @@ def _brand_files(
     return tuple(overlays), end_card
 
 
-def _check_paths(source: Path, output: Path, overwrite: bool) -> None:
-    if output.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise BadInputError(f"the output must be an .mp4 file, not {output.name}")
-    if source.exists() and output.exists() and os.path.samefile(source, output):
-        raise BadInputError("the output would overwrite the source clip: choose another name")
-    if source.resolve() == output.resolve():
-        raise BadInputError("the output would overwrite the source clip: choose another name")
-    if output.exists() and not overwrite:
-        raise OutputExistsError(f"{output} already exists (add --overwrite to replace it)")
-    if not output.parent.is_dir():
-        raise BadInputError(f"the folder {output.parent} does not exist")
-
-
 def _measure_loudness(
     media: MediaInfo, plan: EditPlan, cancel: CancelToken | None
 ) -> tuple[ffmpeg.LoudnessMeasurement, float]:
@@ -316,45 +337,3 @@ def _measure_loudness(
     if measured.input_lra > lra_target:
         lra_target = min(50.0, measured.input_lra + 1.0)  # loudnorm accepts LRA up to 50
     return measured, lra_target
-
-
-@contextlib.contextmanager
-def _work_dir() -> Iterator[Path]:
-    """Scratch files (ASS captions, vid.stab transforms) in the system temp dir."""
-    path = Path(tempfile.mkdtemp(prefix="clipstudio-"))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-class _TemporaryOutputs:
-    """Temp files beside their targets, renamed onto the targets only by `commit()`."""
-
-    def __init__(self) -> None:
-        self.pending: list[tuple[Path, Path]] = []
-
-    def new(self, final: Path) -> Path:
-        temp = final.with_name(f".{final.stem}.{uuid.uuid4().hex[:8]}.part{final.suffix}")
-        self.pending.append((temp, final))
-        return temp
-
-    def commit(self) -> None:
-        for temp, final in self.pending:
-            os.replace(temp, final)
-        self.pending.clear()
-
-    def discard(self) -> None:
-        for temp, _ in self.pending:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
-        self.pending.clear()
-
-
-@contextlib.contextmanager
-def _temporary_outputs() -> Iterator[_TemporaryOutputs]:
-    temps = _TemporaryOutputs()
-    try:
-        yield temps
-    finally:
-        temps.discard()  # after commit() there is nothing left to discard

@@ -101,13 +101,19 @@ def orientation_of(width: int, height: int) -> Orientation:
 
 
 def check_readable(path: Path) -> None:
-    """Plain-words errors for the cases a volunteer actually hits before PyAV gets a say."""
-    if not path.exists():
-        raise BadInputError(f"file not found: {path}")
-    if path.is_dir():
-        raise BadInputError(f"this is a folder, not a video file: {path}")
-    if path.stat().st_size == 0:
-        raise BadInputError(f"the file is empty: {path}")
+    """Plain-words errors for the cases a volunteer actually hits before PyAV gets a say
+    (missing, a folder, empty, no permission, a symlink loop)."""
+    from clipstudio.core.files import check_readable as check_file
+
+    check_file(path, "video file")
+
+
+def require_picture(info: MediaInfo) -> None:
+    """Clip Studio makes videos: a file with only sound is refused (by check and by export)."""
+    if info.video is None:
+        raise BadInputError(
+            f"{Path(info.path).name} has no picture: Clip Studio needs a video, not only sound"
+        )
 
 
 def probe(path: str | Path) -> MediaInfo:

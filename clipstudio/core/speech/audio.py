@@ -28,7 +28,10 @@ def decode_audio(path: str | Path, cancel: CancelToken | None = None) -> np.ndar
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError) as exc:
-        raise BadInputError(f"cannot read {path}: {exc}") from exc
+        # Never "[Errno 1094995529] Invalid data found...": say what it means.
+        raise BadInputError(
+            f"cannot read {Path(path).name}: it is damaged or not a sound or video file"
+        ) from exc
     with container:
         if not container.streams.audio:
             raise BadInputError(
@@ -44,7 +47,9 @@ def decode_audio(path: str | Path, cancel: CancelToken | None = None) -> np.ndar
                 for out in resampler.resample(frame):
                     chunks.append(out.to_ndarray().reshape(-1))
         except av.error.FFmpegError as exc:
-            raise BadInputError(f"the sound of {Path(path).name} is damaged: {exc}") from exc
+            raise BadInputError(
+                f"the sound of {Path(path).name} is damaged and cannot be decoded"
+            ) from exc
         for out in resampler.resample(None):
             chunks.append(out.to_ndarray().reshape(-1))
     if not chunks:

@@ -359,10 +359,10 @@ def reflow_captions(
     it has word timings, else sharing its time by length."""
     result: list[Caption] = []
     for caption in captions:
-        tokens = caption.tokens
+        tokens = _fitting_tokens(caption.tokens, rules)
         if not tokens:
             continue
-        timed = caption.words if caption.has_word_timings else ()
+        timed = caption.words if caption.has_word_timings and tokens == caption.tokens else ()
         pieces = [" " + t for t in tokens]
         lines = break_lines(pieces, rules)
         if lines is not None:
@@ -371,6 +371,23 @@ def reflow_captions(
         chunks = _split_text(pieces, rules)
         result.extend(_split_caption(caption, chunks, timed, rules))
     return result
+
+
+def _fitting_tokens(tokens: Sequence[str], rules: LayoutRules) -> list[str]:
+    """Words wider than a line (a long link, 3000 letters without a space) cut into pieces
+    that fit, so no caption is ever drawn past the edges of the picture."""
+    fitted: list[str] = []
+    for token in tokens:
+        rest = token
+        while rest and not line_fits(rest, rules):
+            size = min(len(rest) - 1, rules.max_chars_per_line)
+            while size > 1 and not line_fits(rest[:size], rules):
+                size -= 1
+            fitted.append(rest[:size])
+            rest = rest[size:]
+        if rest:
+            fitted.append(rest)
+    return fitted
 
 
 def _split_caption(

