@@ -162,10 +162,10 @@ def test_project_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         raise OSError("disk full")
 
     monkeypatch.setattr("os.replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(BadInputError, match="could not save x.json"):
         save_project(project.with_changes(preset="square"), file)
     assert load_project(file) == project  # the old file is intact
-    assert list(tmp_path.glob("*.tmp")) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp, no lock
 
 
 def test_restore_same_clip_only(tmp_path: Path) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from clipstudio.core.branding.kit import (
 from clipstudio.core.branding.postcopy import PostCopy
 from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Fixes, Segment, Take
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.files import ensure_folder, write_file
 from clipstudio.core.paths import projects_dir
 from clipstudio.core.speech.types import Caption, CaptionStyle, CaptionWord
 from clipstudio.core.vocabulary import (
@@ -278,19 +277,12 @@ def project_from_dict(data: dict[str, Any]) -> Project:
 
 
 def save_project(project: Project, path: Path) -> None:
-    """Atomic write: a crash mid-save leaves the previous file whole (temp file + os.replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Written safely (files.write_file: temp beside it, fsync, atomic rename, locked): a crash
+    mid-save leaves the previous autosave whole. The autosave is the app's own file, so it is
+    replaced without asking."""
+    ensure_folder(path.parent)
     text = json.dumps(project_to_dict(project), indent=1, ensure_ascii=False)
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_file(path, text, overwrite=True)
 
 
 def load_project(path: Path) -> Project | None:
