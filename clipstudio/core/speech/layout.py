@@ -52,6 +52,8 @@ COST_LINE_ON_BINDING_WORD = 0.5
 COST_TOP_HEAVY = 0.1  # a slightly longer bottom line reads better (Netflix's "pyramid")
 # Captions are timed to the millisecond in every subtitle format we write.
 TIME_DECIMALS = 3
+# A word too wide for a line is cut into pieces this share of the line's width at most.
+CUT_WORD_WIDTH_SHARE = 0.9
 
 
 # --- cleaning: what is not speech never gets a caption -----------------------------------------
@@ -377,11 +379,17 @@ def _fitting_tokens(tokens: Sequence[str], rules: LayoutRules) -> list[str]:
     """Words wider than a line (a long link, 3000 letters without a space) cut into pieces
     that fit, so no caption is ever drawn past the edges of the picture."""
     fitted: list[str] = []
+    # Cut pieces keep a margin: a line of the widest letters measured to the last pixel in
+    # Pillow came out a few pixels wider in libass, past the caption zone (export validation).
+    cut_rules = replace(rules, max_line_width=rules.max_line_width * CUT_WORD_WIDTH_SHARE)
     for token in tokens:
         rest = token
-        while rest and not line_fits(rest, rules):
+        if line_fits(rest, rules):
+            fitted.append(rest)
+            continue
+        while rest and not line_fits(rest, cut_rules):
             size = min(len(rest) - 1, rules.max_chars_per_line)
-            while size > 1 and not line_fits(rest[:size], rules):
+            while size > 1 and not line_fits(rest[:size], cut_rules):
                 size -= 1
             fitted.append(rest[:size])
             rest = rest[size:]
