@@ -68,7 +68,7 @@ def _voice_span(wav: Path) -> tuple[float, float, float]:
 def phrase_clip(
     media: MediaFactory,
     phrases: Sequence[str] = tuple(PHRASES),
-    gap: float = 1.5,
+    gap: float | Sequence[float] = 1.5,
     *,
     tail: float = 1.5,
     size: str = "640x360",
@@ -76,24 +76,28 @@ def phrase_clip(
     music_before: float = 0.0,
 ) -> SpeechClip:
     """A steady picture with `phrases` spoken one after another, `gap` s of silence between
-    them, LEAD_SILENCE_S before the first (or `music_before` s of tones), `tail` s after."""
+    them, LEAD_SILENCE_S before the first (or `music_before` s of tones), `tail` s after.
+    `gap` may also give the silence after each phrase but the last, one by one."""
     wavs = [media.speech(text, words_per_minute) for text in phrases]
+    gaps = [gap] * (len(phrases) - 1) if isinstance(gap, int | float) else list(gap)
+    assert len(gaps) == len(phrases) - 1, "one gap after each phrase but the last"
+    pads = [*gaps, tail]
     spans = [_voice_span(wav) for wav in wavs]
     lead = music_before if music_before > 0 else LEAD_SILENCE_S
     onsets, offsets = [], []
     t = lead
-    for first, last, total in spans:
+    for (first, last, total), pad in zip(spans, pads, strict=True):
         onsets.append(t + first)
         offsets.append(t + last)
-        t += total + gap
-    duration = t - gap + tail
+        t += total + pad
+    duration = t
 
     def build(tmp: Path) -> None:
         inputs: list[str] = []
         parts: list[str] = []
         for index, wav in enumerate(wavs):
             inputs += ["-i", str(wav)]
-            pad = gap if index < len(wavs) - 1 else tail
+            pad = pads[index]
             parts.append(f"[{index}:a]apad=pad_dur={pad}[s{index}]")
         if music_before > 0:
             # A chord of three tones with a tremolo: music-like, not speech.
@@ -116,7 +120,8 @@ def phrase_clip(
         ])  # fmt: skip
         audio.unlink()
 
-    key = "|".join(w.name for w in wavs) + f"|{gap}|{tail}|{size}|{music_before}"
+    shown_gap = gap if isinstance(gap, int | float) else ",".join(f"{g:g}" for g in gaps)
+    key = "|".join(w.name for w in wavs) + f"|{shown_gap}|{tail}|{size}|{music_before}"
     path = media.built("phrases", key, build)
     return SpeechClip(path, tuple(phrases), tuple(onsets), tuple(offsets), duration)
 

@@ -145,7 +145,13 @@ def plan_from_args(args: argparse.Namespace) -> EditPlan:
             language=args.language,
         ),
         branding=_branding(args),
+        cleanup=frozenset(c for c in vocab.Cleanup if getattr(args, option_name(c.flag))),
     )
+
+
+def option_name(flag: str) -> str:
+    """argparse's attribute for an option ("--remove-retakes" -> "remove_retakes")."""
+    return flag.lstrip("-").replace("-", "_")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from clipstudio.core.vocabulary import (
     SWITCHED_FIXES,
     CaptionLook,
     CaptionMode,
+    Cleanup,
     Engine,
     Fix,
     PortraitFill,
@@ -158,6 +159,8 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
         "--drop-pauses", action="store_true",
         help="with --auto-trim, also cut pauses longer than a second inside the speech",
     )  # fmt: skip
+    for cleanup in Cleanup:
+        export.add_argument(cleanup.flag, action="store_true", help=cleanup.help)
     export.add_argument("--language", default="en_GB", help="caption language_COUNTRY")
     export.add_argument("--engine", choices=list(Engine), default=DEFAULT_ENGINE)
     export.add_argument("--model", default=None)

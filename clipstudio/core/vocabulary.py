@@ -166,3 +166,29 @@ class Trim(Choice):
     EXACT = "exact"  # keep the takes as given; refuse them when they are too long (the window)
     TO_LIMIT = "to-limit"  # cut only when too long, at a pause or sentence end (CLI default)
     SENTENCES = "sentences"  # drop silence at the ends and keep whole sentences (--auto-trim)
+
+
+class Cleanup(Choice):
+    """Mistakes in the speech the export can find and cut, each found in the transcript
+    (core/speech/disfluency.py). Written `NAME = value, label, CLI option, help`."""
+
+    flag: str
+    help: str
+
+    def __new__(cls, value: str, label: str, flag: str, help: str) -> Any:
+        member = str.__new__(cls, value)
+        member._value_, member.label, member.flag, member.help = value, label, flag, help
+        return member
+
+    RETAKES = (
+        "retakes",
+        "Cut the sentences started again (keep the last try)",
+        "--remove-retakes",
+        "cut a sentence the speaker started again, keeping the last complete try",
+    )
+    FILLERS = (
+        "fillers",
+        'Cut "um" and "er"',
+        "--remove-fillers",
+        'cut the fillers "um", "er", "erm" and "uh"',
+    )

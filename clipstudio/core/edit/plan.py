@@ -20,6 +20,7 @@ from clipstudio.core.vocabulary import (
     DEFAULT_SHAPE,
     FIXES_ON_BY_DEFAULT,
     CaptionMode,
+    Cleanup,
     Fix,
     PortraitFill,
     Shape,
@@ -111,6 +112,8 @@ class EditPlan:
     # Logo, lower third and end card (None, or showing nothing: a plain export). The end
     # card comes after the takes.
     branding: Branding | None = None
+    # Mistakes to find in the speech and cut (the export resolves them into takes).
+    cleanup: frozenset[Cleanup] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.takes:
@@ -124,8 +127,10 @@ class EditPlan:
     @property
     def resolved(self) -> bool:
         """Every take has its end and its captions, and nothing is left to cut."""
-        return self.trim is Trim.EXACT and all(
-            take.end is not None and take.captions is not None for take in self.takes
+        return (
+            self.trim is Trim.EXACT
+            and not self.cleanup
+            and all(take.end is not None and take.captions is not None for take in self.takes)
         )
 
     @property

@@ -1,6 +1,11 @@
-"""Decide what the plan left to us: transcribe where captions are wanted but not given, resolve
-each take against its source, and cut to the keep budget. Out comes a resolved plan (every take
-with its end and captions, `Trim.EXACT`) that render.py turns into a file."""
+"""Decide what the plan left to us: transcribe where captions are wanted but not given (or the
+mistakes are to be found), resolve each take against its source, cut the mistakes, and cut to
+the keep budget. Out comes a resolved plan (every take with its end and captions, `Trim.EXACT`,
+nothing left to clean up) that render.py turns into a file.
+
+Several takes: `--auto-trim` trims each take on its own (silence at its ends, whole sentences),
+then the whole video is held to the budget: takes are kept in order and the one that crosses
+the limit is cut at a sentence end or pause, as a single clip is."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from dataclasses import replace
 
 from clipstudio.core.edit.limits import MIN_KEPT_S, check_budget, fits, keep_budget
 from clipstudio.core.edit.plan import EditPlan, Take, takes_of
-from clipstudio.core.edit.trim import plan_segments, resolve_range
+from clipstudio.core.edit.trim import SilenceFinder, plan_segments, resolve_range
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.media.probe import MediaInfo
 from clipstudio.core.process import run_process
@@ -42,7 +47,7 @@ def prepare_plan(
     if sources:
         from clipstudio.core.speech.transcribe import get_transcriber
 
-        log("transcribing the speech for captions")
+        log("transcribing the speech" + (" to find the mistakes" if plan.cleanup else ""))
         transcriber = get_transcriber(engine, model)
         share = TRANSCRIBE_SHARE / len(sources)
         for index, source in enumerate(sources):
@@ -51,16 +56,22 @@ def prepare_plan(
                 language=plan.captions.speech_language,
                 progress=scaled(progress, index * share, (index + 1) * share),
                 cancel=cancel,
+                verbatim=bool(plan.cleanup),
             )
     takes = tuple(_with_captions(plan, take, transcripts.get(take.source)) for take in plan.takes)
     if plan.trim is Trim.EXACT:
         takes = _exact(takes, media)
+    else:
+        takes = _resolved(plan, takes, media, transcripts, budget, cancel)
+    if plan.cleanup:
+        takes = _cleaned(takes, transcripts, plan, log)
+    if plan.trim is Trim.EXACT:
         _check_kept_fits(sum(t.duration for t in takes), plan)
     else:
-        takes = _cut_to_budget(plan, takes, media, transcripts, budget, cancel)
+        takes = _held_to_budget(plan, takes, media, transcripts, budget, cancel, log)
     if plan.captions.mode.wants_captions and not any(take.captions for take in takes):
         log("no speech found, so the video has no captions")
-    return replace(plan, takes=takes, trim=Trim.EXACT)
+    return replace(plan, takes=takes, trim=Trim.EXACT, cleanup=frozenset())
 
 
 def _check_given_captions(take: Take, info: MediaInfo, log: Log) -> None:
@@ -89,7 +100,8 @@ def _sources_to_transcribe(plan: EditPlan, media: Mapping[str, MediaInfo]) -> li
         if media[source].audio is None:
             continue
         uncaptioned = any(t.captions is None for t in plan.takes if t.source == source)
-        if (plan.captions.mode.wants_captions and uncaptioned) or plan.trim is Trim.SENTENCES:
+        wants_words = plan.trim is Trim.SENTENCES or bool(plan.cleanup)
+        if (plan.captions.mode.wants_captions and uncaptioned) or wants_words:
             wanted.append(source)
     return wanted
 
@@ -131,7 +143,7 @@ def _exact(takes: tuple[Take, ...], media: Mapping[str, MediaInfo]) -> tuple[Tak
     return tuple(kept)
 
 
-def _cut_to_budget(
+def _resolved(
     plan: EditPlan,
     takes: tuple[Take, ...],
     media: Mapping[str, MediaInfo],
@@ -139,29 +151,90 @@ def _cut_to_budget(
     budget: float,
     cancel: CancelToken | None,
 ) -> tuple[Take, ...]:
-    """One take: the trim rules decide (pauses, sentences). Several: each is held to its
-    source and the whole must fit, because cutting across takes is the user's choice."""
-    if len(takes) > 1:
-        resolved = tuple(
-            replace(t, start=r[0], end=r[1])
-            for t in takes
-            for r in [resolve_range(media[t.source].duration, t.start, t.end)]
-        )
-        _check_kept_fits(sum(t.duration for t in resolved), plan)
-        return resolved
-    take = takes[0]
-    info = media[take.source]
-    segments = plan_segments(
-        info.duration,
-        take.start,
-        take.end,
-        budget,
-        find_silences=lambda start, end: _find_silences(info, start, end, cancel),
-        transcript=transcripts.get(take.source),
-        auto_trim=plan.trim is Trim.SENTENCES,
-        drop_pauses=plan.drop_pauses,
-    )
-    return takes_of(take.source, segments, take.captions)
+    """Each take's range checked against its source; with --auto-trim each is trimmed on its
+    own (silence at its ends dropped, whole sentences kept)."""
+    resolved: list[Take] = []
+    for take in takes:
+        info = media[take.source]
+        if plan.trim is Trim.SENTENCES:
+            segments = plan_segments(
+                info.duration,
+                take.start,
+                take.end,
+                budget,
+                find_silences=_silence_finder(info, cancel),
+                transcript=transcripts.get(take.source),
+                auto_trim=True,
+                drop_pauses=plan.drop_pauses,
+            )
+            resolved += takes_of(take.source, segments, take.captions)
+        else:
+            start, end = resolve_range(info.duration, take.start, take.end)
+            resolved.append(replace(take, start=start, end=end))
+    return tuple(resolved)
+
+
+def _cleaned(
+    takes: tuple[Take, ...], transcripts: Mapping[str, Transcript], plan: EditPlan, log: Log
+) -> tuple[Take, ...]:
+    """The retakes and fillers the plan asks to lose, cut out of every take of their source."""
+    from clipstudio.core.edit.cuts import cut_take
+    from clipstudio.core.speech.disfluency import find_disfluencies
+
+    spans = {
+        source: find_disfluencies(transcript.words, plan.cleanup)
+        for source, transcript in transcripts.items()
+    }
+    cleaned: list[Take] = []
+    for take in takes:
+        found = spans.get(take.source, ())
+        cleaned += cut_take(take, [(d.start, d.end) for d in found])
+    for kind in sorted(plan.cleanup):
+        count = sum(1 for found in spans.values() for d in found if d.kind is kind)
+        seconds = sum(d.duration for found in spans.values() for d in found if d.kind is kind)
+        log(f"{kind.label.lower()}: {count} cut ({seconds:.1f} s)")
+    if not cleaned:
+        raise BadInputError("nothing is left of the clips once the mistakes are cut")
+    return tuple(cleaned)
+
+
+def _held_to_budget(
+    plan: EditPlan,
+    takes: tuple[Take, ...],
+    media: Mapping[str, MediaInfo],
+    transcripts: Mapping[str, Transcript],
+    budget: float,
+    cancel: CancelToken | None,
+    log: Log,
+) -> tuple[Take, ...]:
+    """Takes in order while they fit; the one that crosses the limit is cut the way a single
+    clip is (at a sentence end with a transcript, else at a pause); the rest are left out."""
+    kept: list[Take] = []
+    used = 0.0
+    for index, take in enumerate(takes):
+        room = budget - used
+        if take.duration <= room:
+            kept.append(take)
+            used += take.duration
+            continue
+        if room > MIN_KEPT_S and take.duration > MIN_KEPT_S:
+            info = media[take.source]
+            segments = plan_segments(
+                info.duration,
+                take.start,
+                take.end,
+                room,
+                find_silences=_silence_finder(info, cancel),
+                transcript=transcripts.get(take.source),
+            )
+            kept += takes_of(take.source, segments, take.captions)
+        left_out = len({t.source for t in takes[index + 1 :]})
+        if left_out and len(plan.sources) > 1:
+            log(f"the time limit is reached: {left_out} later clip(s) left out")
+        break
+    if sum(t.duration for t in kept) < MIN_KEPT_S:
+        raise BadInputError("the kept parts are too short to make a clip")
+    return tuple(kept)
 
 
 def _check_kept_fits(kept: float, plan: EditPlan) -> None:
@@ -179,6 +252,10 @@ def _check_kept_fits(kept: float, plan: EditPlan) -> None:
         f"the kept parts ({kept:.1f} s) and the {card:g} s end card would run past the"
         f" {plan.max_duration:g} s limit: cut {kept - room:.1f} s more"
     )
+
+
+def _silence_finder(media: MediaInfo, cancel: CancelToken | None) -> SilenceFinder:
+    return lambda start, end: _find_silences(media, start, end, cancel)
 
 
 def _find_silences(

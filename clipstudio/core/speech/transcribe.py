@@ -23,6 +23,7 @@ from clipstudio.core.speech.audio import (
     decode_audio,
     frame_energy_db,
 )
+from clipstudio.core.speech.disfluency import VERBATIM_HINT, fit_to_voice, place_fillers
 from clipstudio.core.speech.models import ModelRef, import_openai_whisper, resolve_model
 from clipstudio.core.speech.types import Transcript, Word
 from clipstudio.core.vocabulary import DEFAULT_ENGINE, Engine
@@ -63,6 +64,7 @@ class Transcriber(Protocol):
         language: str = "en",
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        verbatim: bool = False,
     ) -> Transcript: ...
 
 
@@ -90,10 +92,12 @@ def transcribe_file(
     language: str = "en",
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    verbatim: bool = False,
 ) -> Transcript:
     """One call by name, so it can run in a child process (clipstudio.core.isolate)."""
     transcriber = get_transcriber(engine, model)
-    return transcriber.transcribe(path, language=language, progress=progress, cancel=cancel)
+    return transcriber.transcribe(path, language=language, progress=progress, cancel=cancel,
+                                  verbatim=verbatim)  # fmt: skip
 
 
 class _WhisperTranscriber:
@@ -112,7 +116,10 @@ class _WhisperTranscriber:
         language: str = "en",
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        verbatim: bool = False,
     ) -> Transcript:
+        """`verbatim` also writes the fillers and false starts (to find and cut them:
+        core/speech/disfluency.py), each filler on the burst of voice it is."""
         progress = progress or no_progress
         code = whisper_language(language)
         audio = decode_audio(path, cancel)
@@ -124,10 +131,14 @@ class _WhisperTranscriber:
         words: list[Word] = []
         if duration > 0:
             report = scaled(progress, DECODE_SHARE, 1.0)
-            words = self._words(model, audio, code, duration, report, cancel)
+            words = self._words(model, audio, code, duration, report, cancel, verbatim)
         progress(1.0)
+        refined = refine_word_onsets(tuple(words), audio)
+        if verbatim:
+            refined = place_fillers(refined, audio, WHISPER_SAMPLE_RATE)
+            refined = fit_to_voice(refined, audio, WHISPER_SAMPLE_RATE)
         return Transcript(
-            words=refine_word_onsets(tuple(words), audio),
+            words=refined,
             language=code,
             duration=duration,
             engine=self.engine,
@@ -145,6 +156,7 @@ class _WhisperTranscriber:
         duration: float,
         report: ProgressCallback,
         cancel: CancelToken | None,
+        verbatim: bool,
     ) -> list[Word]:
         raise NotImplementedError
 
@@ -155,9 +167,11 @@ class FasterWhisperTranscriber(_WhisperTranscriber):
     def _load(self, location: str) -> Any:
         return _load_faster_whisper(location)
 
-    def _words(self, model, audio, code, duration, report, cancel):  # noqa: ANN001, ANN202
+    def _words(self, model, audio, code, duration, report, cancel, verbatim):  # noqa: ANN001, ANN202
         words: list[Word] = []
-        segments, _info = model.transcribe(audio, language=code, **FASTER_WHISPER_OPTIONS)
+        # `hotwords` goes before every 30 s window; initial_prompt only before the first.
+        hint = {"hotwords": VERBATIM_HINT} if verbatim else {}
+        segments, _info = model.transcribe(audio, language=code, **FASTER_WHISPER_OPTIONS, **hint)
         # The generator does the work segment by segment: poll cancel between segments.
         for segment in segments:
             if cancel is not None:
@@ -174,8 +188,9 @@ class OpenAIWhisperTranscriber(_WhisperTranscriber):
     def _load(self, location: str) -> Any:
         return _load_openai_whisper(location)
 
-    def _words(self, model, audio, code, duration, report, cancel):  # noqa: ANN001, ANN202
+    def _words(self, model, audio, code, duration, report, cancel, verbatim):  # noqa: ANN001, ANN202
         # openai-whisper runs the whole file in one call: it can only be cancelled around it.
+        hint = {"initial_prompt": VERBATIM_HINT, "carry_initial_prompt": True} if verbatim else {}
         result = model.transcribe(
             audio,
             language=code if model.is_multilingual else None,
@@ -183,6 +198,7 @@ class OpenAIWhisperTranscriber(_WhisperTranscriber):
             condition_on_previous_text=False,
             fp16=False,  # CPU
             verbose=None,
+            **hint,
         )
         if cancel is not None:
             cancel.raise_if_cancelled()
