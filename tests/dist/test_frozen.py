@@ -229,13 +229,19 @@ def test_transcribe_offline_with_the_bundled_model(subtitles: Path) -> None:
 def test_export_burns_captions_and_validates(
     frozen: Frozen, clip: Path, subtitles: Path, tmp_path: Path
 ) -> None:
+    from fractions import Fraction
+
+    from clipstudio.core.export.loudness import LoudnessPlan, LoudnessRule
     from clipstudio.core.export.validate import Expected, validate_output
 
     burned, plain = tmp_path / "burned.mp4", tmp_path / "plain.mp4"
     _export(frozen, clip, burned, "burn")
     _export(frozen, clip, plain, "none")
+    # Speech at -14 LUFS: gated over the whole clip, the pauses fall under the relative gate.
+    speech = LoudnessPlan(LoudnessRule.SPEECH, -14.0, -14.0, 0.0, False, speech=((0.0, 60.0),))
     report = validate_output(
-        burned, Expected(width=640, height=360, fps=30.0, max_duration=60.0, audio_is_silent=False)
+        burned,
+        Expected(width=640, height=360, fps=Fraction(30), max_duration=60.0, loudness=speech),
     )
     assert report.ok, report.failures
     first = pysubs2.load(str(subtitles))[0]

@@ -7,7 +7,6 @@ clipstudio.core.process. Nothing else in the code base writes ffmpeg flags.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -21,7 +20,9 @@ from clipstudio.core.edit.plan import EditPlan, Fixes, Segment
 from clipstudio.core.errors import InternalError
 from clipstudio.core.export import presets as rules
 from clipstudio.core.export.fit import Fit, FitMode
-from clipstudio.core.media.probe import MediaInfo
+from clipstudio.core.export.loudness import LoudnessPlan
+from clipstudio.core.media.probe import MediaInfo, VideoInfo
+from clipstudio.core.speech.vad import VAD_RATE
 from clipstudio.core.vocabulary import Fix
 
 # Silence detection for the default trim: speech pauses sit 30-40 dB under speech level.
@@ -48,8 +49,15 @@ HIGHPASS_STAGES = 2
 # clip unchanged; nr=30 with a -25 dB starting floor (then tracked) raised it by 3.4 dB.
 DENOISE_REDUCTION_DB = 30
 DENOISE_NOISE_FLOOR_DB = -25
-# Primaries that mean an SD (BT.601) matrix: PAL/SECAM and NTSC.
-SD_PRIMARIES = {"bt470bg", "smpte170m"}
+# zscale's names for the matrices probe reports (probe.MATRIX_NAMES).
+ZSCALE_MATRIX = {"bt709": "709", "bt470bg": "470bg", "smpte170m": "170m", "bt2020nc": "2020_ncl",
+                 "bt2020c": "2020_cl"}  # fmt: skip
+ZSCALE_TRANSFER = {"hlg": "arib-std-b67", "pq": "smpte2084"}
+# Tone mapping: linear light scaled so 100 nits (SDR reference white) is 1.0; Hable's curve
+# rolls the highlights off up to the source's peak. HLG's peak is its reference display's 1000
+# nits (BT.2100); PQ's is read from the file (probe: MaxCLL or the mastering display).
+TONEMAP_NOMINAL_NITS = 100
+HLG_PEAK_NITS = 1000.0
 # Deflicker: a moving average over 7 frames removes mains/fluorescent beating at phone rates.
 DEFLICKER_FRAMES = 7
 # The last moments of the clip dissolve into the end card (a hard cut to a flat colour jars);
@@ -61,7 +69,7 @@ SPEECH_FADE_OUT_S = 0.15
 
 @functools.cache
 def ffmpeg_exe() -> str:
-    """The ffmpeg binary shipped by imageio-ffmpeg (has libx264, libass, loudnorm, zscale)."""
+    """The ffmpeg binary shipped by imageio-ffmpeg (has libx264, libass, ebur128, zscale)."""
     import imageio_ffmpeg
 
     return imageio_ffmpeg.get_ffmpeg_exe()
@@ -124,67 +132,39 @@ def _audio_chain(
 
 
 def loudness_measure_command(
-    media: MediaInfo, segments: Sequence[Segment], fixes: Fixes
+    media: MediaInfo,
+    segments: Sequence[Segment],
+    fixes: Fixes,
+    readings: Path,
+    speech_audio: Path,
 ) -> list[str]:
-    """First pass: measure the kept audio exactly as the render will see it. ebur128 gives the
-    same BS.1770 figures loudnorm's own first pass does, 7x faster (0.46 s against 3.5 s for a
-    minute of audio, measured): loudnorm resamples to 192 kHz to measure."""
+    """First pass over the kept audio exactly as the render will see it: ebur128's readings
+    every 100 ms into `readings` (ametadata's print; its summary with the true peak on stderr),
+    and the audio as 16 kHz mono float into `speech_audio` for the speech detector."""
     audio = _cut_and_join(_trimmed_input(media.path, segments).audio, segments, "a")
-    audio = _audio_chain(audio, media, fixes).filter("ebur128", peak="true", framelog="quiet")
-    return _compile(ffmpeg_graph.output(audio, "-", f="null"))
-
-
-def parse_loudness_measurement(stderr: str) -> LoudnessMeasurement:
-    """ebur128's summary as loudnorm's `measured_*` inputs (offset 0: the gain is exactly
-    target - measured in linear mode)."""
-    summary = stderr[stderr.rfind("Summary:") :]
-    if not summary:
-        raise InternalError(f"ebur128 printed no summary:\n{stderr[-1500:]}")
-
-    def number(pattern: str) -> float:
-        match = re.search(pattern, summary, re.S)
-        if match is None or match.group(1) == "-inf":
-            return -70.0  # EBU R128's absolute gate: what silence measures as
-        return float(match.group(1))
-
-    return LoudnessMeasurement(
-        input_i=number(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf)"),
-        input_thresh=number(r"Integrated loudness:.*?Threshold:\s*(-?[\d.]+|-inf)"),
-        input_lra=max(0.0, number(r"LRA:\s*(-?[\d.]+|-inf)")),
-        input_tp=number(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf)"),
-        target_offset=0.0,
+    copies = _audio_chain(audio, media, fixes).filter_multi_output("asplit", 2)
+    meter = _metered(copies[0], readings)
+    speech = copies[1].filter("aresample", VAD_RATE).filter("pan", args="mono|c0=0.5*c0+0.5*c1")
+    return _compile(
+        ffmpeg_graph.merge_outputs(
+            ffmpeg_graph.output(meter, "-", f="null"),
+            ffmpeg_graph.output(speech, str(speech_audio), f="f32le"),
+        )
     )
 
 
-@dataclass(frozen=True)
-class LoudnessMeasurement:
-    input_i: float
-    input_tp: float
-    input_lra: float
-    input_thresh: float
-    target_offset: float
-    normalization_type: str = ""
+def _metered(
+    audio: ffmpeg_graph.nodes.FilterableStream, readings: Path
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """ebur128 with its tags printed to a file (stderr keeps only the summary)."""
+    metered = audio.filter("ebur128", peak="true", metadata=1, framelog="quiet")
+    return metered.filter("ametadata", mode="print", file=str(readings))
 
 
-def parse_loudnorm_json(stderr: str) -> LoudnessMeasurement:
-    """The JSON block loudnorm prints at the end of a run."""
-    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr, re.S)
-    if not match:
-        raise InternalError(f"loudnorm printed no measurement:\n{stderr[-1500:]}")
-    data = json.loads(match.group(0))
-
-    def number(key: str) -> float:
-        value = str(data.get(key, "-inf"))
-        return float("-inf") if value in ("-inf", "inf") else float(value)
-
-    return LoudnessMeasurement(
-        input_i=number("input_i"),
-        input_tp=number("input_tp"),
-        input_lra=number("input_lra"),
-        input_thresh=number("input_thresh"),
-        target_offset=number("target_offset"),
-        normalization_type=str(data.get("normalization_type", "")),
-    )
+def loudness_readings_command(path: Path, readings: Path) -> list[str]:
+    """ebur128's readings of a file's audio (the validation measures what it was promised)."""
+    return _compile(ffmpeg_graph.output(_metered(ffmpeg_graph.input(str(path)).audio, readings),
+                                        "-", f="null"))  # fmt: skip
 
 
 def silence_command(source: str, start: float, end: float) -> list[str]:
@@ -208,12 +188,6 @@ def parse_silences(stderr: str, offset: float, end: float) -> list[tuple[float, 
     if current is not None:
         silences.append((current, end))
     return silences
-
-
-def ebur128_command(path: str) -> list[str]:
-    """Integrated loudness and true peak of a file's audio (the validation's separate pass)."""
-    audio = ffmpeg_graph.input(path).audio.filter("ebur128", peak="true", framelog="quiet")
-    return _compile(ffmpeg_graph.output(audio, "-", f="null"))
 
 
 def parse_ebur128(stderr: str) -> tuple[float, float]:
@@ -285,9 +259,8 @@ class RenderSpec:
     media: MediaInfo
     preset: rules.Preset
     fit: Fit
-    fps: float
-    loudness: LoudnessMeasurement | None  # None: no source audio, a silent track is added
-    lra_target: float
+    fps: Fraction  # exact (presets.output_fps)
+    loudness: LoudnessPlan | None  # None: no source audio, a silent track is added
     subtitles_ass: Path | None
     fonts_dir: Path | None
     vidstab_transforms: Path | None
@@ -325,11 +298,10 @@ class EndCard:
     seconds: float
 
 
-def _fps_text(fps: float) -> str:
+def _fps_text(fps: Fraction) -> str:
     """The rate as an exact fraction ("30000/1001"): joined streams (xfade) must agree on
     their time base to the last digit, and a rounded decimal gives each a different one."""
-    rate = Fraction(fps).limit_denominator(1001)
-    return f"{rate.numerator}/{rate.denominator}"
+    return f"{fps.numerator}/{fps.denominator}"
 
 
 def _picture_input(path: Path, **options: str | int) -> ffmpeg_graph.nodes.FilterableStream:
@@ -390,18 +362,81 @@ def _overlay(
     )
 
 
-def _hdr_to_sdr(
-    video: ffmpeg_graph.nodes.FilterableStream, hdr_format: str
+def _to_bt709(
+    video: ffmpeg_graph.nodes.FilterableStream, info: VideoInfo
 ) -> ffmpeg_graph.nodes.FilterableStream:
-    """HLG/PQ BT.2020 -> BT.709 SDR with a real tone map (Hable), so it is not washed out."""
-    transfer_in = "arib-std-b67" if hdr_format == "hlg" else "smpte2084"
-    video = video.filter(
-        "zscale", tin=transfer_in, pin="bt2020", min="bt2020nc", t="linear", npl=100
-    )
-    video = video.filter("format", "gbrpf32le")
-    video = video.filter("zscale", p="bt709")
-    video = video.filter("tonemap", "hable", desat=0)
-    return video.filter("zscale", t="bt709", m="bt709", r="tv")
+    """Any source's colours as limited-range BT.709 SDR 4:2:0, converted (zscale), never only
+    relabelled: full range (phones' yuvj420p) is scaled into 16-235, a BT.601 matrix (older
+    phones, SD cameras) re-encoded as BT.709, HDR tone-mapped. BT.709 limited sources pass
+    untouched (no filter, no cost). BT.601's primaries are close enough to BT.709's that the
+    matrix is what shows; like every NLE's default, only the matrix is converted."""
+    range_in = "full" if info.is_full_range else "limited"
+    matrix_in = ZSCALE_MATRIX.get(info.color_matrix, "709")
+    if info.hdr_format in ZSCALE_TRANSFER:
+        peak = HLG_PEAK_NITS if info.hdr_format == "hlg" else info.hdr_peak_nits or HLG_PEAK_NITS
+        video = video.filter("zscale", tin=ZSCALE_TRANSFER[info.hdr_format], pin="2020",
+                             min=matrix_in, rin=range_in, t="linear",
+                             npl=TONEMAP_NOMINAL_NITS)  # fmt: skip
+        video = video.filter("format", "gbrpf32le").filter("zscale", p="709")
+        video = video.filter("tonemap", "hable", desat=0, peak=f"{peak / TONEMAP_NOMINAL_NITS:g}")
+        # Back to Y'CbCr inside zscale: left to swscale, float RGB was converted with its own
+        # defaults instead of the BT.709 the frame is labelled with.
+        video = video.filter("zscale", t="709", m="709", r="limited")
+    elif info.is_full_range or matrix_in != "709":
+        video = video.filter("zscale", rangein=range_in, range="limited", matrixin=matrix_in,
+                             matrix="709")  # fmt: skip
+    else:
+        return video
+    return video.filter("format", rules.PIX_FMT)
+
+
+def _repairs(
+    video: ffmpeg_graph.nodes.FilterableStream, fixes: Fixes, vidstab_transforms: Path | None
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """The picture repairs the plan asks for (stabilise, deflicker, brighten)."""
+    if vidstab_transforms is not None:
+        video = video.filter(
+            "vidstabtransform",
+            input=str(vidstab_transforms),
+            smoothing=VIDSTAB_SMOOTHING,
+            optzoom=1,
+            interpol="bicubic",
+        ).filter("unsharp", 5, 5, 0.6, 3, 3, 0.3)
+    if Fix.DEFLICKER in fixes:
+        video = video.filter("deflicker", size=DEFLICKER_FRAMES, mode="pm")
+    if Fix.BRIGHTEN in fixes:
+        video = video.filter("curves", master=BRIGHTEN_CURVE)
+    return video
+
+
+def _square_pixels(
+    video: ffmpeg_graph.nodes.FilterableStream, info: VideoInfo
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """Non-square pixels (an SD camera's 720x576 at 16:11) stretched to the picture's display
+    size, so the fit below, which reasons in pixels, sees the shape the viewer sees."""
+    if info.sample_aspect_ratio == 1:
+        return video
+    width = max(2, round(info.display_width / 2) * 2)
+    return video.filter("scale", width, info.display_height, flags="lanczos").filter("setsar", 1)
+
+
+def conform_picture(
+    video: ffmpeg_graph.nodes.FilterableStream,
+    media: MediaInfo,
+    fit: Fit,
+    fps: Fraction,
+    fixes: Fixes,
+    vidstab_transforms: Path | None = None,
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """One source's picture as the output needs it, every per-source rule in one chain: colours
+    converted to BT.709 limited SDR, the repairs asked for, the output's exact frame rate, square
+    pixels, fitted to the output frame. A render of several sources runs this once per source."""
+    assert media.video is not None
+    video = _to_bt709(video, media.video)
+    video = _repairs(video, fixes, vidstab_transforms)
+    video = video.filter("fps", fps=_fps_text(fps))
+    video = _square_pixels(video, media.video)
+    return _fit_to_frame(video, fit).filter("setsar", 1)
 
 
 def _fit_to_frame(
@@ -435,6 +470,22 @@ def _fit_to_frame(
     return ffmpeg_graph.overlay(background, foreground, x="(W-w)/2", y="(H-h)/2")
 
 
+def _gained(
+    audio: ffmpeg_graph.nodes.FilterableStream, plan: LoudnessPlan
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """The loudness plan's one gain for the whole clip, and the limiter where it needs one."""
+    if plan.gain_db:
+        audio = audio.filter("volume", f"{plan.gain_db:.2f}dB")
+    if plan.limit:
+        audio = audio.filter(
+            "alimiter",
+            limit=f"{10 ** (plan.limiter_ceiling_dbfs / 20):.4f}",
+            level=0,  # no auto-levelling: the gain is decided, not the limiter's to change
+            latency=1,  # its lookahead delay compensated, so sound stays in sync
+        )
+    return audio
+
+
 def render_command(spec: RenderSpec) -> list[str]:
     """The single export run: cut, fix, fit, caption, normalise, encode, mux with faststart."""
     media, fixes = spec.media, spec.plan.fixes
@@ -446,30 +497,12 @@ def render_command(spec: RenderSpec) -> list[str]:
     fps_text = _fps_text(spec.fps)
 
     video = _cut_and_join(source.video, segments, "v")
-    if media.video.hdr_format:
-        video = _hdr_to_sdr(video, media.video.hdr_format)
-    if spec.vidstab_transforms is not None:
-        video = video.filter(
-            "vidstabtransform",
-            input=str(spec.vidstab_transforms),
-            smoothing=VIDSTAB_SMOOTHING,
-            optzoom=1,
-            interpol="bicubic",
-        ).filter("unsharp", 5, 5, 0.6, 3, 3, 0.3)
-    if Fix.DEFLICKER in fixes:
-        video = video.filter("deflicker", size=DEFLICKER_FRAMES, mode="pm")
-    if Fix.BRIGHTEN in fixes:
-        video = video.filter("curves", master=BRIGHTEN_CURVE)
-    video = video.filter("fps", fps=fps_text)
-    video = _fit_to_frame(video, spec.fit).filter("setsar", 1)
+    video = conform_picture(video, media, spec.fit, spec.fps, fixes, spec.vidstab_transforms)
     if spec.subtitles_ass is not None:
         options: dict[str, str] = {"filename": str(spec.subtitles_ass)}
         if spec.fonts_dir is not None:
             options["fontsdir"] = str(spec.fonts_dir)
         video = video.filter("subtitles", **options)
-    if media.video.color_primaries in SD_PRIMARIES:
-        # Tagged BT.601 (older Android, SD cameras): convert the matrix, not just the label.
-        video = video.filter("scale", out_color_matrix="bt709", out_range="tv")
     video = video.filter("format", rules.PIX_FMT)
     # Label the frames BT.709 in the graph. Setting the tags only as encoder options made ffmpeg
     # insert a colour conversion from "unspecified" to BT.709 that changed nothing and cost 15 %
@@ -504,23 +537,7 @@ def render_command(spec: RenderSpec) -> list[str]:
 
     if spec.loudness is not None and media.audio is not None:
         audio = _cut_and_join(source.audio, segments, "a")
-        audio = _audio_chain(audio, media, fixes)
-        m = spec.loudness
-        audio = audio.filter(
-            "loudnorm",
-            I=rules.LOUDNESS_TARGET_LUFS,
-            TP=rules.TRUE_PEAK_DBTP,
-            LRA=spec.lra_target,
-            measured_I=f"{m.input_i:.2f}",
-            measured_TP=f"{m.input_tp:.2f}",
-            # loudnorm reads a measured LRA of exactly 0 (a steady tone) as "not measured" and
-            # drops to dynamic mode; 0.01 LU is the same measurement without the sentinel.
-            measured_LRA=f"{max(m.input_lra, 0.01):.2f}",
-            measured_thresh=f"{m.input_thresh:.2f}",
-            offset=f"{m.target_offset:.2f}",
-            linear="true",
-            print_format="json",
-        )
+        audio = _gained(_audio_chain(audio, media, fixes), spec.loudness)
     else:
         # Some uploads reject video-only files: add a silent stereo track of the same length.
         audio = ffmpeg_graph.input(
@@ -530,7 +547,7 @@ def render_command(spec: RenderSpec) -> list[str]:
         "aformat", sample_fmts="fltp", sample_rates=rules.AUDIO_RATE, channel_layouts="stereo"
     )
     if spec.end_card is not None and media.audio is not None:
-        # Silence under the card (after loudnorm, so it cannot change the speech's gain).
+        # Silence under the card (after the gain, so it cannot change the speech's level).
         audio = audio.filter(
             "afade", type="out", st=f"{duration - SPEECH_FADE_OUT_S:.6f}", d=SPEECH_FADE_OUT_S
         ).filter("apad", whole_dur=f"{total:.6f}")

@@ -35,6 +35,8 @@ class Fit:
     mode: FitMode
     width: int
     height: int
+    # The source was smaller than the platform's minimum for this shape and is enlarged to it.
+    upscaled: bool = False
 
 
 def _even(value: float) -> int:
@@ -46,8 +48,9 @@ def _even_down(value: float) -> int:
 
 
 def plan_fit(media: MediaInfo, preset: Preset, fixes: Fixes) -> Fit:
-    """Output size and placement. Never upscales: a small source gives a smaller frame of the
-    preset's shape (Facebook upscales on playback better than we can add detail)."""
+    """Output size and placement. A small source gives a smaller frame of the preset's shape
+    (Facebook upscales on playback better than we can add detail), except where the shape has a
+    platform minimum (Reels: 540x960): then it is enlarged to that minimum and no further."""
     assert media.video is not None
     source_w, source_h = media.video.display_width, media.video.display_height
     source_aspect = source_w / source_h
@@ -63,6 +66,9 @@ def plan_fit(media: MediaInfo, preset: Preset, fixes: Fixes) -> Fit:
         mode, scale = FitMode.CROP, min(1.0, source_w / preset.width)
     else:
         mode, scale = FitMode.BLUR, min(1.0, source_h / preset.height)
+    minimum = preset.min_height / preset.height
+    if scale < minimum:
+        return Fit(mode, _even(preset.width * minimum), _even(preset.height * minimum), True)
     width, height = _even(preset.width * scale), _even(preset.height * scale)
     if mode is FitMode.SCALE:
         # The same shape is never made bigger than the source: rounding to even numbers made a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from clipstudio.core.vocabulary import Shape
 
@@ -14,6 +15,10 @@ class Preset:
     height: int
     # Where Facebook's own buttons and text cover the picture, and so where captions and brand
     # layers may go: clipstudio.core.export.layout.SHAPE_LAYOUTS.
+    # The platform's smallest accepted frame (0: none): a smaller source is upscaled to it, and
+    # only to it (plan_fit).
+    min_width: int = 0
+    min_height: int = 0
 
     @property
     def label(self) -> str:
@@ -29,7 +34,8 @@ PRESETS: dict[Shape, Preset] = {
     Shape.FEED: Preset(Shape.FEED, 1920, 1080),
     Shape.SQUARE: Preset(Shape.SQUARE, 1080, 1080),
     Shape.PORTRAIT: Preset(Shape.PORTRAIT, 1080, 1350),
-    Shape.REELS: Preset(Shape.REELS, 1080, 1920),
+    # Meta's Reels specs: 1080x1920 recommended, 540x960 at least.
+    Shape.REELS: Preset(Shape.REELS, 1080, 1920, min_width=540, min_height=960),
 }
 
 # Encoding rules every export follows and validation checks.
@@ -38,8 +44,9 @@ VIDEO_PROFILE = "High"
 PIX_FMT = "yuv420p"
 X264_PRESET = "veryfast"  # PITFALLS: veryfast 27 s vs medium 45 s on a 59 s 1080p clip
 X264_CRF = 20  # visually clean for talking heads; Facebook re-encodes anyway
-FALLBACK_FPS = 30  # used when the source rate is outside 24-60 fps
-MIN_FPS, MAX_FPS = 24.0, 60.0
+FALLBACK_FPS = Fraction(30)  # used when the source rate is outside 24-60 fps
+# "24-60 fps" includes film's 23.976.
+MIN_FPS, MAX_FPS = Fraction(24000, 1001), Fraction(60)
 AUDIO_CODEC = "aac"
 AUDIO_PROFILE = "LC"
 AUDIO_RATE = 48_000
@@ -49,15 +56,13 @@ AUDIO_BITRATE = "160k"  # Facebook asks for 128 kb/s or more
 # EBU R128 loudness normalisation targets for social video.
 LOUDNESS_TARGET_LUFS = -14.0
 TRUE_PEAK_DBTP = -1.5
-LRA_TARGET_LU = 11.0
 LOUDNESS_TOLERANCE_LU = 1.0
 
 
-def output_fps(source_fps: float) -> float:
-    """Constant output rate: the source rate when it is 24-60 fps, else 30."""
-    if MIN_FPS - 0.5 <= source_fps <= MAX_FPS + 0.5:
-        for standard in (24000 / 1001, 24, 25, 30000 / 1001, 30, 50, 60000 / 1001, 60):
-            if abs(source_fps - standard) < 0.05:
-                return standard
-        return round(source_fps, 3)
+def output_fps(nominal: Fraction) -> Fraction:
+    """The export's constant rate, exactly: the source's nominal rate (probe's
+    `VideoInfo.frame_rate`: 30 stays 30, 29.97 stays 30000/1001) when it is 24-60 fps, else 30
+    (a 240 fps slow-motion file plays at normal speed, a 15 fps one repeats its frames)."""
+    if MIN_FPS <= nominal <= MAX_FPS:
+        return nominal
     return FALLBACK_FPS

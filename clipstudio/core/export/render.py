@@ -11,12 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from clipstudio.core.edit.plan import EditPlan, captions_on_timeline
 from clipstudio.core.errors import BadInputError, FfmpegError, ValidationError
 from clipstudio.core.export import ffmpeg
 from clipstudio.core.export import presets as rules
 from clipstudio.core.export.caption_check import BurnedCaptions
 from clipstudio.core.export.fit import Fit, plan_fit
+from clipstudio.core.export.loudness import LoudnessPlan, decide_loudness, parse_readings
 from clipstudio.core.export.prepare import TRANSCRIBE_SHARE, prepare_plan, transcribes
 from clipstudio.core.export.validate import Expected, ValidationReport, validate_output
 from clipstudio.core.files import SafeWrites, check_free_space, safe_writes, work_dir
@@ -149,19 +152,19 @@ def render_plan(
     assert media.video is not None and plan.resolved
     preset = rules.PRESETS[plan.preset]
     fit = plan_fit(media, preset, plan.fixes)
-    fps = rules.output_fps(media.video.real_frame_rate or media.video.avg_frame_rate)
+    if fit.upscaled:
+        log(f"enlarging the picture to {fit.width}x{fit.height}, the smallest {preset.label}"
+            " the platform accepts")  # fmt: skip
+    fps = rules.output_fps(media.video.frame_rate)
     timeline_captions = captions_on_timeline(plan.takes)
     burn = plan.captions.mode.burns and bool(timeline_captions)
     write_sidecar = plan.captions.mode.writes_sidecar and bool(timeline_captions)
 
     with work_dir("export") as work:
-        loudness, lra_target = None, rules.LRA_TARGET_LU
+        loudness = None
         if media.audio is not None:
-            loudness, lra_target = _measure_loudness(media, plan, cancel)
-            log(
-                f"measured {loudness.input_i:.1f} LUFS, {loudness.input_tp:.1f} dBTP,"
-                f" range {loudness.input_lra:.1f} LU"
-            )
+            loudness = _measure_loudness(media, plan, work, cancel)
+            log(loudness.describe())
         progress(0.05)
         transforms = None
         render_share = (0.05, 0.95)
@@ -173,7 +176,7 @@ def render_plan(
         subtitles_ass, burned = None, None
         if burn:
             subtitles_ass = work / "captions.ass"
-            burned = _write_burned_captions(timeline_captions, plan, fit, fps, subtitles_ass)
+            burned = _write_burned_captions(timeline_captions, plan, fit, float(fps), subtitles_ass)
         overlays, end_card = _brand_files(plan, preset, fit, work)
         temp_video = writes.temp(output)
         spec = ffmpeg.RenderSpec(
@@ -183,7 +186,6 @@ def render_plan(
             fit=fit,
             fps=fps,
             loudness=loudness,
-            lra_target=lra_target,
             subtitles_ass=subtitles_ass,
             fonts_dir=caption_font_file().parent if burn else None,
             vidstab_transforms=transforms,
@@ -191,11 +193,7 @@ def render_plan(
             overlays=overlays,
             end_card=end_card,
         )
-        result = _run_render(spec, output, scaled(progress, *render_share), cancel)
-        if loudness is not None:
-            applied = ffmpeg.parse_loudnorm_json(result.stderr)
-            if applied.normalization_type and applied.normalization_type != "linear":
-                log(f"loudness: ffmpeg fell back to {applied.normalization_type} mode")
+        _run_render(spec, output, scaled(progress, *render_share), cancel)
         validation = validate_output(
             temp_video,
             Expected(
@@ -203,7 +201,7 @@ def render_plan(
                 height=fit.height,
                 fps=fps,
                 max_duration=plan.max_duration,
-                audio_is_silent=media.audio is None,
+                loudness=loudness,
                 duration=spec.total_duration if end_card is not None else None,
                 captions=burned,
             ),
@@ -323,17 +321,24 @@ def _brand_files(
 
 
 def _measure_loudness(
-    media: MediaInfo, plan: EditPlan, cancel: CancelToken | None
-) -> tuple[ffmpeg.LoudnessMeasurement, float]:
-    """First pass. The LRA target is raised to the measured range so loudnorm stays linear
-    (PITFALLS: it falls back to dynamic mode when the range exceeds the target)."""
+    media: MediaInfo, plan: EditPlan, work: Path, cancel: CancelToken | None
+) -> LoudnessPlan:
+    """First pass: ebur128's readings of the kept audio and where in it someone speaks, then
+    the loudness rule's decision (export/loudness.py)."""
+    from clipstudio.core.speech.vad import VAD_RATE, speech_spans
+
+    readings_file, speech_file = work / "loudness.txt", work / "speech.f32"
     first = run_process(
-        ffmpeg.loudness_measure_command(media, ffmpeg.source_segments(plan), plan.fixes),
+        ffmpeg.loudness_measure_command(
+            media, ffmpeg.source_segments(plan), plan.fixes, readings_file, speech_file
+        ),  # fmt: skip
         description="loudness measurement",
         cancel=cancel,
     )
-    measured = ffmpeg.parse_loudness_measurement(first.stderr)
-    lra_target = rules.LRA_TARGET_LU
-    if measured.input_lra > lra_target:
-        lra_target = min(50.0, measured.input_lra + 1.0)  # loudnorm accepts LRA up to 50
-    return measured, lra_target
+    readings = parse_readings(_read_text(readings_file), first.stderr)
+    speech = np.fromfile(speech_file, dtype=np.float32) if speech_file.exists() else np.zeros(0)
+    return decide_loudness(readings, speech_spans(speech, VAD_RATE))
+
+
+def _read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""

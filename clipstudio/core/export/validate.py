@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import math
 import struct
+import tempfile
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
+
+import av
+import numpy as np
 
 from clipstudio.core.export import presets as rules
 from clipstudio.core.export.caption_check import BurnedCaptions
-from clipstudio.core.export.ffmpeg import ebur128_command, parse_ebur128
+from clipstudio.core.export.ffmpeg import loudness_readings_command, parse_ebur128
+from clipstudio.core.export.loudness import LoudnessPlan, LoudnessRule, parse_readings, rule_level
 from clipstudio.core.media.probe import probe
 from clipstudio.core.process import run_process
 from clipstudio.core.progress import CancelToken
 
 # Audio quieter than this is silence (EBU R128's absolute gate is -70 LUFS): nothing to normalise.
 SILENT_LUFS = -60.0
-# A tolerance of one frame interval on the frame rate (timestamps are in integer ticks).
-FPS_TOLERANCE = 0.02
+# Every frame must sit on the planned rate's grid to within one tick of the file's time base
+# (timestamps are whole ticks, so each is rounded): exact, so 30 and 29.97 differ (by 33 ms
+# after 1000 frames, 1000 ticks of a 1/30000 time base).
+FRAME_GRID_TOLERANCE_TICKS = 1.0
 # The muxed length may differ from the plan by a video frame and an AAC frame (42 + 21 ms).
 DURATION_TOLERANCE_S = 0.07
 
@@ -35,8 +43,9 @@ class ValidationReport:
     duration: float = 0.0
     width: int = 0
     height: int = 0
-    loudness_lufs: float | None = None
+    loudness_lufs: float | None = None  # integrated, whatever the rule
     true_peak_dbtp: float | None = None
+    loudness: LoudnessPlan | None = None  # what the loudness rule promised, checked above
 
     @property
     def ok(self) -> bool:
@@ -54,9 +63,11 @@ class ValidationReport:
 class Expected:
     width: int
     height: int
-    fps: float
+    fps: Fraction
     max_duration: float
-    audio_is_silent: bool  # the source had no audio: a silent track was added
+    # What the loudness rule promised (export/loudness.py); None: the source had no sound and
+    # a silent track was added.
+    loudness: LoudnessPlan | None
     # The planned length (kept parts + end card), when it must be checked: an end card that
     # went missing would otherwise pass every other rule.
     duration: float | None = None
@@ -102,12 +113,8 @@ def validate_output(
             video.display_width % 2 == 0 and video.display_height % 2 == 0,
             f"{video.display_width}x{video.display_height}",
         )
-        report.add("constant frame rate", not video.is_vfr, f"{video.real_frame_rate:g} fps")
-        report.add(
-            f"{expected.fps:.3f} fps",
-            abs(video.real_frame_rate - expected.fps) <= FPS_TOLERANCE * expected.fps,
-            f"{video.real_frame_rate:.3f} fps",
-        )
+        on_grid, detail = _on_frame_grid(path, expected.fps)
+        report.add(f"constant {expected.fps} fps ({float(expected.fps):.3f})", on_grid, detail)
         report.add("SDR BT.709", not video.is_hdr, str(video.color_transfer))
         _check_captions(path, expected, report, cancel)
     if audio is None:
@@ -139,19 +146,27 @@ def _check_captions(
 def _check_loudness(
     path: Path, expected: Expected, report: ValidationReport, cancel: CancelToken | None
 ) -> None:
-    result = run_process(ebur128_command(str(path)), description="loudness check", cancel=cancel)
+    """The level the clip's loudness rule promised, measured on the file by the same measure,
+    and the true-peak ceiling."""
+    with tempfile.TemporaryDirectory(prefix="clipstudio-check-") as folder:
+        readings_file = Path(folder) / "loudness.txt"
+        result = run_process(loudness_readings_command(path, readings_file),
+                             description="loudness check", cancel=cancel)  # fmt: skip
+        text = readings_file.read_text(encoding="utf-8") if readings_file.exists() else ""
     integrated, peak = parse_ebur128(result.stderr)
     report.loudness_lufs = None if math.isinf(integrated) else integrated
     report.true_peak_dbtp = None if math.isinf(peak) else peak
-    if expected.audio_is_silent or integrated < SILENT_LUFS:
-        report.add("loudness (silent track)", expected.audio_is_silent or integrated < SILENT_LUFS,
-                   f"{integrated:.1f} LUFS")  # fmt: skip
+    plan = expected.loudness
+    if plan is None or plan.rule is LoudnessRule.SILENT:
+        report.add("loudness (silent track)", integrated < SILENT_LUFS, f"{integrated:.1f} LUFS")
         return
-    target = rules.LOUDNESS_TARGET_LUFS
+    level = rule_level(plan.rule, parse_readings(text, result.stderr), plan.speech)
+    report.loudness = plan
     report.add(
-        f"loudness {target:g} LUFS +/- {rules.LOUDNESS_TOLERANCE_LU:g} LU",
-        abs(integrated - target) <= rules.LOUDNESS_TOLERANCE_LU,
-        f"{integrated:.1f} LUFS",
+        f"loudness ({plan.rule}): {plan.rule.measure} {plan.expected_lufs:.1f} LUFS"
+        f" +/- {rules.LOUDNESS_TOLERANCE_LU:g} LU",
+        abs(level - plan.expected_lufs) <= rules.LOUDNESS_TOLERANCE_LU,
+        f"{level:.1f} LUFS",
     )
     # The sample peak ebur128 prints bounds the true peak from below; the true peak limiter
     # allows 0.5 dB of AAC overshoot above its own target (what Facebook's checks tolerate).
@@ -160,6 +175,24 @@ def _check_loudness(
         peak <= rules.TRUE_PEAK_DBTP + 0.5,
         f"{peak:.1f} dBFS",
     )
+
+
+def _on_frame_grid(path: Path, fps: Fraction) -> tuple[bool, str]:
+    """Whether every frame's timestamp is k/fps from the first (within a tick), and the rate
+    the timestamps show."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        time_base = Fraction(stream.time_base or Fraction(1, 90000))
+        ticks = np.sort(np.array([p.pts for p in container.demux(stream) if p.pts is not None
+                                  and p.size], dtype=np.int64))  # fmt: skip
+    if ticks.size < 2:
+        return True, f"{ticks.size} frame"
+    ticks -= ticks[0]
+    per_frame = float(1 / (fps * time_base))
+    worst = float(np.abs(ticks - np.arange(ticks.size) * per_frame).max())
+    shown = Fraction(int(ticks.size - 1)) / (int(ticks[-1]) * time_base)
+    detail = f"{shown.limit_denominator(1001)} fps ({float(shown):.4f}), frames off the grid by up to {worst:g} ticks of {time_base}"
+    return worst <= FRAME_GRID_TOLERANCE_TICKS, detail
 
 
 def _moov_first(path: Path) -> bool:

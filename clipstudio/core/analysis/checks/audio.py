@@ -18,10 +18,6 @@ from clipstudio.core.analysis.samples import Samples
 from clipstudio.core.analysis.types import Finding
 from clipstudio.core.vocabulary import Fix
 
-# Silero VAD settings: tight speech spans (short pauses split them, little padding), so that the
-# pauses between sentences tell us the noise level.
-VAD_MIN_SILENCE_MS = 300
-VAD_SPEECH_PAD_MS = 30
 # Less speech than this in a whole clip means nobody really speaks (a cough, a word off-camera).
 SPEECH_MIN_S = 1.0
 # Speech quieter than this (EBU R128 integrated loudness of the speech alone) is far below normal:
@@ -82,17 +78,9 @@ def speech_spans(samples: Samples) -> list[Span]:
 
 
 def _detect_speech(samples: Samples) -> list[Span]:
-    mono = samples.mono
-    if mono.size < samples.audio_rate // 2:
-        return []
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    from clipstudio.core.speech.vad import speech_spans as detect
 
-    options = VadOptions(
-        min_silence_duration_ms=VAD_MIN_SILENCE_MS, speech_pad_ms=VAD_SPEECH_PAD_MS
-    )
-    stamps = get_speech_timestamps(mono, options, sampling_rate=samples.audio_rate)
-    rate = samples.audio_rate
-    return [(s["start"] / rate, s["end"] / rate) for s in stamps]
+    return detect(samples.mono, samples.audio_rate)
 
 
 def speech_seconds(spans: list[Span]) -> float:

@@ -1,0 +1,162 @@
+"""Real phone footage (../shared/media/real, skipped when absent), loops of its short files made
+by stream copy, clips that carry what phones write (full range, BT.601, non-square pixels,
+HDR10), and pixel readouts that honour each file's own colour range and matrix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from media import MediaFactory
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "media" / "real"
+REAL_VIDEO = REAL / "video"
+REAL_SPEECH = REAL / "speech"
+needs_real = pytest.mark.skipif(not REAL_VIDEO.is_dir(), reason="../shared/media/real is absent")
+
+
+def real_videos() -> list[Path]:
+    return sorted(REAL_VIDEO.iterdir()) if REAL_VIDEO.is_dir() else []
+
+
+# Loops of the short files, long enough for every check's window and the integrated loudness
+# measure (3 s), short enough that each export takes a few seconds.
+LOOP_SECONDS = 5.0
+
+
+def looped(media: MediaFactory, source: Path, seconds: float = LOOP_SECONDS) -> Path:
+    """`source` repeated by stream copy (`-stream_loop N -c copy`): the real bitstream, longer.
+    Picture and sound only: MP4 cannot carry a copy of Apple's metadata tracks."""
+    with av.open(str(source)) as container:
+        duration = max(0.1, (container.duration or 0) / av.time_base)
+    repeats = max(1, int(np.ceil(seconds / duration)) - 1)
+    suffix = source.suffix if source.suffix in (".mp4", ".mov") else ".mp4"
+    return media.ffmpeg_clip(
+        f"loop-{source.stem}",
+        ["-stream_loop", str(repeats), "-i", str(source), "-map", "0:v", "-map", "0:a?",
+         "-c", "copy"],
+        suffix=suffix,
+    )  # fmt: skip
+
+
+# --- clips with a phone's colour and geometry -----------------------------------------------------
+
+
+def full_range_clip(media: MediaFactory) -> Path:
+    """Full-range yuvj420p tagged pc, as Pixel and GoPro files are: a luma ramp over the whole
+    0-255 code range (where relabelling as limited crushes the darkest 16 levels to black and
+    clips the top 20 to white) under a band of colour."""
+    return media.ffmpeg_clip("fullrange", [
+        "-f", "lavfi", "-i", "color=black:size=640x360:rate=30",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2",
+        "-vf", "format=yuvj420p,geq=lum='255*X/(W-1)':cb='if(lt(Y,H/4),128+90*sin(X/30),128)'"
+        ":cr='if(lt(Y,H/4),128+90*cos(X/40),128)'",
+        "-c:v", "libx264", "-preset", "ultrafast", "-qp", "4", "-color_range", "pc",
+        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-c:a", "aac",
+    ])  # fmt: skip
+
+
+def bt601_clip(media: MediaFactory) -> Path:
+    """HD picture encoded and tagged with the BT.601 matrix (older Android phones)."""
+    return media.ffmpeg_clip("bt601", [
+        "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2",
+        "-vf", "scale=out_color_matrix=bt601:out_range=tv,format=yuv420p",
+        "-c:v", "libx264", "-preset", "ultrafast", "-colorspace", "smpte170m",
+        "-color_primaries", "smpte170m", "-color_trc", "smpte170m", "-c:a", "aac",
+    ])  # fmt: skip
+
+
+def anamorphic_clip(media: MediaFactory) -> Path:
+    """720x576 with 16:11 pixels (shown 1047x576) and a white box of 76x110 coded pixels, which
+    is square on screen (76 x 16/11 = 110.5)."""
+    return media.ffmpeg_clip("anamorphic", [
+        "-f", "lavfi", "-i", "color=gray:size=720x576:rate=25",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2",
+        "-vf", "drawbox=x=322:y=233:w=76:h=110:color=white:t=fill,setsar=16/11",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+    ])  # fmt: skip
+
+
+def pq_hevc(media: MediaFactory) -> Path:
+    """10-bit HEVC HDR10 (PQ, BT.2020) whose whites reach 1000 nits, with its light-level
+    metadata, as a phone's HDR10 video."""
+    return media.ffmpeg_clip("pq", [
+        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2",
+        "-vf", "zscale=tin=bt709:pin=bt709:min=bt709:t=smpte2084:p=bt2020:m=bt2020nc:npl=1000,"
+        "format=yuv420p10le",
+        "-c:v", "libx265", "-tag:v", "hvc1", "-x265-params",
+        "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:hdr10=1:"
+        "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):"
+        "max-cll=1000,400",
+        "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc",
+        "-c:a", "aac",
+    ])  # fmt: skip
+
+
+def reference_tonemap(media: MediaFactory, source: Path) -> Path:
+    """The reference HDR10 -> SDR conversion everyone quotes: zscale to linear light, Hable, back
+    to BT.709 (same peak as the file's light-level metadata)."""
+    return media.ffmpeg_clip(f"reference-{source.stem}", [
+        "-i", str(source), "-vf",
+        "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0"
+        ":peak=10,zscale=t=bt709:m=bt709:r=tv,format=yuv420p",
+        "-c:v", "libx264", "-crf", "16", "-preset", "ultrafast", "-an",
+    ])  # fmt: skip
+
+
+# --- pixels as the viewer sees them ------------------------------------------------------------
+
+# Luma weights (Kr, Kb) of each matrix probe names.
+_MATRIX_WEIGHTS = {1: (0.2126, 0.0722), 5: (0.299, 0.114), 6: (0.299, 0.114), 9: (0.2627, 0.0593)}
+
+
+def viewer_rgb(frame: av.VideoFrame, untagged_matrix: int = 1) -> np.ndarray:
+    """An 8-bit 4:2:0 frame as 0-255 RGB floats, decoded with the frame's own range and
+    matrix (PyAV's own conversion assumes BT.601 limited range whatever the tags)."""
+    ten_bit = "10" in frame.format.name
+    planes = []
+    for plane in frame.planes[:3]:
+        dtype, width = (np.uint16, plane.line_size // 2) if ten_bit else (np.uint8, plane.line_size)
+        rows = np.frombuffer(memoryview(plane), dtype).reshape(-1, width)
+        values = rows[: plane.height, : plane.width].astype(np.float32)
+        planes.append(values / 4 if ten_bit else values)
+    y, u, v = planes
+    u = np.repeat(np.repeat(u, 2, 0), 2, 1)[: y.shape[0], : y.shape[1]]
+    v = np.repeat(np.repeat(v, 2, 0), 2, 1)[: y.shape[0], : y.shape[1]]
+    if frame.color_range == 2 or frame.format.name.startswith("yuvj"):
+        y, u, v = y / 255, (u - 128) / 255, (v - 128) / 255
+    else:
+        y, u, v = (y - 16) / 219, (u - 128) / 224, (v - 128) / 224
+    kr, kb = _MATRIX_WEIGHTS.get(int(frame.colorspace), _MATRIX_WEIGHTS[untagged_matrix])
+    r = y + 2 * (1 - kr) * v
+    b = y + 2 * (1 - kb) * u
+    g = (y - kr * r - kb * b) / (1 - kr - kb)
+    return np.clip(np.stack([r, g, b], axis=-1) * 255, 0, 255)
+
+
+def viewer_frames(path: Path, every: int = 1, untagged_matrix: int = 1) -> list[np.ndarray]:
+    """Every `every`-th frame of a file as the viewer sees it (viewer_rgb)."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        return [viewer_rgb(f, untagged_matrix) for i, f in enumerate(container.decode(stream))
+                if i % every == 0]  # fmt: skip
+
+
+def extremes(frames: list[np.ndarray]) -> tuple[float, float, float]:
+    """(share of channel values <= 5, share >= 254, mean) over the frames: crushed blacks and
+    clipped whites show here first."""
+    values = np.concatenate([f.ravel() for f in frames])
+    return float((values <= 5.5).mean()), float((values >= 253.5).mean()), float(values.mean())
+
+
+def mix_at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
+    """Speech plus noise (looped to its length) scaled so the speech-to-noise power ratio is
+    `snr_db`; both mono float."""
+    noise = np.resize(noise, speech.size)
+    gain = np.sqrt(np.mean(speech**2) / (np.mean(noise**2) * 10 ** (snr_db / 10)))
+    mixed = speech + gain * noise
+    return (mixed / max(1.0, float(np.abs(mixed).max()) / 0.9)).astype(np.float32)
