@@ -111,9 +111,9 @@ def test_repeated_phrase_hallucination_is_kept_once() -> None:
     words = timed_words("Vote on Thursday. " + loop)
     kept = [w.text.strip() for w in remove_repeated_phrases(words)]
     assert kept == [p.strip() for p in pieces("Vote on Thursday. thank you for watching")]
-    # Twice is ordinary speech ("no, no") and stays.
-    twice = timed_words("we will we will we will not stop")
-    assert len(remove_repeated_phrases(twice)) == len(twice)
+    # A speech's triple is ordinary speech and stays.
+    triple = timed_words("we will we will we will not stop")
+    assert len(remove_repeated_phrases(triple)) == len(triple)
 
 
 def test_guesses_over_music_and_annotations_get_no_caption() -> None:

@@ -18,6 +18,7 @@ from clipstudio.core.branding.kit import BrandKit
 from clipstudio.core.edit.limits import keep_budget
 from clipstudio.core.edit.plan import Segment
 from clipstudio.core.edit.project import (
+    CAPTION_LANGUAGE,
     Project,
     project_file_for,
     restore_or_new,
@@ -44,8 +45,8 @@ log = logging.getLogger(__name__)
 
 # Autosave waits this long after the last change, so typing does not write a file per key.
 AUTOSAVE_DELAY_MS = 800
-# Language Whisper listens for; the campaign material is in English.
-SPEECH_LANGUAGE = "en"
+# The captions' language: Whisper listens for English and spells it the British way.
+SPEECH_LANGUAGE = CAPTION_LANGUAGE
 
 Result = TypeVar("Result")
 

@@ -92,12 +92,9 @@ class CaptionTrack:
 
     mode: CaptionMode = DEFAULT_CAPTION_MODE
     style: CaptionStyle = field(default_factory=CaptionStyle)
-    language: str = "en_GB"  # Facebook sidecar: NAME.language_COUNTRY.srt
-
-    @property
-    def speech_language(self) -> str:
-        """What Whisper listens for: "en" of "en_GB"."""
-        return self.language.replace("-", "_").split("_")[0]
+    # Facebook sidecar: NAME.language_COUNTRY.srt; Whisper listens for its language ("en"),
+    # and en_GB captions get British spelling.
+    language: str = "en_GB"
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def prepare_plan(
         for index, source in enumerate(sources):
             transcripts[source] = transcriber.transcribe(
                 source,
-                language=plan.captions.speech_language,
+                language=plan.captions.language,  # en_GB: British spelling
                 progress=scaled(progress, index * share, (index + 1) * share),
                 cancel=cancel,
                 verbatim=bool(plan.cleanup),

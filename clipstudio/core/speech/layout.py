@@ -28,10 +28,12 @@ BINDING_WORDS = frozenset({
 })
 # fmt: on
 DEFAULT_RULES = LayoutRules()
-# Whisper's hallucination loop: the same phrase of at least this many words...
-REPEAT_MIN_WORDS = 3
-# ...repeated at least this many times in a row is kept once.
+# Whisper's hallucination loop: the same phrase repeated in a row is kept once when it comes
+# this many times. Short phrases need more, because speakers repeat them too: "no, no, no, no"
+# and a speech's "we will, we will, we will" are speech; "kind of" seven times in a row (a
+# non-native speaker with tiny.en) is a loop.
 REPEAT_MIN_TIMES = 3
+REPEAT_MIN_TIMES_SHORT = {1: 5, 2: 4}  # phrase length in words -> repeats that make a loop
 # A pause-separated run of words whose mean probability is below this is not speech (Whisper
 # guessing over music or noise). Real espeak and phone speech measured 0.6-1.0 with tiny.en.
 NON_SPEECH_MEAN_PROBABILITY = 0.4
@@ -50,6 +52,12 @@ COST_UNFITTABLE = 1000.0
 COST_LINE_AFTER_PUNCTUATION = -0.3
 COST_LINE_ON_BINDING_WORD = 0.5
 COST_TOP_HEAVY = 0.1  # a slightly longer bottom line reads better (Netflix's "pyramid")
+# A caption stays this long after its voice stops (Netflix: timed to the audio within three
+# frames), longer only when its text needs the reading time.
+END_TAIL_S = 0.1
+# A caption whose reading time does not fit before the next one may come up this much before
+# its speech (inside the 0.3 s the onsets are held to) when the silence before allows.
+LEAD_IN_S = 0.2
 # Captions are timed to the millisecond in every subtitle format we write.
 TIME_DECIMALS = 3
 # A word too wide for a line is cut into pieces this share of the line's width at most.
@@ -86,20 +94,26 @@ def remove_annotations(words: Sequence[Word]) -> list[Word]:
     return kept
 
 
+def _repeats_to_drop(size: int) -> int:
+    return REPEAT_MIN_TIMES_SHORT.get(size, REPEAT_MIN_TIMES)
+
+
 def remove_repeated_phrases(words: Sequence[Word]) -> list[Word]:
-    """Keep one copy of a phrase Whisper repeats REPEAT_MIN_TIMES+ times in a row."""
+    """Keep one copy of a phrase Whisper repeats in a loop (see REPEAT_MIN_TIMES)."""
     tokens = [_norm(w.text) for w in words]
     kept: list[Word] = []
     i = 0
     while i < len(words):
         skipped = False
         longest = (len(words) - i) // REPEAT_MIN_TIMES
-        for size in range(REPEAT_MIN_WORDS, longest + 1):
+        for size in range(1, longest + 1):
             phrase = tokens[i : i + size]
+            if not all(phrase):
+                continue
             repeats = 1
             while tokens[i + repeats * size : i + (repeats + 1) * size] == phrase:
                 repeats += 1
-            if repeats >= REPEAT_MIN_TIMES:
+            if repeats >= _repeats_to_drop(size):
                 kept.extend(words[i : i + size])
                 i += repeats * size
                 skipped = True
@@ -331,22 +345,27 @@ def _caption_cost(
 
 
 def _time_captions(captions: list[Caption], rules: LayoutRules) -> list[Caption]:
-    """Give each caption enough time to read (into the following silence, up to the next
-    caption), never longer than max_duration and never overlapping the next one."""
+    """Time each caption from its speech: on until the voice stops (its last word's end, set
+    from the audio) and a short tail, longer only as reading needs (into the silence after, up
+    to the next caption), and when the silence after is too short, up on screen a little before
+    the speech (into the silence before). Never longer than max_duration, never overlapping."""
     timed: list[Caption] = []
     for index, caption in enumerate(captions):
         next_start = captions[index + 1].start if index + 1 < len(captions) else math.inf
+        previous_end = timed[-1].end if timed else 0.0
         chars = _display_len(caption.text.replace("\n", " "))
-        wanted = max(
-            caption.end,
-            caption.start + rules.min_duration,
-            caption.start + chars / rules.max_chars_per_second,
-        )
-        end = min(wanted, caption.start + rules.max_duration, next_start)
+        needed = max(rules.min_duration, chars / rules.max_chars_per_second)
+        speech_end = caption.end
+        end = max(speech_end + END_TAIL_S, caption.start + needed)
+        end = min(end, caption.start + rules.max_duration, next_start)
+        end = max(end, min(speech_end, next_start))  # never off before the voice stops
+        start = caption.start
+        short = needed - (end - start)
+        if short > 0:
+            start = max(start - min(short, LEAD_IN_S), previous_end)
         timed.append(
-            replace(caption, start=round(caption.start, TIME_DECIMALS),
-                    end=round(end, TIME_DECIMALS))
-        )  # fmt: skip
+            replace(caption, start=round(start, TIME_DECIMALS), end=round(end, TIME_DECIMALS))
+        )
     return timed
 
 

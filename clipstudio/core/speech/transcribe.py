@@ -1,9 +1,9 @@
 """Speech to words with timings, offline: faster-whisper (default) or openai-whisper (optional).
 
 Both engines get the same 16 kHz samples from `decode_audio` and give back the same Transcript.
-Word starts are then checked against the audio's own energy: Whisper often starts the first word
-after a silence up to half a second early (measured: 0.39 s on espeak speech), which would put a
-caption on screen before anyone speaks.
+Word starts and ends are then checked against the audio's own energy, words lost to word
+timestamps put back and words in another script dropped (speech/cleanup.py). Captions in
+British English ("en_GB") get British spelling (speech/spelling.py).
 """
 
 from __future__ import annotations
@@ -18,13 +18,17 @@ import numpy as np
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
 from clipstudio.core.speech.audio import (
-    ENERGY_FRAME_S,
     WHISPER_SAMPLE_RATE,
     decode_audio,
-    frame_energy_db,
+)
+from clipstudio.core.speech.cleanup import (
+    in_language_script,
+    recover_missing_words,
+    refine_word_timings,
 )
 from clipstudio.core.speech.disfluency import VERBATIM_HINT, fit_to_voice, place_fillers
 from clipstudio.core.speech.models import ModelRef, import_openai_whisper, resolve_model
+from clipstudio.core.speech.spelling import british_spelling, wants_british_spelling
 from clipstudio.core.speech.types import Transcript, Word
 from clipstudio.core.vocabulary import DEFAULT_ENGINE, Engine
 
@@ -39,14 +43,6 @@ FASTER_WHISPER_OPTIONS: dict[str, Any] = {
 FASTER_WHISPER_COMPUTE = {"device": "cpu", "compute_type": "int8"}  # no GPU on volunteers' laptops
 # Share of the work that decoding the audio takes (measured: ~0.1 s of ~1.2 s for 17 s of speech).
 DECODE_SHARE = 0.1
-# Onset refinement: a word that follows this much silence has its start checked against the audio.
-REFINE_AFTER_GAP_S = 0.1
-# Refine only when speech stands this far (dB) above the noise floor; else the energy says little.
-REFINE_MIN_CONTRAST_DB = 15.0
-# Voice begins where the level crosses this share of the way from noise floor to speech level (dB).
-REFINE_THRESHOLD_SHARE = 0.3
-# A refined word keeps at least this much duration.
-MIN_WORD_S = 0.05
 
 
 class Transcriber(Protocol):
@@ -133,10 +129,12 @@ class _WhisperTranscriber:
             report = scaled(progress, DECODE_SHARE, 1.0)
             words = self._words(model, audio, code, duration, report, cancel, verbatim)
         progress(1.0)
-        refined = refine_word_onsets(tuple(words), audio)
+        refined = tuple(refine_word_timings(in_language_script(words, code), audio))
         if verbatim:
             refined = place_fillers(refined, audio, WHISPER_SAMPLE_RATE)
             refined = fit_to_voice(refined, audio, WHISPER_SAMPLE_RATE)
+        if wants_british_spelling(language):
+            refined = tuple(british_spelling(refined))
         return Transcript(
             words=refined,
             language=code,
@@ -176,8 +174,11 @@ class FasterWhisperTranscriber(_WhisperTranscriber):
         for segment in segments:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            for w in segment.words or []:
-                words.append(Word(w.word, float(w.start), float(w.end), float(w.probability)))
+            timed = [
+                Word(w.word, float(w.start), float(w.end), float(w.probability))
+                for w in segment.words or []
+            ]
+            words.extend(recover_missing_words(segment.text, timed, segment.start, segment.end))
             report(segment.end / duration)
         return words
 
@@ -202,11 +203,15 @@ class OpenAIWhisperTranscriber(_WhisperTranscriber):
         )
         if cancel is not None:
             cancel.raise_if_cancelled()
-        return [
-            Word(str(w["word"]), float(w["start"]), float(w["end"]), float(w["probability"]))
-            for segment in result.get("segments", [])
-            for w in segment.get("words", [])
-        ]
+        words: list[Word] = []
+        for segment in result.get("segments", []):
+            timed = [
+                Word(str(w["word"]), float(w["start"]), float(w["end"]), float(w["probability"]))
+                for w in segment.get("words", [])
+            ]
+            words.extend(recover_missing_words(str(segment.get("text", "")), timed,
+                                               float(segment["start"]), float(segment["end"])))  # fmt: skip
+        return words
 
 
 _load_lock = threading.Lock()
@@ -240,37 +245,3 @@ def _load_openai_whisper_unlocked(location: str) -> Any:
 def _load_openai_whisper(location: str) -> Any:
     with _load_lock:
         return _load_openai_whisper_unlocked(location)
-
-
-def refine_word_onsets(words: tuple[Word, ...], audio: np.ndarray) -> tuple[Word, ...]:
-    """Move the start of each word that follows a silence to where the voice really begins.
-
-    Only starts that sit in quiet audio move, and only forward inside the word; the audio must
-    show a clear speech/noise contrast, or the words come back unchanged."""
-    if not words:
-        return words
-    levels = frame_energy_db(audio)
-    if len(levels) == 0:
-        return words
-    floor = float(np.percentile(levels, 10))
-    speech = float(np.percentile(levels, 90))
-    if speech - floor < REFINE_MIN_CONTRAST_DB:
-        return words
-    threshold = floor + REFINE_THRESHOLD_SHARE * (speech - floor)
-    refined: list[Word] = []
-    previous_end = -1.0
-    for word in words:
-        start = word.start
-        if word.start - previous_end > REFINE_AFTER_GAP_S or not refined:
-            first = int(word.start / ENERGY_FRAME_S)
-            last = int(max(word.start, word.end - MIN_WORD_S) / ENERGY_FRAME_S)
-            if first < len(levels) and levels[first] < threshold:
-                window = levels[first : min(last, len(levels) - 1) + 1]
-                loud = np.flatnonzero(window >= threshold)
-                if len(loud):
-                    start = (first + int(loud[0])) * ENERGY_FRAME_S
-        if start != word.start:
-            word = Word(word.text, round(start, 3), word.end, word.probability)
-        refined.append(word)
-        previous_end = word.end
-    return tuple(refined)
