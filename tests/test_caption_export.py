@@ -327,3 +327,33 @@ def test_the_command_line_offers_every_caption_look(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_:
         parser.parse_args([*base, "--caption-style", "karaoke"])
     assert exit_.value.code == 2
+
+
+@pytest.mark.parametrize("look", list(CaptionLook))
+def test_every_look_passes_the_check_on_a_small_frame(
+    flat_clip: Path, tmp_path: Path, look: CaptionLook
+) -> None:
+    """640x360 (a small phone source is never upscaled): the outline is under two pixels."""
+    from media import run_ffmpeg
+
+    width, height = 640, 360
+    preset, style = PRESETS[Shape.FEED], CaptionStyle(background=look)
+    caption = captions_to_burn([spoken_caption()], clip_plan_for(style), width, height)
+    ass = tmp_path / "c.ass"
+    write_ass(caption, ass, width=width, height=height, style=style, preset=preset)
+    burnt = tmp_path / "burnt.mp4"
+    run_ffmpeg(["-i", str(flat_clip), "-vf",
+                f"scale={width}:{height},subtitles=filename={ass}:fontsdir={caption_font_file().parent}",
+                "-c:v", "libx264", "-preset", "ultrafast", "-an", str(burnt)])  # fmt: skip
+    lit = readable_on_box(ACCENT, box_opacity(look))
+    burned = BurnedCaptions(ass, caption_font_file().parent,
+                            caption_box(preset, width, height, style).zone, look,
+                            caption_moments(caption, look, lit, 30))  # fmt: skip
+    findings = check_burned_captions(burnt, width, height, burned, None)
+    assert len(findings) == 2 and all(f.ok for f in findings), findings
+
+
+def clip_plan_for(style: CaptionStyle):  # noqa: ANN201
+    from plans import clip_plan
+
+    return clip_plan("unused.mp4", caption_mode=CaptionMode.BURN, style=style)

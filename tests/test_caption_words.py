@@ -121,3 +121,24 @@ def test_word_timings_survive_the_autosave() -> None:
     assert caption_from_dict(caption_to_dict(caption)) == caption
     old = {"start": 0.0, "end": 1.0, "lines": ["Hi"]}  # written before word timings
     assert caption_from_dict(old) == Caption(0.0, 1.0, ("Hi",))
+
+
+def test_moving_splitting_and_merging_keep_the_words_with_their_text() -> None:
+    from clipstudio.core.speech.layout import merged_captions, retimed_caption, split_caption
+
+    caption = build_captions(timed_words("Vote on Thursday, bring a friend."))[0]
+    moved = retimed_caption(caption, caption.start + 1.0, caption.end + 1.0)
+    assert [w.start for w in moved.words] == pytest.approx([w.start + 1.0 for w in caption.words])
+    shorter = retimed_caption(caption, caption.start, caption.start + 1.0)
+    assert all(w.end <= shorter.end for w in shorter.words) and shorter.has_word_timings
+    at = caption.words[3].start  # "bring"
+    parts = split_caption(caption, at)
+    assert parts is not None
+    first, second = parts
+    assert first.tokens == ["Vote", "on", "Thursday,"] and second.tokens[0] == "bring"
+    assert first.has_word_timings and second.has_word_timings and first.end == second.start
+    assert merged_captions(first, second).words == caption.words
+    # Without timings, the split shares words by time, and nothing is invented.
+    plain = split_caption(Caption(0.0, 4.0, ("one two three four",)), 1.0)
+    assert plain is not None and plain[0].tokens == ["one"] and plain[0].words == ()
+    assert split_caption(Caption(0.0, 1.0, ("alone",)), 0.5) is None

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 from media import MediaFactory, run_ffmpeg, speak
+from test_speech_transcribe import normalise, word_error_rate
 
 from clipstudio.core.speech.audio import ENERGY_FRAME_S, decode_audio, frame_energy_db
 from clipstudio.core.speech.layout import DEFAULT_RULES, LEAD_IN_S, build_captions
@@ -82,22 +82,6 @@ def real_speech(media: MediaFactory) -> dict[str, Recording]:
         ),  # fmt: skip
         "lj": _recording(joined(media, "real-lj", lj), " ".join(refs[k] for k in lj)),
     }
-
-
-def normalise(text: str) -> list[str]:
-    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).split()
-
-
-def word_error_rate(reference: str, hypothesis: str) -> float:
-    ref, hyp = normalise(reference), normalise(hypothesis)
-    previous = list(range(len(hyp) + 1))
-    for i, ref_word in enumerate(ref, start=1):
-        current = [i] + [0] * len(hyp)
-        for j, hyp_word in enumerate(hyp, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1,
-                             previous[j - 1] + (ref_word != hyp_word))  # fmt: skip
-        previous = current
-    return previous[-1] / max(1, len(ref))
 
 
 def voice_end(loud: np.ndarray, caption: Caption, following: float) -> float:

@@ -72,6 +72,7 @@ class BrandPreviewController(QObject):
             PRESETS[session.project.preset],
             self.workspace.settings.caption_style,
             fit.mode if fit else FitMode.SCALE,
+            accent=branding.kit.accent_colour,
         )
         self.request_layers(session, branding, fit)
 

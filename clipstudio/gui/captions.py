@@ -1,7 +1,10 @@
 """Captions editor: a table view-model over a list of Caption, where every change is an undo step.
 
 Layout (line breaks, splitting a too-long caption) comes from clipstudio.core.speech.layout, so the
-captions the user edits obey the same rules as the ones Whisper's words were turned into.
+captions the user edits obey the same rules as the ones Whisper's words were turned into, and so
+does keeping each caption's word timings true to its text (the word highlight and cutting by
+words read them): an edited word keeps the time of the word it replaced, a split shares the
+words out by when they are said, a move takes them along.
 """
 
 from __future__ import annotations
@@ -182,11 +185,13 @@ class CaptionTableModel(QAbstractTableModel):
         return True
 
     def edit_text(self, row: int, text: str) -> bool:
+        from clipstudio.core.speech.layout import retext_caption
+
         caption = self.captions[row]
         words = " ".join(text.split())
         if not words:
             return self.delete_rows([row])
-        replaced = _reflow([Caption(caption.start, caption.end, (words,))], self.rules)
+        replaced = _reflow([retext_caption(caption, words)], self.rules)
         after = [*self.captions[:row], *replaced, *self.captions[row + 1 :]]
         return self._push(after, f"Edit caption {row + 1}")
 
@@ -197,9 +202,10 @@ class CaptionTableModel(QAbstractTableModel):
         end = round(end, 3) if next_start is None else min(next_start, round(end, 3))
         if end - start < MIN_CAPTION_S:
             return False
-        caption = self.captions[row]
+        from clipstudio.core.speech.layout import retimed_caption
+
         after = list(self.captions)
-        after[row] = Caption(start, end, caption.lines)
+        after[row] = retimed_caption(self.captions[row], start, end)
         return self._push(after, f"Change timing of caption {row + 1}")
 
     def nudge(self, row: int, delta: float) -> bool:
@@ -212,36 +218,38 @@ class CaptionTableModel(QAbstractTableModel):
             delta = min(delta, next_start - caption.end)
         if abs(delta) < 1e-6:
             return False
+        from clipstudio.core.speech.layout import retimed_caption
+
         after = list(self.captions)
-        after[row] = Caption(
-            round(caption.start + delta, 3), round(caption.end + delta, 3), caption.lines
+        after[row] = retimed_caption(
+            caption, round(caption.start + delta, 3), round(caption.end + delta, 3)
         )
         return self._push(after, f"Move caption {row + 1}", merge_key=1000 + row)
 
     def split(self, row: int, at: float | None = None) -> bool:
         """Split a caption in two: at time `at` when it falls inside, else in the middle.
 
-        The words are shared out in proportion to the time on each side."""
+        The words said before that time go first (by their timings; without them, in
+        proportion to the time on each side)."""
+        from clipstudio.core.speech.layout import split_caption
+
         caption = self.captions[row]
-        words = " ".join(caption.lines).split()
-        if len(words) < 2:
-            return False
         if at is None or not caption.start + MIN_CAPTION_S < at < caption.end - MIN_CAPTION_S:
             at = (caption.start + caption.end) / 2
-        share = (at - caption.start) / (caption.end - caption.start)
-        cut = min(len(words) - 1, max(1, round(len(words) * share)))
-        first = Caption(caption.start, round(at, 3), (" ".join(words[:cut]),))
-        second = Caption(round(at, 3), caption.end, (" ".join(words[cut:]),))
-        replaced = _reflow([first], self.rules) + _reflow([second], self.rules)
+        parts = split_caption(caption, at)
+        if parts is None:
+            return False
+        replaced = _reflow([parts[0]], self.rules) + _reflow([parts[1]], self.rules)
         after = [*self.captions[:row], *replaced, *self.captions[row + 1 :]]
         return self._push(after, f"Split caption {row + 1}")
 
     def merge_with_next(self, row: int) -> bool:
         if row + 1 >= len(self.captions):
             return False
+        from clipstudio.core.speech.layout import merged_captions
+
         first, second = self.captions[row], self.captions[row + 1]
-        words = " ".join([*first.lines, *second.lines])
-        merged = _reflow([Caption(first.start, second.end, (words,))], self.rules)
+        merged = _reflow([merged_captions(first, second)], self.rules)
         after = [*self.captions[:row], *merged, *self.captions[row + 2 :]]
         return self._push(after, f"Merge captions {row + 1} and {row + 2}")
 
@@ -254,6 +262,8 @@ class CaptionTableModel(QAbstractTableModel):
         self, find: str, replace: str, *, match_case: bool = False, whole_words: bool = True
     ) -> int:
         """Replace `find` everywhere (e.g. a misspelt name); returns how many were replaced."""
+        from clipstudio.core.speech.layout import retext_caption
+
         if not find:
             return 0
         pattern = re.escape(find)
@@ -266,7 +276,7 @@ class CaptionTableModel(QAbstractTableModel):
             text, count = regex.subn(lambda _m: replace, " ".join(caption.lines))
             total += count
             if count:
-                after.extend(_reflow([Caption(caption.start, caption.end, (text,))], self.rules))
+                after.extend(_reflow([retext_caption(caption, text)], self.rules))
             else:
                 after.append(caption)
         if total:

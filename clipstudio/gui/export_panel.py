@@ -32,7 +32,7 @@ from clipstudio.core.branding.kit import END_CARD_MAX_S, END_CARD_MIN_S, Brandin
 from clipstudio.core.export.layout import shape_layout
 from clipstudio.core.export.presets import PRESETS, Preset
 from clipstudio.core.timefmt import clock
-from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionMode, PortraitFill, Shape
+from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionLook, CaptionMode, PortraitFill, Shape
 
 NO_IMPRINT_WARNING = (
     "No imprint. UK law says election material online must show who published it and their"
@@ -68,6 +68,7 @@ class ExportPanel(QWidget):
     cancel_requested = Signal()
     preset_changed = Signal(object)  # Shape
     caption_mode_changed = Signal(object)  # CaptionMode
+    caption_look_changed = Signal(object)  # CaptionLook
     portrait_changed = Signal(object)  # PortraitFill
     output_dir_changed = Signal(str)
     # A ClipBranding field the volunteer changed, and its new value.
@@ -103,6 +104,14 @@ class ExportPanel(QWidget):
         self.caption_mode.currentIndexChanged.connect(
             lambda _i: self.caption_mode_changed.emit(CaptionMode(self.caption_mode.currentData()))
         )
+        self.caption_look = QComboBox()
+        self.caption_look.setAccessibleName("Caption style")
+        self.caption_look.setToolTip("How burned-in captions look; the preview shows it at once")
+        for look in CaptionLook:
+            self.caption_look.addItem(look.label, str(look))
+        self.caption_look.currentIndexChanged.connect(
+            lambda _i: self.caption_look_changed.emit(CaptionLook(self.caption_look.currentData()))
+        )
         self.portrait = QComboBox()
         self.portrait.setAccessibleName("Portrait footage")
         for fill in PortraitFill:
@@ -123,6 +132,7 @@ class ExportPanel(QWidget):
         folder_row.addWidget(browse)
         form = QFormLayout()
         form.addRow("Captions:", self.caption_mode)
+        form.addRow("Caption style:", self.caption_look)
         form.addRow("Portrait footage:", self.portrait)
         form.addRow("Save to:", folder_row)
         branding = self._build_branding()
@@ -308,6 +318,11 @@ class ExportPanel(QWidget):
             combo.setCurrentIndex(max(0, combo.findData(str(value))))
             combo.blockSignals(False)
         self.folder.setText(output_dir)
+
+    def set_caption_look(self, look: CaptionLook) -> None:
+        self.caption_look.blockSignals(True)
+        self.caption_look.setCurrentIndex(max(0, self.caption_look.findData(str(look))))
+        self.caption_look.blockSignals(False)
 
     def preset(self) -> Shape:
         button = self.preset_group.checkedButton()

@@ -28,7 +28,7 @@ from clipstudio import __version__
 from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.branding.kit import Branding, BrandKit
 from clipstudio.core.paths import log_dir
-from clipstudio.core.vocabulary import Fix
+from clipstudio.core.vocabulary import CaptionLook, Fix
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview_controller import BrandPreviewController
 from clipstudio.gui.captions import CaptionsPanel
@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.export_panel.caption_mode_changed.connect(
             lambda mode: self._update_project(caption_mode=mode)
         )
+        self.export_panel.caption_look_changed.connect(self.set_caption_look)
         self.export_panel.portrait_changed.connect(lambda p: self._update_project(portrait=p))
         self.export_panel.output_dir_changed.connect(lambda d: self._update_project(output_dir=d))
         self.postcopy_panel = PostCopyPanel()
@@ -368,6 +369,7 @@ class MainWindow(QMainWindow):
             project.output_dir or self.workspace.settings.output_dir,
         )  # fmt: skip
         self.export_panel.set_branding(branding)
+        self.export_panel.set_caption_look(self.workspace.settings.caption_style.background)
         self.checks_panel.set_publish_findings(publish_findings(branding.imprint))
         self.brand_preview.show_output(session, branding)
         self.player.refresh_caption()
@@ -439,6 +441,14 @@ class MainWindow(QMainWindow):
         self.captions_panel.open_find_replace()
 
     # --- settings, logs, closing ----------------------------------------------------------------
+
+    def set_caption_look(self, look: CaptionLook) -> None:
+        """The caption style picked beside the preview: saved, and shown on the clip at once."""
+        style = replace(self.workspace.settings.caption_style, background=look)
+        self.workspace.settings = replace(self.workspace.settings, caption_style=style)
+        save_settings(self.workspace.settings)
+        if self.current is not None:
+            self._project_changed(self.current)
 
     def open_settings(self) -> None:
         """Modal, as before; new settings are saved and reach the clip shown at once."""

@@ -8,6 +8,7 @@ The brand overlay shows the export's own logo, lower-third and end-card pictures
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -39,9 +40,11 @@ from PySide6.QtWidgets import (
 )
 
 from clipstudio.core.branding.layers import layer_opacity
+from clipstudio.core.export.contrast import readable_on_box
 from clipstudio.core.export.fit import FitMode
-from clipstudio.core.export.layout import box_alpha, caption_box
+from clipstudio.core.export.layout import box_alpha, box_opacity, caption_box
 from clipstudio.core.export.presets import PRESETS, Preset
+from clipstudio.core.speech.subtitles import DEFAULT_ACCENT
 from clipstudio.core.speech.types import Caption, CaptionStyle
 from clipstudio.core.vocabulary import CaptionPosition, Shape
 from clipstudio.resources import CAPTION_FONT_NAME, caption_font_file
@@ -66,42 +69,79 @@ def caption_font_family() -> str:
     return _font_family
 
 
+@functools.lru_cache(maxsize=64)
+def burned_parts(caption: Caption, preset: Preset, style: CaptionStyle) -> tuple[Caption, ...]:
+    """`caption` as the export burns it on `preset`: re-broken to the shape's lines (a caption
+    too long for them becomes consecutive parts, cut at its words' times)."""
+    from clipstudio.core.export.layout import caption_rules
+    from clipstudio.core.speech.layout import reflow_captions
+
+    rules = caption_rules(preset, preset.width, preset.height, style)
+    return tuple(reflow_captions([caption], rules)) or (caption,)
+
+
+def lit_word(caption: Caption, at: float | None) -> int | None:
+    """The word the highlight look lights at source time `at` (as the ASS events do)."""
+    from clipstudio.core.speech.subtitles import highlight_spans
+
+    if at is None or not caption.has_word_timings:
+        return None
+    return next((lit for start, end, lit in highlight_spans(caption) if start <= at < end), None)
+
+
 class CaptionOverlay(QGraphicsItem):
-    """Draws one caption inside the output frame rectangle, as libass will."""
+    """Draws one caption inside the output frame rectangle, as libass will: the shape's lines,
+    and in the highlight look the word being spoken in the accent colour."""
 
     def __init__(self) -> None:
         super().__init__()
         self.frame = QRectF(0, 0, 16, 9)
         self.preset: Preset = PRESETS[Shape.FEED]
         self.style = CaptionStyle()
+        self.accent = DEFAULT_ACCENT
         self.caption: Caption | None = None
+        self.shown: tuple[tuple[str, ...], int | None] | None = None  # lines, lit word
         self.setZValue(10)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         return self.frame
 
-    def set_geometry(self, frame: QRectF, preset: Preset, style: CaptionStyle) -> None:
+    def set_geometry(
+        self, frame: QRectF, preset: Preset, style: CaptionStyle, accent: str = DEFAULT_ACCENT
+    ) -> None:
         self.prepareGeometryChange()
-        self.frame, self.preset, self.style = frame, preset, style
+        self.frame, self.preset, self.style, self.accent = frame, preset, style, accent
+        self._show(self.caption, None)
         self.update()
 
-    def set_caption(self, caption: Caption | None) -> None:
-        if caption != self.caption:
-            self.caption = caption
+    def set_caption(self, caption: Caption | None, at: float | None = None) -> None:
+        """The caption on screen at source time `at` (None: not playing a time)."""
+        self.caption = caption
+        self._show(caption, at)
+
+    def _show(self, caption: Caption | None, at: float | None) -> None:
+        shown = None
+        if caption is not None and caption.lines:
+            parts = burned_parts(caption, self.preset, self.style)
+            part = next((p for p in parts if at is not None and p.start <= at < p.end), parts[0])
+            lit = lit_word(part, at) if self.style.background.highlights_words else None
+            shown = (part.lines, lit)
+        if shown != self.shown:
+            self.shown = shown
             self.update()
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        if self.caption is None or not self.caption.lines:
+        if self.shown is None:
             return
+        lines, lit = self.shown
         # Work in output pixels with the export's own caption box, then scale to the preview.
         width, height = self.preset.width, self.preset.height
         box = caption_box(self.preset, width, height, self.style)
         font = caption_font(box.font_size)
         metrics = QFontMetricsF(font)
         line_h = metrics.height()
-        lines = list(self.caption.lines)
         block_h = line_h * len(lines)
         top = (
             box.margin_v if box.position is CaptionPosition.TOP else height - box.margin_v - block_h
@@ -112,7 +152,9 @@ class CaptionOverlay(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         boxed = self.style.background.boxed
         box_colour = QColor(0, 0, 0, 255 - box_alpha(self.style.background))
+        lit_colour = QColor(readable_on_box(self.accent, box_opacity(self.style.background)))
         padding, outline = box.padding, box.outline
+        first_word = 0
         for number, line in enumerate(lines):
             text_w = metrics.horizontalAdvance(line)
             x = (width - text_w) / 2
@@ -120,11 +162,19 @@ class CaptionOverlay(QGraphicsItem):
             path = QPainterPath()
             path.addText(x, baseline, font, line)
             if boxed:
-                box = path.boundingRect().adjusted(-padding, -padding, padding, padding)
-                painter.fillRect(box, box_colour)
+                box_rect = path.boundingRect().adjusted(-padding, -padding, padding, padding)
+                painter.fillRect(box_rect, box_colour)
             else:
                 painter.strokePath(path, QPen(QColor("black"), 2 * outline))
             painter.fillPath(path, QBrush(QColor("white")))
+            tokens = line.split()
+            if lit is not None and first_word <= lit < first_word + len(tokens):
+                before = " ".join(tokens[: lit - first_word])
+                offset = metrics.horizontalAdvance(before + " ") if before else 0.0
+                word = QPainterPath()
+                word.addText(x + offset, baseline, font, tokens[lit - first_word])
+                painter.fillPath(word, QBrush(lit_colour))
+            first_word += len(tokens)
         painter.restore()
 
 
@@ -244,16 +294,22 @@ class PreviewView(QGraphicsView):
         self.scene_.addItem(self.brand)
         self.preset: Preset = PRESETS[Shape.FEED]
         self.style = CaptionStyle()
+        self.accent = DEFAULT_ACCENT
         self.setMinimumSize(320, 200)
         self.setAccessibleName("Preview")
         self.setToolTip("Preview with captions as they will appear. Click to play or pause.")
 
     def set_output(
-        self, preset: Preset, style: CaptionStyle, fill: FitMode = FitMode.SCALE
+        self,
+        preset: Preset,
+        style: CaptionStyle,
+        fill: FitMode = FitMode.SCALE,
+        accent: str = DEFAULT_ACCENT,
     ) -> None:
         """`fill` is the export's placement (clipstudio.core.export.fit.Fit.mode): CROP fills the
-        frame and cuts the overflow; the others show the whole picture."""
-        self.preset, self.style = preset, style
+        frame and cuts the overflow; the others show the whole picture. `accent` lights the
+        word being spoken in the highlight look (the brand kit's)."""
+        self.preset, self.style, self.accent = preset, style, accent
         self.video_item.setAspectRatioMode(
             Qt.AspectRatioMode.KeepAspectRatioByExpanding
             if fill is FitMode.CROP
@@ -285,7 +341,7 @@ class PreviewView(QGraphicsView):
         self.frame_item.setRect(frame)
         self.video_item.setPos(frame.topLeft())  # the frame item's rect is in scene coordinates
         self.video_item.setSize(QSizeF(frame.width(), frame.height()))
-        self.overlay.set_geometry(frame, self.preset, self.style)
+        self.overlay.set_geometry(frame, self.preset, self.style, self.accent)
         self.brand.set_frame(frame)
 
 
@@ -358,9 +414,13 @@ class Player(QWidget):
         loop.exec()
 
     def set_output(
-        self, preset: Preset, style: CaptionStyle, fill: FitMode = FitMode.SCALE
+        self,
+        preset: Preset,
+        style: CaptionStyle,
+        fill: FitMode = FitMode.SCALE,
+        accent: str = DEFAULT_ACCENT,
     ) -> None:
-        self.view.set_output(preset, style, fill)
+        self.view.set_output(preset, style, fill, accent)
 
     def position(self) -> float:
         return self.media.position() / 1000
@@ -409,7 +469,7 @@ class Player(QWidget):
 
     def _update_caption(self, seconds: float) -> None:
         caption = self.captions_source(seconds) if self.captions_source else None
-        self.view.overlay.set_caption(caption)
+        self.view.overlay.set_caption(caption, seconds)
 
     def set_brand_layers(self, layers: BrandLayers | None, images: dict[str, QImage]) -> None:
         self.view.brand.set_layers(layers, images)

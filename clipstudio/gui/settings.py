@@ -171,13 +171,9 @@ class SettingsDialog(QDialog):
         self.size.setSuffix(" % of the standard size")
         self.size.setValue(round(settings.caption_style.size_scale * 100))
         self.size.setAccessibleName("Caption size")
-        self.background = QComboBox()
-        for look in CaptionLook:
-            self.background.addItem(look.label, str(look))
-        self.background.setCurrentIndex(
-            max(0, self.background.findData(str(settings.caption_style.background)))
-        )
-        self.background.setAccessibleName("Caption background")
+        # The look (box, outline, word highlight) is picked beside the preview, in the export
+        # panel, where it shows at once; the dialog keeps what was picked there.
+        self.look = settings.caption_style.background
         self.position = QComboBox()
         for position in CaptionPosition:
             self.position.addItem(position.label, str(position))
@@ -202,7 +198,6 @@ class SettingsDialog(QDialog):
         captions = QGroupBox("Captions")
         captions_form = QFormLayout(captions)
         captions_form.addRow("Size:", self.size)
-        captions_form.addRow("Background:", self.background)
         captions_form.addRow("Position:", self.position)
         export = QGroupBox("Export")
         export_form = QFormLayout(export)
@@ -273,7 +268,7 @@ class SettingsDialog(QDialog):
             model=str(self.model.currentData() or EMBEDDED_MODEL),
             caption_style=CaptionStyle(
                 size_scale=self.size.value() / 100,
-                background=CaptionLook(self.background.currentData()),
+                background=self.look,
                 position=CaptionPosition(self.position.currentData()),
             ),
             output_dir=self.output_dir.text().strip() or default_output_dir(),

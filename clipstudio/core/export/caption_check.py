@@ -94,7 +94,8 @@ def caption_moments(
     for caption in dict.fromkeys(picks):
         time, colour = (caption.start + caption.end) / 2, WHITE
         if look.highlights_words and caption.has_word_timings:
-            word = max(caption.words, key=lambda w: w.end - w.start)
+            # The longest word: glyphs thick and many enough to read colours off.
+            word = max(caption.words, key=lambda w: (len(w.text), w.end - w.start))
             time, colour = (word.start + word.end) / 2, hex_rgb(highlight)
         # The middle of the frame that shows `time`, so rounding never lands on a neighbour.
         frame = int(time * fps)
@@ -219,15 +220,21 @@ def _contrast(
     glyphs = opaque & (on_black.max(axis=2) >= OUTLINE_DARK)
     lit = glyphs & (np.abs(on_black - target).max(axis=2) < GLYPH_TOLERANCE)
     core = lit & ~_spread(~lit, GLYPH_CORE_RADIUS)
-    backing = footprint & ~_spread(glyphs, BACKING_GAP)
-    if not boxed:
+    if not core.any():
+        core = lit  # strokes too thin to have a core on a small frame
+    if boxed:
+        backing = footprint & ~_spread(glyphs, BACKING_GAP)
+        percentile = BACKING_PERCENTILE
+    else:
         # The outline itself: opaque black on both renders (its soft edge and the see-through
-        # shadow are not what the glyph is read against).
-        backing &= on_white.max(axis=2) < OUTLINE_DARK
+        # shadow are not what the glyph is read against). It is only a pixel or two thick on a
+        # small frame, so it is read as its median, which the glyphs' smear cannot move.
+        backing = footprint & ~glyphs & (on_white.max(axis=2) < OUTLINE_DARK)
+        percentile = 50
     if not core.any() or not backing.any():
         return 1.0
     text = float(np.median(luminance_of(frame[core])))
-    behind = float(np.percentile(luminance_of(frame[backing]), BACKING_PERCENTILE))
+    behind = float(np.percentile(luminance_of(frame[backing]), percentile))
     return ratio_of_luminances(text, behind)
 
 

@@ -479,6 +479,51 @@ def retext_caption(caption: Caption, text: str) -> Caption:
     return Caption(caption.start, caption.end, lines, tuple(timed))
 
 
+def retimed_caption(caption: Caption, start: float, end: float) -> Caption:
+    """`caption` on screen from `start` to `end`. Moved whole (same length), its words move with
+    it; stretched or shortened, its words keep their times, held inside the new span."""
+    if abs((end - start) - (caption.end - caption.start)) < 10**-TIME_DECIMALS:
+        shift = start - caption.start
+        words = tuple(
+            CaptionWord(
+                w.text, round(w.start + shift, TIME_DECIMALS), round(w.end + shift, TIME_DECIMALS)
+            )
+            for w in caption.words
+        )
+    else:
+        words = tuple(
+            CaptionWord(w.text, min(max(w.start, start), end), min(max(w.end, start), end))
+            for w in caption.words
+        )
+    return Caption(start, end, caption.lines, words)
+
+
+def split_caption(caption: Caption, at: float) -> tuple[Caption, Caption] | None:
+    """`caption` cut in two at `at`: the words said before it in the first part (by their
+    timings, or in proportion to the time without them). None when it has a single word."""
+    tokens = caption.tokens
+    if len(tokens) < 2:
+        return None
+    if caption.has_word_timings:
+        cut = sum(1 for w in caption.words if (w.start + w.end) / 2 < at)
+    else:
+        cut = round(len(tokens) * (at - caption.start) / (caption.end - caption.start))
+    cut = min(len(tokens) - 1, max(1, cut))
+    words = caption.words if caption.has_word_timings else ()
+    at = round(at, TIME_DECIMALS)
+    return (
+        Caption(caption.start, at, (" ".join(tokens[:cut]),), tuple(words[:cut])),
+        Caption(at, caption.end, (" ".join(tokens[cut:]),), tuple(words[cut:])),
+    )
+
+
+def merged_captions(first: Caption, second: Caption) -> Caption:
+    """Two consecutive captions as one (lines to re-break), their word timings kept."""
+    timed = first.has_word_timings and second.has_word_timings
+    words = (*first.words, *second.words) if timed else ()
+    return Caption(first.start, second.end, (" ".join([*first.tokens, *second.tokens]),), words)
+
+
 def _share_time(tokens: Sequence[str], start: float, end: float) -> list[CaptionWord]:
     """Consecutive words sharing start..end by their length."""
     total = sum(len(t) for t in tokens) or 1
