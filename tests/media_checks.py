@@ -25,7 +25,7 @@ RATE = 48_000
 RECIPE = "checks-1"
 
 Camera = Literal["still", "shake", "pan"]
-Lighting = Literal["normal", "dark_middle", "overexposed", "backlit", "flicker"]
+Lighting = Literal["normal", "dark_middle", "overexposed", "backlit", "flicker", "wander"]
 Sound = Literal["speech", "quiet", "clipped", "noisy", "wind", "room_only"]
 
 
@@ -111,6 +111,7 @@ class SceneRenderer:
         self.mx, self.my = int(w * self.MARGIN), int(h * self.MARGIN)
         self.canvas = room_texture(w + 2 * self.mx, h + 2 * self.my)
         self.rng = np.random.default_rng(11)
+        self.wander = _wander(int(scene.seconds * scene.fps) + 1, scene.fps)
         self.face = None
         if scene.face is not None:
             cx, eye_line, face_h = scene.face
@@ -181,7 +182,19 @@ class SceneRenderer:
             return out
         elif scene.lighting == "flicker":
             return picture * (1 + scene.flicker_depth * np.sin(2 * np.pi * scene.flicker_hz * t))
+        elif scene.lighting == "wander":
+            # A hand-held selfie whose framing takes in more or less of a bright window: the
+            # brightness moves by 4 % RMS at 0.5-4 Hz, at no one rate.
+            return picture * (1 + self.wander[min(int(t * scene.fps), self.wander.size - 1)])
         return picture
+
+
+def _wander(frames: int, fps: int) -> np.ndarray:
+    """Band-limited (0.5-4 Hz) random brightness changes of 4 % RMS, one value per frame."""
+    noise = np.random.default_rng(5).standard_normal(frames)
+    sos = signal.butter(2, [0.5, 4.0], btype="bandpass", fs=fps, output="sos")
+    wander = signal.sosfiltfilt(sos, noise)
+    return 0.04 * wander / max(float(np.sqrt(np.mean(wander**2))), 1e-9)
 
 
 # --- sound ----------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from media import MediaFactory
+from media import MediaFactory, run_ffmpeg
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "media" / "real"
 REAL_VIDEO = REAL / "video"
@@ -160,3 +160,95 @@ def mix_at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarr
     gain = np.sqrt(np.mean(speech**2) / (np.mean(noise**2) * 10 ** (snr_db / 10)))
     mixed = speech + gain * noise
     return (mixed / max(1.0, float(np.abs(mixed).max()) / 0.9)).astype(np.float32)
+
+
+def speech_video(media: MediaFactory, audio: Path, seconds: float | None = None) -> Path:
+    """A real recording under a still picture (check needs a video), 48 kHz AAC as a phone
+    writes it; `seconds` loops it (real speech, said again) to that length."""
+    loop = ["-stream_loop", "-1"] if seconds else []
+    length = ["-t", f"{seconds:g}"] if seconds else ["-shortest"]
+    return media.ffmpeg_clip(f"real-{audio.stem}", [
+        "-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30", *loop, "-i", str(audio),
+        *length, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "128k", "-ar", "48000",
+    ])  # fmt: skip
+
+
+def decoded_mono(path: Path, rate: int = 48_000) -> np.ndarray:
+    """A file's first audio stream as mono float at `rate`."""
+    with av.open(str(path)) as container:
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+        parts = [out.to_ndarray().ravel() for frame in container.decode(audio=0)
+                 for out in resampler.resample(frame)]  # fmt: skip
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+
+# Bursts: 1.5 s of every 5 s at full level, the rest 18 dB down (thunder over rain, traffic
+# passing), with 0.1 s ramps.
+BURST_PERIOD_S, BURST_S, BURST_FLOOR = 5.0, 1.5, 0.125
+
+
+def bursts(noise: np.ndarray, rate: int = 48_000) -> np.ndarray:
+    t = np.arange(noise.size) / rate
+    envelope = np.where((t % BURST_PERIOD_S) < BURST_S, 1.0, BURST_FLOOR)
+    ramp = int(0.1 * rate)
+    return noise * np.convolve(envelope, np.ones(ramp) / ramp, mode="same")
+
+
+def noisy_speech_video(
+    media: MediaFactory, speech: list[Path], noise: Path, snr_db: float, bursty: bool = False
+) -> Path:
+    """Real speech (the recordings one after the other) mixed with real noise, looped to the
+    speech's length, at `snr_db` overall; `bursty` makes the noise come and go (bursts)."""
+
+    def build(tmp: Path) -> None:
+        import wave
+
+        voice = np.concatenate([decoded_mono(path) for path in speech])
+        hum = np.resize(decoded_mono(noise), voice.size)
+        mixed = mix_at_snr(voice, bursts(hum) if bursty else hum, snr_db)
+        wav = tmp.with_suffix(".mix.wav")
+        with wave.open(str(wav), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(48_000)
+            out.writeframes((mixed * 32767).astype("<i2").tobytes())
+        run_ffmpeg([
+            "-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30", "-i", str(wav),
+            "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "128k", str(tmp),
+        ])  # fmt: skip
+        wav.unlink()
+
+    key = f"{[p.name for p in speech]}|{noise.name}|{snr_db}|{bursty}"
+    return media.built(f"noisy-{speech[0].stem}", key, build)
+
+
+def deep_voice_video(media: MediaFactory, speech: Path, seconds: float = 20.0) -> Path:
+    """A real voice made deeper (pitch down 30 %: a fundamental near 100 Hz) with a 10 dB bass
+    boost at 120 Hz (a phone close to the chest), looped: energy at 100-140 Hz, no wind."""
+    return media.ffmpeg_clip(f"deep-{speech.stem}", [
+        "-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30", "-stream_loop", "-1",
+        "-i", str(speech), "-t", f"{seconds:g}",
+        "-af", "aresample=48000,asetrate=48000*0.7,aresample=48000,bass=g=10:f=120:w=0.7,"
+        "alimiter=limit=0.7",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+    ])  # fmt: skip
+
+
+def speech_set(folder: str) -> list[Path]:
+    """The shared recordings of one set (harvard, ljspeech) in order."""
+    return sorted((REAL_SPEECH / folder).glob("*.wav"))
+
+
+def joined_speech_video(media: MediaFactory, recordings: list[Path]) -> Path:
+    """Several real recordings one after the other under a still picture."""
+    inputs = [arg for path in recordings for arg in ("-i", str(path))]
+    joined = "".join(f"[{i}:a]" for i in range(len(recordings)))
+    still = len(recordings)
+    return media.ffmpeg_clip(f"joined-{recordings[0].stem}", [
+        *inputs, "-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30",
+        "-filter_complex", f"{joined}concat=n={len(recordings)}:v=0:a=1,aresample=48000[a]",
+        "-map", f"{still}:v", "-map", "[a]", "-shortest",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+    ])  # fmt: skip

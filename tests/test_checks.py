@@ -102,7 +102,9 @@ def test_control_clip_is_measured_as_good(analysed: Analyse) -> None:
     assert 90 <= stats["mean_luma"] <= 160
     assert stats["faces_found_in"] == stats["face_searches"] >= 3  # the drawn face
     assert stats["speech_lufs"] == pytest.approx(-23.0, abs=1.5)  # made at -23 LUFS
-    assert stats["snr_db"] > 40
+    # Measured under the speech too, where clean speech's own bands set the floor (the shared
+    # real recordings: 15.6-37.6 dB).
+    assert stats["snr_db"] > 20
     assert stats["max_jitter_percent_of_width"] < 0.3
 
 

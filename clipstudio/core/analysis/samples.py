@@ -43,17 +43,20 @@ SAMPLE_FPS = 10.0
 # s and 11.6/12.5/11.2 s. Capped: each thread holds frames in memory (4K: ~12 MB each).
 DECODE_THREADS = min(8, 4 * (os.cpu_count() or 2))
 # Faces are looked for every other second (Haar on every frame would double the run time; at 1 a
-# second it was ~1 s of CPU per minute of footage) on a
-# picture this wide, where a head-and-shoulders face is 40+ pixels, above Haar's 24 px window.
+# second it was ~1 s of CPU per minute of footage) on a picture this wide, where a face a tenth
+# of the picture high (a speaker filmed from a distance, with space above) is 29 px, above
+# Haar's 24 px window. Measured on drawn faces: at 384 px faces of 10-14 % of the height were
+# missed; at 512, found; 30 ms a search against 20 (on the worker thread, beside the decoding).
 FACE_FPS = 0.5
-FACE_WIDTH = 384
+FACE_WIDTH = 512
 # A detected face must be at least this share of the picture height: smaller "faces" in a
 # talking-head clip are background texture that Haar mistakes for faces.
 FACE_MIN_HEIGHT_FRACTION = 0.08
 # Haar settings: 1.2 between scales finds the same faces as OpenCV's default 1.1 at about half
-# the cost; a stricter neighbour count than the default 3 against false positives on texture.
+# the cost; a stricter neighbour count than the default 3 against false positives on texture
+# (6 lost a small face 0.62 down the picture that 5 finds).
 HAAR_SCALE_FACTOR = 1.2
-HAAR_MIN_NEIGHBOURS = 6
+HAAR_MIN_NEIGHBOURS = 5
 HAAR_CASCADE = "haarcascade_frontalface_default.xml"
 # Rows/columns skipped when measuring every frame's mean brightness: 1 in 16 each way is still
 # ~8000 pixels of a 1080p frame and costs a few tens of microseconds.

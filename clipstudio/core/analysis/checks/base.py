@@ -29,12 +29,14 @@ def flagged_spans(
     step: float,
     merge_gap: float,
     min_length: float,
+    until: float | None = None,
 ) -> list[Span]:
     """Spans where `flags` holds at the sample `times` (each sample covers `step` seconds).
 
     Spans closer than `merge_gap` are merged (a flash of good picture inside a dark stretch is
-    still one dark stretch); spans shorter than `min_length` are dropped (a moment is not a
-    problem worth a warning).
+    still one dark stretch); spans end at `until` (the clip's end) at the latest; spans shorter
+    than `min_length` after that are dropped (a moment is not a problem worth a warning), so no
+    span is ever shorter than the check's own minimum.
     """
     spans: list[list[float]] = []
     for t, flag in zip(times, flags, strict=True):
@@ -45,7 +47,9 @@ def flagged_spans(
             spans[-1][1] = end
         else:
             spans.append([start, end])
-    return [(round(s, 2), round(e, 2)) for s, e in spans if e - s >= min_length]
+    if until is not None:
+        spans = [[s, min(e, until)] for s, e in spans]
+    return [(round(s, 2), round(e, 2)) for s, e in spans if e - s >= min_length - 1e-9]
 
 
 def rounded(value: float, digits: int = 2) -> float:

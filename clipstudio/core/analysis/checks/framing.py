@@ -23,6 +23,11 @@ CUT_OFF_TOLERANCE = 0.03
 # Eyes below this share of the picture height leave the head sitting low, with empty space above
 # (rule of thirds puts the eyes about a third down; half way is the limit of "near the top").
 EYE_LINE_MAX = 0.5
+# A small face (a speaker filmed from further away) can have its eyes above half way and still
+# leave a third of the picture empty above the head: the top of the head lower than this share
+# of the picture height sits too low too. A head-and-shoulders shot (face a fifth of the
+# height, eyes at 0.42) has its crown at 0.29; a face a tenth high with eyes at 0.45, at 0.385.
+HEAD_TOP_MAX = 0.3
 # A face must be found in at least this share of the sampled seconds to judge framing: fewer is
 # a passer-by or a false detection, not the speaker.
 FACE_MIN_SHARE = 0.3
@@ -51,7 +56,7 @@ def headroom_problem(box: FaceBox) -> HeadroomProblem | None:
     """The framing rule for one face box (fractions of the viewer's picture)."""
     if crown(box) < -CUT_OFF_TOLERANCE:
         return "cut_off"
-    if eye_line(box) > EYE_LINE_MAX:
+    if eye_line(box) > EYE_LINE_MAX or crown(box) > HEAD_TOP_MAX:
         return "too_low"
     return None
 

@@ -105,14 +105,15 @@ class Shaky:
             return []
         limit = SHAKE_JITTER_FRACTION * measure.width_px
         flags = (measure.jitter_px >= limit) & (measure.reversals >= SHAKE_MIN_REVERSALS)
+        end_of_clip = float(samples.sample_times[-1]) + 1.0 / SAMPLE_FPS
         spans = flagged_spans(
             measure.window_starts,
             flags,
             step=SHAKE_WINDOW_S,
             merge_gap=SHAKE_MERGE_GAP_S,
             min_length=SHAKE_MIN_SPAN_S,
+            until=end_of_clip,
         )
-        end_of_clip = float(samples.sample_times[-1]) + 1.0 / SAMPLE_FPS
         findings = []
         for start, end in spans:
             inside = (measure.window_starts >= start) & (measure.window_starts < end) & flags
@@ -124,7 +125,7 @@ class Shaky:
                     title="Shaky picture",
                     advice=ADVICE_SHAKY,
                     start=start,
-                    end=round(min(end, end_of_clip), 2),
+                    end=end,
                     measured={
                         "jitter_px": rounded(jitter, 2),
                         "jitter_percent_of_width": rounded(100 * jitter / measure.width_px, 2),
