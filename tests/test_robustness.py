@@ -697,3 +697,74 @@ def test_a_download_cut_short_leaves_no_part_folder(monkeypatch, tmp_path) -> No
         models.download_model("tiny")
     folder = models.models_dir()
     assert not [p for p in folder.rglob("*") if ".part" in p.name] if folder.exists() else True
+
+
+# --- bounded memory: an export of a long recording transcribes what it can keep ---------------
+
+
+def test_a_long_source_is_transcribed_only_as_far_as_the_export_can_keep(clip: Path) -> None:
+    from dataclasses import replace
+
+    from clipstudio.core.edit.limits import keep_budget
+    from clipstudio.core.edit.plan import EditPlan, Take
+    from clipstudio.core.export.prepare import TRANSCRIBE_BUDGET_SHARE, transcription_span
+    from clipstudio.core.media.probe import probe
+    from clipstudio.core.vocabulary import Trim
+
+    hour = replace(probe(clip), duration=3600.0)
+    budget = keep_budget()
+    cut = EditPlan(takes=(Take(hour.path, 120.0, None),), trim=Trim.SENTENCES)
+    assert transcription_span(cut, hour, budget) == (
+        120.0,
+        120.0 + TRANSCRIBE_BUDGET_SHARE * budget,
+    )
+    exact = EditPlan(takes=(Take(hour.path, 10.0, 40.0),), trim=Trim.EXACT)
+    assert transcription_span(exact, hour, budget) == (10.0, 40.0)
+    short = replace(hour, duration=75.0)
+    assert transcription_span(EditPlan(takes=(Take(hour.path),)), short, budget) == (0.0, None)
+
+
+def test_a_range_transcribes_in_source_time(media) -> None:
+    """The words of 2-6 s of a speech clip come back at the same source times as the words of
+    the whole clip (the range is decoded from a seek, and its offset put back)."""
+
+    from clipstudio.core.speech.transcribe import get_transcriber
+
+    speech = media.speech_clip()
+    transcriber = get_transcriber()
+    whole = transcriber.transcribe(speech)
+    part = transcriber.transcribe(speech, start=2.0, end=6.0)
+    inside = [w for w in whole.words if w.start >= 2.3 and w.end <= 5.7]
+    assert part.words and inside
+    for word in inside:
+        twin = min(part.words, key=lambda w: abs(w.start - word.start))
+        assert (
+            abs(twin.start - word.start) < 0.3
+            and twin.text.strip().lower() == word.text.strip().lower()
+        )
+    assert min(w.start for w in part.words) >= 1.9 and max(w.end for w in part.words) <= 6.5
+
+
+def test_samples_stay_within_their_budget_and_shake_is_still_seen(media, monkeypatch) -> None:
+    """Long footage thins the kept pictures (the picture budget, shrunk here to 12 pictures)
+    while motion stays at 10 a second, so a shaky clip is still found shaky; the audio buffer
+    holds exactly the decoded audio at 16 kHz."""
+    from media_checks import SCENES, scene_clip
+
+    from clipstudio.core.analysis import samples as samples_module
+    from clipstudio.core.analysis.report import analyse_clip
+    from clipstudio.core.media.probe import probe
+
+    shaky = scene_clip(media, SCENES["shaky"])
+    info = probe(shaky)
+    picture_bytes = 160 * 90
+    monkeypatch.setattr(samples_module, "MAX_PICTURE_BYTES", 12 * picture_bytes)
+    collected = samples_module.collect_samples(shaky, info)
+    assert 6 <= len(collected.pictures) <= 12 and len(collected.sample_times) == len(
+        collected.pictures
+    )
+    assert collected.motion.shape[0] == collected.motion_times.size - 1
+    assert collected.motion_times.size >= info.duration * samples_module.SAMPLE_FPS - 2
+    assert abs(collected.audio.shape[1] / samples_module.AUDIO_RATE - info.audio.duration) < 0.1
+    report = analyse_clip(shaky, imprint=None)
+    assert "stability.shaky" in {f.id for f in report.findings}

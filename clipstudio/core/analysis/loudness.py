@@ -22,13 +22,16 @@ LAYOUTS = {1: "mono", 2: "stereo"}
 MOMENTARY_WINDOW_S = 0.4
 
 
-def _measure(audio: np.ndarray, rate: int) -> list[tuple[float, float, float]]:
+def _measure(audio: np.ndarray | list[np.ndarray], rate: int) -> list[tuple[float, float, float]]:
     """(end time s, momentary LUFS, integrated-so-far LUFS) every 0.1 s of `audio`
-    (channels x samples, float32)."""
-    channels = audio.shape[0]
-    if channels not in LAYOUTS or audio.shape[1] == 0:
-        audio = audio.mean(axis=0, keepdims=True) if audio.size else audio
+    (channels x samples, float32), or of pieces of it measured one after the other as one
+    stream (so nothing is joined into a copy)."""
+    parts = audio if isinstance(audio, list) else [audio]
+    channels = parts[0].shape[0] if parts else 1
+    if channels not in LAYOUTS:
+        parts = [part.mean(axis=0, keepdims=True) for part in parts]
         channels = 1
+    parts = [part for part in parts if part.shape[1]]
     layout = LAYOUTS[channels]
     graph = Graph()
     source = graph.add_abuffer(
@@ -39,7 +42,6 @@ def _measure(audio: np.ndarray, rate: int) -> list[tuple[float, float, float]]:
     source.link_to(meter)
     meter.link_to(sink)
     graph.configure()
-    planar = np.ascontiguousarray(audio, dtype=np.float32)
     step = max(1, int(rate * PUSH_SECONDS))
     readings: list[tuple[float, float, float]] = []
 
@@ -61,21 +63,23 @@ def _measure(audio: np.ndarray, rate: int) -> list[tuple[float, float, float]]:
                 )
             )
 
-    for start in range(0, planar.shape[1], step):
-        frame = av.AudioFrame.from_ndarray(
-            planar[:, start : start + step], format="fltp", layout=layout
-        )
-        frame.sample_rate = rate
-        frame.pts = start
-        frame.time_base = Fraction(1, rate)
-        graph.push(frame)
-        drain()
+    pts = 0
+    for part in parts:
+        for start in range(0, part.shape[1], step):
+            piece = np.ascontiguousarray(part[:, start : start + step], dtype=np.float32)
+            frame = av.AudioFrame.from_ndarray(piece, format="fltp", layout=layout)
+            frame.sample_rate = rate
+            frame.pts = pts
+            frame.time_base = Fraction(1, rate)
+            pts += piece.shape[1]
+            graph.push(frame)
+            drain()
     graph.push(None)
     drain()
     return readings
 
 
-def integrated_lufs(audio: np.ndarray, rate: int) -> float:
+def integrated_lufs(audio: np.ndarray | list[np.ndarray], rate: int) -> float:
     """Integrated loudness (LUFS) of channels x samples audio; -inf for silence."""
     readings = _measure(audio, rate)
     if not readings:

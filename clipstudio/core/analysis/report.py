@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from clipstudio.core.analysis.checks import REGISTRY, Check
 from clipstudio.core.analysis.checks.audio import (
     measure_noise,
@@ -162,7 +160,7 @@ def _stats(samples: Samples) -> dict[str, Any]:
         noise = measure_noise(samples)
         stats["snr_db"] = round(noise.snr_db, 1) if noise is not None else None
         stats["clipped_runs"] = len(samples.clip_event_times)
-        peak = float(np.abs(samples.audio).max())
+        peak = float(max(samples.audio.max(), -samples.audio.min()))
         stats["peak_dbfs"] = round(20 * math.log10(peak), 1) if peak > 0 else None
     return stats
 

@@ -14,7 +14,6 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,9 +33,14 @@ from clipstudio.core.speech.types import Transcript
 # get (PITFALLS: the full decode is the bulk of the time), and small enough to keep ~10 a second
 # for a whole raw clip (14 KB each: 86 MB for ten minutes of footage).
 WORK_WIDTH = 160
-# Pictures per second kept for lighting and shake: hand shake lives at roughly 1-5 Hz, so 10 Hz
-# sampling still sees it, and a pan between two samples stays a few pixels at this size.
+# Pictures per second measured for shake (and kept for lighting): hand shake lives at roughly
+# 1-5 Hz, so 10 Hz sampling still sees it, and a pan between two samples stays a few pixels.
 SAMPLE_FPS = 10.0
+# Memory kept for the small pictures, whatever the length of the footage: past it every other
+# picture is dropped and pictures are kept half as often (lighting changes over seconds, so
+# 1.25 a second on an hour of footage still sees them). 7 minutes of 16:9 at 10 a second; with
+# the hour's 16 kHz audio (230 MB) it keeps `check` of an hour under 600 MB (make bench).
+MAX_PICTURE_BYTES = 60_000_000
 # Decoder threads: a deep pipeline, so the decoder keeps working while Python handles a frame.
 # With cores+1 (ffmpeg's default) it waits; measured on 2 cores, 60 s of 1080p30, busy machine:
 # 3 threads 24.9 s, 6 threads 11.0 s for the bare decode; whole check 3/4/8 threads 10.6/10.8/10.0
@@ -63,6 +67,10 @@ HAAR_CASCADE = "haarcascade_frontalface_default.xml"
 FRAME_MEAN_STRIDE = 16
 # Audio for the checks: 16 kHz is what Silero VAD takes and keeps all of the speech band.
 AUDIO_RATE = 16_000
+# Room beyond the probed duration in the audio buffer (audio streams often run a little long).
+AUDIO_SLACK_S = 5.0
+# Motion measurements left as futures before their results are taken off (the worker's queue).
+MOTION_PENDING = 64
 # A decoded audio sample at or above this magnitude counts as full scale. Decoders of lossy audio
 # ring around a flattened peak, so a clipped stretch decodes to values within ~1 % of full scale.
 FULL_SCALE = 0.99
@@ -114,9 +122,12 @@ class Samples:
     # ~SAMPLE_FPS small grey pictures (viewer orientation, full range 0..255) and their times.
     sample_times: np.ndarray = field(default_factory=lambda: np.zeros(0))
     pictures: list[np.ndarray] = field(default_factory=list)
-    # Global motion from each sampled picture to the next, in pixels of the small picture
-    # (index i: from picture i to i+1); NaN where the measurement is not trustworthy.
+    # Global motion between pictures sampled SAMPLE_FPS times a second, in pixels of the small
+    # picture (index i: from the picture at motion_times[i] to the one at motion_times[i + 1]);
+    # NaN where the measurement is not trustworthy. Measured over the whole clip at full rate
+    # even when long footage keeps fewer `pictures`.
     motion: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    motion_times: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # Every 1/FACE_FPS seconds: the time and the faces found then (possibly none).
     face_times: list[float] = field(default_factory=list)
     faces: list[list[FaceBox]] = field(default_factory=list)
@@ -138,7 +149,9 @@ class Samples:
     def mono(self) -> np.ndarray:
         if self.audio.size == 0:
             return np.zeros(0, np.float32)
-        return self.audio.mean(axis=0).astype(np.float32)
+        if self.audio.shape[0] == 1:
+            return self.audio[0]  # a view: an hour of mono is 230 MB, not copied per check
+        return self.audio.mean(axis=0, dtype=np.float32)
 
     @property
     def work_size(self) -> tuple[int, int]:
@@ -224,10 +237,14 @@ class _Collector:
         self.frame_luma: list[float] = []
         self.sample_times: list[float] = []
         self.pictures: list[np.ndarray] = []
+        self.motion_times: list[float] = []
+        self.picture_interval = 1.0 / SAMPLE_FPS  # doubles each time the picture budget fills
+        self.next_picture = 0.0
         # Motion and faces are measured on a worker thread (OpenCV releases the GIL), so they
         # overlap with decoding instead of stalling it.
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clip-analysis")
         self.motion: list[Future[tuple[float, float]]] = []
+        self.motion_done: list[tuple[float, float]] = []  # results taken off finished futures
         self.face_times: list[float] = []
         self.faces: list[Future[list[FaceBox]]] = []
         self.next_sample = 0.0
@@ -237,7 +254,13 @@ class _Collector:
         self.previous: np.ndarray | None = None
         self.cascade: cv2.CascadeClassifier | None = None
         self.resampler: AudioResampler | None = None
-        self.audio_chunks: list[np.ndarray] = []
+        # Audio goes to AUDIO_RATE as it is decoded: an hour of 48 kHz stereo kept at its own rate
+        # was 1.4 GB before the one resampling pass at the end.
+        self.check_rate_resampler: AudioResampler | None = None
+        self.check_layout = "mono"
+        # One buffer sized from the probed duration and filled in place: joining an hour of
+        # small chunks at the end held the audio twice (0.46 GB for mono).
+        self.audio = _AudioBuffer(info.duration)
         self.clip_event_times: list[float] = []
         self.native_samples = 0
         self.native_rate: int | None = None
@@ -246,7 +269,7 @@ class _Collector:
 
     @property
     def has_any(self) -> bool:
-        return bool(self.frame_times or self.audio_chunks)
+        return bool(self.frame_times or self.audio.size)
 
     # --- video ---------------------------------------------------------------------------------
 
@@ -267,13 +290,24 @@ class _Collector:
         self.next_sample = max(self.next_sample + 1.0 / SAMPLE_FPS, t)
         picture = self._small_picture(frame, luma, WORK_WIDTH)
         self._add_motion(picture)
-        self.sample_times.append(t)
-        self.pictures.append(picture)
+        self.motion_times.append(t)
+        if t + 1e-6 >= self.next_picture:
+            self.next_picture = max(self.next_picture + self.picture_interval, t)
+            self._keep_picture(t, picture)
         if t + 1e-6 >= self.next_face:
             self.next_face = max(self.next_face + 1.0 / FACE_FPS, t)
             self.face_times.append(t)
             picture = self._small_picture(frame, luma, FACE_WIDTH)
             self.faces.append(self.worker.submit(self._find_faces, picture))
+
+    def _keep_picture(self, t: float, picture: np.ndarray) -> None:
+        """Keep the picture for the lighting checks, within MAX_PICTURE_BYTES."""
+        self.sample_times.append(t)
+        self.pictures.append(picture)
+        if len(self.pictures) * picture.nbytes > MAX_PICTURE_BYTES:
+            self.pictures = self.pictures[::2]
+            self.sample_times = self.sample_times[::2]
+            self.picture_interval *= 2
 
     def _small_picture(
         self, frame: av.VideoFrame, luma: np.ndarray | None, width: int
@@ -307,6 +341,9 @@ class _Collector:
             self.motion.append(
                 self.worker.submit(_global_motion, self.previous, current, self.window, scale)
             )
+            # Futures are heavy (a lock each): an hour held 36 000; keep the numbers instead.
+            while len(self.motion) > MOTION_PENDING and self.motion[0].done():
+                self.motion_done.append(self.motion.pop(0).result())
         self.previous = current
 
     def _find_faces(self, picture: np.ndarray) -> list[FaceBox]:
@@ -353,7 +390,33 @@ class _Collector:
         t0 = _seconds(frame, self.native_samples / (frame.sample_rate or 1))
         self._count_clipping(data, t0, frame.sample_rate or 1)
         self.native_samples += data.shape[-1]
-        self.audio_chunks.append(data)
+        self._to_check_rate(data, frame.sample_rate or AUDIO_RATE)
+
+    def _to_check_rate(self, data: np.ndarray | None, rate: int) -> None:
+        """Resample to AUDIO_RATE as the audio comes (None: flush); more than two channels are
+        mixed to mono first. One polyphase resampler for the whole stream, so the result is the
+        same as resampling the joined audio once."""
+        if data is not None and data.shape[0] > 2:
+            data = data.mean(axis=0, keepdims=True)
+        if self.check_rate_resampler is None:
+            if data is None:
+                return
+            layout = "mono" if data.shape[0] == 1 else "stereo"
+            self.check_rate_resampler = AudioResampler(
+                format="fltp", layout=layout, rate=AUDIO_RATE
+            )
+            self.check_layout = layout
+        frame = None
+        if data is not None:
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(data, dtype=np.float32),
+                format="fltp",
+                layout=self.check_layout,
+            )
+            frame.sample_rate = rate
+            frame.pts = None
+        for out in self.check_rate_resampler.resample(frame):
+            self.audio.append(out.to_ndarray())
 
     def _count_clipping(self, data: np.ndarray, t0: float, rate: int) -> None:
         """Count runs of full-scale samples at the native rate (resampling would round them)."""
@@ -380,8 +443,10 @@ class _Collector:
         if self.resampler is not None:
             for out in self.resampler.resample(None):
                 self._add_samples(out)
-        audio = _to_check_rate(self.audio_chunks, self.native_rate or AUDIO_RATE)
-        motion = np.array([job.result() for job in self.motion], dtype=np.float64).reshape(-1, 2)
+        self._to_check_rate(None, AUDIO_RATE)
+        audio = self.audio.result()
+        self.motion_done += [job.result() for job in self.motion]
+        motion = np.array(self.motion_done, dtype=np.float64).reshape(-1, 2)
         faces = [job.result() for job in self.faces]
         self.close()
         return Samples(
@@ -391,6 +456,7 @@ class _Collector:
             sample_times=np.array(self.sample_times),
             pictures=self.pictures,
             motion=motion,
+            motion_times=np.array(self.motion_times),
             face_times=self.face_times,
             faces=faces,
             audio=audio,
@@ -408,30 +474,31 @@ def _seconds(frame: av.VideoFrame | av.AudioFrame, fallback: float) -> float:
     return frame.pts * time_base.numerator / time_base.denominator
 
 
-def _to_check_rate(chunks: list[np.ndarray], rate: int) -> np.ndarray:
-    """Join decoded audio and resample it to AUDIO_RATE in one polyphase pass (cheaper than
-    resampling frame by frame); more than two channels are mixed to mono."""
-    if not chunks:
-        return np.zeros((0, 0), np.float32)
-    audio = np.concatenate(chunks, axis=1)
-    if audio.shape[0] > 2:
-        audio = audio.mean(axis=0, keepdims=True)
-    if rate != AUDIO_RATE:
-        audio = _resample(np.ascontiguousarray(audio, dtype=np.float32), rate)
-    return audio.astype(np.float32, copy=False)
+class _AudioBuffer:
+    """Check-rate audio appended in place into one (channels, n) float32 array, allocated for
+    the probed duration (plus a little) and grown only if the file runs longer."""
 
+    def __init__(self, duration: float) -> None:
+        self.capacity = int((max(duration, 0.0) + AUDIO_SLACK_S) * AUDIO_RATE)
+        self.data: np.ndarray | None = None
+        self.size = 0
 
-def _resample(audio: np.ndarray, rate: int) -> np.ndarray:
-    """ffmpeg's resampler (swr) over the joined audio in one go: no scipy import (1.9 s)."""
-    layout = "mono" if audio.shape[0] == 1 else "stereo"
-    resampler = AudioResampler(format="fltp", layout=layout, rate=AUDIO_RATE)
-    frame = av.AudioFrame.from_ndarray(audio, format="fltp", layout=layout)
-    frame.sample_rate = rate
-    frame.pts = 0
-    frame.time_base = Fraction(1, rate)
-    parts = [out.to_ndarray() for out in resampler.resample(frame)]
-    parts += [out.to_ndarray() for out in resampler.resample(None)]
-    return np.concatenate(parts, axis=1) if parts else np.zeros((audio.shape[0], 0), np.float32)
+    def append(self, chunk: np.ndarray) -> None:
+        channels, count = chunk.shape
+        if self.data is None:
+            self.data = np.empty((channels, max(self.capacity, count)), np.float32)
+        if self.size + count > self.data.shape[1]:
+            grown = np.empty((channels, 2 * (self.size + count)), np.float32)
+            grown[:, : self.size] = self.data[:, : self.size]
+            self.data = grown
+        self.data[:, self.size : self.size + count] = chunk
+        self.size += count
+
+    def result(self) -> np.ndarray:
+        if self.data is None:
+            return np.zeros((0, 0), np.float32)
+        data, self.data = self.data, None
+        return data[:, : self.size]  # a view: the few seconds of slack are not copied away
 
 
 def _global_motion(

@@ -25,6 +25,17 @@ def decode_audio(path: str | Path, cancel: CancelToken | None = None) -> np.ndar
     """The first audio stream of `path` as 16 kHz mono float32 in [-1, 1].
 
     Raises BadInputError when the file cannot be opened or has no audio stream."""
+    return decode_audio_range(path, 0.0, None, cancel)[0]
+
+
+def decode_audio_range(
+    path: str | Path,
+    start: float = 0.0,
+    end: float | None = None,
+    cancel: CancelToken | None = None,
+) -> tuple[np.ndarray, float]:
+    """The audio of `path` from `start` to `end` seconds (whole audio frames, so a few ms
+    more), and the source time of its first sample. Memory follows the range, not the file."""
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError) as exc:
@@ -38,12 +49,22 @@ def decode_audio(path: str | Path, cancel: CancelToken | None = None) -> np.ndar
                 f"{Path(path).name} has no sound, so there is nothing to transcribe"
             )
         stream = container.streams.audio[0]
+        if start > 0 and stream.time_base is not None:
+            container.seek(int(start / stream.time_base), stream=stream)
         resampler = av.AudioResampler(format="flt", layout="mono", rate=WHISPER_SAMPLE_RATE)
         chunks: list[np.ndarray] = []
+        first: float | None = None
         try:
             for index, frame in enumerate(container.decode(stream)):
                 if cancel is not None and index % 200 == 0:
                     cancel.raise_if_cancelled()
+                t = float(frame.time) if frame.time is not None else None
+                if t is not None and start > 0 and t + frame.samples / frame.sample_rate <= start:
+                    continue
+                if t is not None and end is not None and t >= end:
+                    break
+                if first is None:
+                    first = t if t is not None else start
                 for out in resampler.resample(frame):
                     chunks.append(out.to_ndarray().reshape(-1))
         except av.error.FFmpegError as exc:
@@ -52,9 +73,10 @@ def decode_audio(path: str | Path, cancel: CancelToken | None = None) -> np.ndar
             ) from exc
         for out in resampler.resample(None):
             chunks.append(out.to_ndarray().reshape(-1))
+    offset = max(0.0, first or 0.0) if start > 0 else 0.0
     if not chunks:
-        return np.zeros(0, dtype=np.float32)
-    return np.concatenate(chunks).astype(np.float32, copy=False)
+        return np.zeros(0, dtype=np.float32), offset
+    return np.concatenate(chunks).astype(np.float32, copy=False), offset
 
 
 def frame_energy_db(samples: np.ndarray, rate: int = WHISPER_SAMPLE_RATE) -> np.ndarray:

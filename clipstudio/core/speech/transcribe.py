@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,7 +20,7 @@ from clipstudio.core.errors import BadInputError
 from clipstudio.core.progress import CancelToken, ProgressCallback, no_progress, scaled
 from clipstudio.core.speech.audio import (
     WHISPER_SAMPLE_RATE,
-    decode_audio,
+    decode_audio_range,
 )
 from clipstudio.core.speech.cleanup import (
     in_language_script,
@@ -61,6 +62,8 @@ class Transcriber(Protocol):
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
         verbatim: bool = False,
+        start: float = 0.0,
+        end: float | None = None,
     ) -> Transcript: ...
 
 
@@ -113,12 +116,16 @@ class _WhisperTranscriber:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
         verbatim: bool = False,
+        start: float = 0.0,
+        end: float | None = None,
     ) -> Transcript:
-        """`verbatim` also writes the fillers and false starts (to find and cut them:
-        core/speech/disfluency.py), each filler on the burst of voice it is."""
+        """Words of `path` in the source's own time: of its `start`..`end` seconds only, when
+        given (an export of a long recording transcribes what it can keep). `verbatim` also
+        writes the fillers and false starts (to find and cut them: core/speech/disfluency.py),
+        each filler on the burst of voice it is."""
         progress = progress or no_progress
         code = whisper_language(language)
-        audio = decode_audio(path, cancel)
+        audio, offset = decode_audio_range(path, start, end, cancel)
         duration = len(audio) / WHISPER_SAMPLE_RATE
         progress(DECODE_SHARE)
         model = self._load(str(self.ref.location))
@@ -135,10 +142,12 @@ class _WhisperTranscriber:
             refined = fit_to_voice(refined, audio, WHISPER_SAMPLE_RATE)
         if wants_british_spelling(language):
             refined = tuple(british_spelling(refined))
+        if offset:
+            refined = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in refined)
         return Transcript(
             words=refined,
             language=code,
-            duration=duration,
+            duration=duration + offset,
             engine=self.engine,
             model=self.model_label,
         )

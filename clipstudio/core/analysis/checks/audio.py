@@ -41,6 +41,12 @@ NOISY_SNR_DB = 12.0
 NOISE_MIN_PAUSE_S = 0.5
 # ...otherwise the quietest tenth of the frames.
 NOISE_PERCENTILE = 10.0
+# Frames whose power is measured at once: bounded memory (~26 MB of float64 at 50 ms frames).
+POWER_BLOCK_FRAMES = 4096
+# Noise band frames analysed at once: bounded memory (8192 frames of 32 ms: ~20 MB of spectra).
+BAND_BLOCK_FRAMES = 8192
+# Wind frames analysed at once: bounded memory (1024 frames of 0.1 s: ~25 MB with spectra).
+WIND_BLOCK_FRAMES = 1024
 # Under the speech itself: in each frequency band the noise is what the band never drops below
 # for long (its 20th percentile over each 1.5 s of speech: speech moves between bands, noise
 # stays; a burst of thunder or traffic raises the floor of the stretches it covers). Measured on
@@ -116,18 +122,18 @@ def speech_seconds(spans: list[Span]) -> float:
     return sum(end - start for start, end in spans)
 
 
-def _speech_audio(samples: Samples, spans: list[Span]) -> np.ndarray:
-    """The channels of the audio inside the speech spans, joined; shape (n, channels)."""
+def _speech_audio(samples: Samples, spans: list[Span]) -> list[np.ndarray]:
+    """The audio inside the speech spans: (channels, n) views, not a joined copy."""
     rate = samples.audio_rate
-    parts = [samples.audio[:, int(s * rate) : int(e * rate)] for s, e in spans]
-    return np.concatenate(parts, axis=1).T if parts else np.zeros((0, samples.audio.shape[0]))
+    return [samples.audio[:, int(s * rate) : int(e * rate)] for s, e in spans]
 
 
-def integrated_loudness(audio: np.ndarray, rate: int) -> float:
-    """EBU R128 integrated loudness (LUFS) of (n, channels) audio; -inf when silent/short."""
-    if audio.shape[0] <= LOUDNESS_MIN_S * rate:
+def integrated_loudness(parts: list[np.ndarray], rate: int) -> float:
+    """EBU R128 integrated loudness (LUFS) of (channels, n) pieces measured as one stream;
+    -inf when silent or short."""
+    if sum(part.shape[1] for part in parts) <= LOUDNESS_MIN_S * rate:
         return -math.inf
-    return integrated_lufs(np.ascontiguousarray(audio.T), rate)
+    return integrated_lufs(parts, rate)
 
 
 def speech_loudness(samples: Samples) -> float:
@@ -140,13 +146,17 @@ def speech_loudness(samples: Samples) -> float:
 
 
 def frame_powers(mono: np.ndarray, rate: int, frame_s: float) -> np.ndarray:
-    """Mean square of consecutive frames."""
+    """Mean square of consecutive frames (in blocks: a float64 copy of an hour is 0.5 GB)."""
     size = max(1, int(rate * frame_s))
     count = mono.size // size
     if count == 0:
         return np.zeros(0)
-    frames = mono[: count * size].astype(np.float64).reshape(count, size)
-    return np.mean(frames**2, axis=1)
+    powers = np.empty(count)
+    for first in range(0, count, POWER_BLOCK_FRAMES):
+        last = min(count, first + POWER_BLOCK_FRAMES)
+        frames = mono[first * size : last * size].astype(np.float64).reshape(-1, size)
+        powers[first:last] = np.mean(frames**2, axis=1)
+    return powers
 
 
 @dataclass(frozen=True)
@@ -214,11 +224,17 @@ def _band_powers(mono: np.ndarray, rate: int) -> np.ndarray:
     if count == 0:
         return np.zeros((0, NOISE_BANDS))
     window = np.hanning(size).astype(np.float32)
-    spectrum = np.abs(np.fft.rfft(mono[: count * size].reshape(count, size) * window, axis=1))
     freqs = np.fft.rfftfreq(size, 1 / rate)
-    spectrum = spectrum[:, (freqs >= NOISE_BAND_LOW_HZ) & (freqs <= NOISE_BAND_HIGH_HZ)] ** 2
-    edges = np.linspace(0, spectrum.shape[1], NOISE_BANDS + 1).astype(int)
-    return np.add.reduceat(spectrum, edges[:-1], axis=1).astype(np.float64)
+    band = (freqs >= NOISE_BAND_LOW_HZ) & (freqs <= NOISE_BAND_HIGH_HZ)
+    edges = np.linspace(0, int(band.sum()), NOISE_BANDS + 1).astype(int)
+    powers = np.empty((count, NOISE_BANDS))
+    # In blocks of frames: the spectra of an hour at once were ~0.4 GB (issue 13).
+    for first in range(0, count, BAND_BLOCK_FRAMES):
+        last = min(count, first + BAND_BLOCK_FRAMES)
+        frames = mono[first * size : last * size].reshape(-1, size) * window
+        spectrum = np.abs(np.fft.rfft(frames, axis=1))[:, band] ** 2
+        powers[first:last] = np.add.reduceat(spectrum, edges[:-1], axis=1)
+    return powers
 
 
 def _under_speech_snr(spoken: np.ndarray) -> float:
@@ -235,7 +251,7 @@ def _under_speech_snr(spoken: np.ndarray) -> float:
 def clip_loudness(samples: Samples) -> float:
     """Integrated loudness (LUFS) of the whole clip's sound."""
     return samples.memo(
-        "clip_loudness", lambda: integrated_loudness(samples.audio.T, samples.audio_rate)
+        "clip_loudness", lambda: integrated_loudness([samples.audio], samples.audio_rate)
     )
 
 
@@ -249,24 +265,30 @@ class WindMeasure:
 
 
 def measure_wind(samples: Samples) -> WindMeasure:
-    mono = samples.mono.astype(np.float64)
+    mono = samples.mono
     rate = samples.audio_rate
     size = int(rate * WIND_FRAME_S)
     count = mono.size // size
     if count == 0:
         empty = np.zeros(0)
         return WindMeasure(empty, empty, empty, np.zeros(0, dtype=bool), empty)
-    frames = mono[: count * size].reshape(count, size) * np.hanning(size)
-    spectrum = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+    window = np.hanning(size)
     freqs = np.fft.rfftfreq(size, 1 / rate)
-    low = spectrum[:, (freqs > 0) & (freqs < WIND_CUTOFF_HZ)].sum(axis=1)
-    total = spectrum[:, freqs > 0].sum(axis=1)
-    share = low / np.maximum(total, POWER_FLOOR)
-    deep = spectrum[:, (freqs > 0) & (freqs < WIND_DEEP_HZ)].sum(axis=1)
-    deep_share = deep / np.maximum(total, POWER_FLOOR)
+    low_band, all_band = (freqs > 0) & (freqs < WIND_CUTOFF_HZ), freqs > 0
+    deep_band = (freqs > 0) & (freqs < WIND_DEEP_HZ)
+    share, deep_share, mean_square = np.zeros(count), np.zeros(count), np.zeros(count)
+    # In blocks of frames: the spectra of an hour of audio at once took ~1 GB (issue 13).
+    for first in range(0, count, WIND_BLOCK_FRAMES):
+        last = min(count, first + WIND_BLOCK_FRAMES)
+        frames = mono[first * size : last * size].astype(np.float64).reshape(-1, size) * window
+        spectrum = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+        total = np.maximum(spectrum[:, all_band].sum(axis=1), POWER_FLOOR)
+        share[first:last] = spectrum[:, low_band].sum(axis=1) / total
+        deep_share[first:last] = spectrum[:, deep_band].sum(axis=1) / total
+        mean_square[first:last] = np.mean(frames**2, axis=1)
     # Parseval with the window's power: the low band's share of the frame's mean square.
-    window_power = float(np.mean(np.hanning(size) ** 2))
-    low_power = share * np.mean(frames**2, axis=1) / window_power
+    window_power = float(np.mean(window**2))
+    low_power = share * mean_square / window_power
     low_db = 10 * np.log10(np.maximum(low_power, POWER_FLOOR))
     floor = float(np.percentile(low_db, WIND_FLOOR_PERCENTILE))
     # In speech a gust must rumble lower than a deep voice does; in the pauses the low share is

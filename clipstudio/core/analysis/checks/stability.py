@@ -56,7 +56,7 @@ def camera_path(samples: Samples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     valid = ~np.isnan(motion).any(axis=1)
     steps = np.where(valid[:, None], motion, 0.0)
     path = np.vstack([np.zeros((1, 2)), np.cumsum(steps, axis=0)])
-    times = samples.sample_times[: path.shape[0]]
+    times = samples.motion_times[: path.shape[0]]
     return times, path, np.concatenate([[True], valid])
 
 
@@ -105,7 +105,7 @@ class Shaky:
             return []
         limit = SHAKE_JITTER_FRACTION * measure.width_px
         flags = (measure.jitter_px >= limit) & (measure.reversals >= SHAKE_MIN_REVERSALS)
-        end_of_clip = float(samples.sample_times[-1]) + 1.0 / SAMPLE_FPS
+        end_of_clip = float(samples.motion_times[-1]) + 1.0 / SAMPLE_FPS
         spans = flagged_spans(
             measure.window_starts,
             flags,
