@@ -23,7 +23,7 @@ def real_videos() -> list[Path]:
 
 # Loops of the short files, long enough for every check's window and the integrated loudness
 # measure (3 s), short enough that each export takes a few seconds.
-LOOP_SECONDS = 5.0
+LOOP_SECONDS = 3.5
 
 
 def looped(media: MediaFactory, source: Path, seconds: float = LOOP_SECONDS) -> Path:
@@ -162,25 +162,41 @@ def mix_at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarr
     return (mixed / max(1.0, float(np.abs(mixed).max()) / 0.9)).astype(np.float32)
 
 
+# A still grey picture for recordings of sound alone (check needs a video), and the encoding
+# of every clip made here.
+STILL = ["-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30"]
+ENCODE = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+          "-b:a", "128k", "-ar", "48000"]  # fmt: skip
+
+
 def speech_video(media: MediaFactory, audio: Path, seconds: float | None = None) -> Path:
     """A real recording under a still picture (check needs a video), 48 kHz AAC as a phone
     writes it; `seconds` loops it (real speech, said again) to that length."""
     loop = ["-stream_loop", "-1"] if seconds else []
     length = ["-t", f"{seconds:g}"] if seconds else ["-shortest"]
-    return media.ffmpeg_clip(f"real-{audio.stem}", [
-        "-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30", *loop, "-i", str(audio),
-        *length, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-b:a", "128k", "-ar", "48000",
-    ])  # fmt: skip
+    return media.ffmpeg_clip(f"real-{audio.stem}", [*STILL, *loop, "-i", str(audio), *length,
+                                                    *ENCODE])  # fmt: skip
 
 
 def decoded_mono(path: Path, rate: int = 48_000) -> np.ndarray:
     """A file's first audio stream as mono float at `rate`."""
+    return decoded(path, rate, "mono")[:, 0]
+
+
+def decoded(path: Path, rate: int = 48_000, layout: str = "stereo") -> np.ndarray:
+    """A file's first audio stream as (samples, channels) float at `rate`: stereo repeats a
+    mono source on both sides at full level, as the export does."""
     with av.open(str(path)) as container:
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-        parts = [out.to_ndarray().ravel() for frame in container.decode(audio=0)
+        mono = container.streams.audio[0].codec_context.channels == 1
+        # swresample spreads mono over two channels at -3 dB each; the export keeps full level.
+        resampler = av.AudioResampler(format="fltp", layout="mono" if mono else layout, rate=rate)
+        parts = [out.to_ndarray() for frame in container.decode(audio=0)
                  for out in resampler.resample(frame)]  # fmt: skip
-    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    channels = 1 if layout == "mono" else 2
+    if not parts:
+        return np.zeros((0, channels), np.float32)
+    audio = np.concatenate(parts, axis=1).T
+    return np.repeat(audio, channels, axis=1) if audio.shape[1] < channels else audio
 
 
 # Bursts: 1.5 s of every 5 s at full level, the rest 18 dB down (thunder over rain, traffic
@@ -213,11 +229,7 @@ def noisy_speech_video(
             out.setsampwidth(2)
             out.setframerate(48_000)
             out.writeframes((mixed * 32767).astype("<i2").tobytes())
-        run_ffmpeg([
-            "-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30", "-i", str(wav),
-            "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "128k", str(tmp),
-        ])  # fmt: skip
+        run_ffmpeg([*STILL, "-i", str(wav), "-shortest", *ENCODE, str(tmp)])
         wav.unlink()
 
     key = f"{[p.name for p in speech]}|{noise.name}|{snr_db}|{bursty}"
@@ -228,11 +240,9 @@ def deep_voice_video(media: MediaFactory, speech: Path, seconds: float = 20.0) -
     """A real voice made deeper (pitch down 30 %: a fundamental near 100 Hz) with a 10 dB bass
     boost at 120 Hz (a phone close to the chest), looped: energy at 100-140 Hz, no wind."""
     return media.ffmpeg_clip(f"deep-{speech.stem}", [
-        "-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30", "-stream_loop", "-1",
-        "-i", str(speech), "-t", f"{seconds:g}",
+        *STILL, "-stream_loop", "-1", "-i", str(speech), "-t", f"{seconds:g}",
         "-af", "aresample=48000,asetrate=48000*0.7,aresample=48000,bass=g=10:f=120:w=0.7,"
-        "alimiter=limit=0.7",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "alimiter=limit=0.7", *ENCODE,
     ])  # fmt: skip
 
 
@@ -247,8 +257,7 @@ def joined_speech_video(media: MediaFactory, recordings: list[Path]) -> Path:
     joined = "".join(f"[{i}:a]" for i in range(len(recordings)))
     still = len(recordings)
     return media.ffmpeg_clip(f"joined-{recordings[0].stem}", [
-        *inputs, "-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30",
+        *inputs, *STILL,
         "-filter_complex", f"{joined}concat=n={len(recordings)}:v=0:a=1,aresample=48000[a]",
-        "-map", f"{still}:v", "-map", "[a]", "-shortest",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-map", f"{still}:v", "-map", "[a]", "-shortest", *ENCODE,
     ])  # fmt: skip

@@ -156,12 +156,11 @@ def _check_loudness(
     integrated, peak = parse_ebur128(result.stderr)
     report.loudness_lufs = None if math.isinf(integrated) else integrated
     report.true_peak_dbtp = None if math.isinf(peak) else peak
-    plan = expected.loudness
+    plan = report.loudness = expected.loudness
     if plan is None or plan.rule is LoudnessRule.SILENT:
         report.add("loudness (silent track)", integrated < SILENT_LUFS, f"{integrated:.1f} LUFS")
         return
     level = rule_level(plan.rule, parse_readings(text, result.stderr), plan.speech)
-    report.loudness = plan
     report.add(
         f"loudness ({plan.rule}): {plan.rule.measure} {plan.expected_lufs:.1f} LUFS"
         f" +/- {rules.LOUDNESS_TOLERANCE_LU:g} LU",
