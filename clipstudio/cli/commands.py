@@ -118,10 +118,15 @@ def _fixes(args: argparse.Namespace) -> Fixes:
 
 
 def plan_from_args(args: argparse.Namespace) -> EditPlan:
-    """The export's plan, built from the command line: one take of the clip."""
+    """The export's plan, built from the command line: one take of each clip, in order."""
     from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Take
     from clipstudio.core.speech.types import CaptionStyle
 
+    single = len(args.clips) == 1
+    for option, value in (("--start", args.start), ("--end", args.end),
+                          ("--subtitles", args.subtitles)):  # fmt: skip
+        if value is not None and not single:
+            raise BadInputError(f"{option} goes with a single clip, not {len(args.clips)}")
     mode = vocab.CaptionMode(args.captions)
     captions = None  # transcribe
     if mode.wants_captions and args.subtitles is not None:
@@ -133,7 +138,7 @@ def plan_from_args(args: argparse.Namespace) -> EditPlan:
         captions = subtitles.captions
     start = 0.0 if args.start is None else args.start
     return EditPlan(
-        takes=(Take(str(args.clip), start, args.end, captions),),
+        takes=tuple(Take(str(clip), start, args.end, captions) for clip in args.clips),
         preset=vocab.Shape(args.preset),
         max_duration=args.max_duration,
         trim=vocab.Trim.SENTENCES if args.auto_trim else vocab.Trim.TO_LIMIT,

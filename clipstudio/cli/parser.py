@@ -136,11 +136,18 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
 
 def _add_export(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", help="render a Facebook-ready MP4")
-    export.add_argument("clip", type=Path)
+    export.add_argument(
+        "clips", type=Path, nargs="+", metavar="CLIP",
+        help="the clip, or several clips joined in the order given",
+    )  # fmt: skip
     export.add_argument("-o", "--output", type=Path, required=True)
     export.add_argument("--preset", choices=list(Shape), default=DEFAULT_SHAPE)
-    export.add_argument("--start", type=float, default=None, help="keep from this second")
-    export.add_argument("--end", type=float, default=None, help="keep up to this second")
+    export.add_argument(
+        "--start", type=float, default=None, help="keep from this second (a single clip only)"
+    )
+    export.add_argument(
+        "--end", type=float, default=None, help="keep up to this second (a single clip only)"
+    )
     export.add_argument("--max-duration", type=float, default=MAX_DURATION_S)
     export.add_argument("--overwrite", action="store_true")
     _add_fixes(export)
@@ -153,7 +160,9 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
         help="burned captions on a dark box (default), with a black outline, or on the box with"
         " the word being spoken in the brand kit's accent colour",
     )  # fmt: skip
-    export.add_argument("--subtitles", type=Path, default=None, help="use this edited .srt")
+    export.add_argument(
+        "--subtitles", type=Path, default=None, help="use this edited .srt (a single clip only)"
+    )
     export.add_argument("--auto-trim", action="store_true", help="sentence-aware trim")
     export.add_argument(
         "--drop-pauses", action="store_true",

@@ -10,7 +10,8 @@ travel beside it in export.render.ExportJob. Nothing here runs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from clipstudio.core.branding.kit import Branding
 from clipstudio.core.edit.limits import MAX_DURATION_S
@@ -148,6 +149,21 @@ def takes_of(source: str, segments: Sequence[Segment], captions: tuple[Caption, 
              ) -> tuple[Take, ...]:  # fmt: skip
     """Kept ranges of one source as takes sharing its captions."""
     return tuple(Take(source, s.start, s.end, captions) for s in segments)
+
+
+def on_frame_grid(takes: Sequence[Take], fps: float | Fraction) -> tuple[Take, ...]:
+    """Takes whose starts and ends fall on frames of the output rate (in source time), so
+    every take is a whole number of frames and the audio cut at the same instants stays in
+    sync across every join. A take too short for one frame is dropped."""
+    rate = Fraction(fps).limit_denominator(1001) if not isinstance(fps, Fraction) else fps
+    snapped = []
+    for take in takes:
+        assert take.end is not None
+        start = round(take.start * rate) / rate
+        frames = round((take.end - take.start) * rate)
+        if frames >= 1:
+            snapped.append(replace(take, start=float(start), end=float(start + frames / rate)))
+    return tuple(snapped)
 
 
 def source_to_output_time(takes: Sequence[Take], source: str, t: float) -> float | None:

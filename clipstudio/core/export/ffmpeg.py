@@ -10,17 +10,18 @@ import functools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
 import ffmpeg as ffmpeg_graph  # ffmpeg-python
 
-from clipstudio.core.edit.plan import EditPlan, Fixes, Segment
+from clipstudio.core.edit.plan import EditPlan, Fixes
 from clipstudio.core.errors import InternalError
 from clipstudio.core.export import presets as rules
 from clipstudio.core.export.fit import Fit, FitMode
 from clipstudio.core.export.loudness import LoudnessPlan
+from clipstudio.core.export.timeline import Piece, Run, main_duration
 from clipstudio.core.media.probe import MediaInfo, VideoInfo
 from clipstudio.core.speech.vad import VAD_RATE
 from clipstudio.core.vocabulary import Fix
@@ -87,33 +88,108 @@ def _compile(stream: ffmpeg_graph.nodes.Stream) -> list[str]:
 # --- commands -----------------------------------------------------------------------------------
 
 
-def _trimmed_input(source: str, segments: Sequence[Segment]) -> ffmpeg_graph.nodes.FilterableStream:
-    """Input seeking to the first kept second (fast), ending at the last; re-encoding makes the
-    cut frame-accurate (ffmpeg's accurate_seek drops the frames before the start)."""
-    first, last = segments[0].start, segments[-1].end
-    return ffmpeg_graph.input(source, ss=f"{first:.6f}", to=f"{last:.6f}")
+# Inputs open this much before the first take they serve: ffmpeg's accurate seek drops every
+# frame before the seek point, and a frame a hair before a take's start is still its first.
+INPUT_LEAD_S = 0.1
 
 
-def _cut_and_join(
-    stream: ffmpeg_graph.nodes.FilterableStream,
-    segments: Sequence[Segment],
-    kind: str,
-) -> ffmpeg_graph.nodes.FilterableStream:
-    """Keep `segments` of an input opened by `_trimmed_input` and join them end to end."""
-    offset = segments[0].start
-    if len(segments) == 1:
-        return stream
-    pieces = []
-    split = stream.filter_multi_output("split" if kind == "v" else "asplit", len(segments))
-    for index, segment in enumerate(segments):
-        start, end = segment.start - offset, segment.end - offset
-        if kind == "v":
-            pieces.append(split[index].trim(start=start, end=end).setpts("PTS-STARTPTS"))
+def _open(runs: Sequence[Run]) -> list[ffmpeg_graph.nodes.InputNode]:
+    """One input per run: seeking to just before its first take (fast), read to its last; the
+    re-encode makes the cuts frame-accurate."""
+    return [
+        ffmpeg_graph.input(run.source, ss=f"{_opened_at(run):.6f}", to=f"{run.end:.6f}")
+        for run in runs
+    ]
+
+
+def _opened_at(run: Run) -> float:
+    return max(0.0, run.start - INPUT_LEAD_S)
+
+
+def _branches(
+    inputs: Sequence[ffmpeg_graph.nodes.InputNode], pieces: Sequence[Piece], kind: str
+) -> list[ffmpeg_graph.nodes.FilterableStream | None]:
+    """Each piece's picture ("v") or sound ("a") stream from its input, split where pieces
+    share one (decoded once); None for a piece whose source has no sound."""
+    wanted = [p.run if kind == "v" or p.has_audio else None for p in pieces]
+    streams: dict[int, list[ffmpeg_graph.nodes.FilterableStream]] = {}
+    for run in {r for r in wanted if r is not None}:
+        count = wanted.count(run)
+        stream = inputs[run].video if kind == "v" else inputs[run].audio
+        if count == 1:
+            streams[run] = [stream]
         else:
-            pieces.append(
-                split[index].filter("atrim", start=start, end=end).filter("asetpts", "PTS-STARTPTS")
+            split = stream.filter_multi_output("split" if kind == "v" else "asplit", count)
+            streams[run] = [split[index] for index in range(count)]
+    return [None if run is None else streams[run].pop(0) for run in wanted]
+
+
+def _sample_bounds(pieces: Sequence[Piece], rate: Fraction) -> list[int]:
+    """Where each piece starts on the output timeline, in audio samples (and where the last
+    ends): from the frame counts, so the sound is exactly as long as the picture."""
+    bounds, frames = [0], 0
+    for piece in pieces:
+        frames += piece.frames
+        bounds.append(round(frames / rate * rules.AUDIO_RATE))
+    return bounds
+
+
+def _piece_sound(
+    stream: ffmpeg_graph.nodes.FilterableStream | None,
+    piece: Piece,
+    runs: Sequence[Run],
+    samples: int,
+    fixes: Fixes,
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """A take's sound, with what it lends the crossfades, as exactly `samples` 48 kHz stereo
+    samples (a source without sound gives silence)."""
+    if stream is None:
+        silent = ffmpeg_graph.input(
+            f"anullsrc=r={rules.AUDIO_RATE}:cl=stereo",
+            f="lavfi",
+            t=f"{samples / rules.AUDIO_RATE + 0.1:.6f}",
+        ).audio
+        return silent.filter("atrim", end_sample=samples)
+    start = piece.take.start - piece.borrow_before - _opened_at(runs[piece.run])
+    seconds = samples / rules.AUDIO_RATE
+    audio = stream.filter("atrim", start=f"{start:.6f}", end=f"{start + seconds + 0.05:.6f}")
+    audio = _audio_chain(audio.filter("asetpts", "PTS-STARTPTS"), piece.media, fixes)
+    return audio.filter("apad", whole_len=samples).filter("atrim", end_sample=samples)
+
+
+def _joined_sound(
+    inputs: Sequence[ffmpeg_graph.nodes.InputNode],
+    pieces: Sequence[Piece],
+    runs: Sequence[Run],
+    fixes: Fixes,
+    rate: Fraction,
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """Every take's sound joined with a short crossfade at each join (timeline.CROSSFADE_S),
+    exactly as long as the joined picture."""
+    bounds = _sample_bounds(pieces, rate)
+    lend = [
+        (round(p.borrow_before * rules.AUDIO_RATE), round(p.borrow_after * rules.AUDIO_RATE))
+        for p in pieces
+    ]
+    joined: ffmpeg_graph.nodes.FilterableStream | None = None
+    for index, (stream, piece) in enumerate(
+        zip(_branches(inputs, pieces, "a"), pieces, strict=True)
+    ):
+        before, after = lend[index]
+        samples = bounds[index + 1] - bounds[index] + before + after
+        sound = _piece_sound(stream, piece, runs, samples, fixes)
+        if joined is None:
+            joined = sound
+            continue
+        overlap = lend[index - 1][1] + before
+        if overlap > 0:
+            joined = ffmpeg_graph.filter(
+                [joined, sound], "acrossfade", ns=overlap, c1="tri", c2="tri"
             )
-    return ffmpeg_graph.concat(*pieces, v=int(kind == "v"), a=int(kind == "a"))
+        else:
+            joined = ffmpeg_graph.concat(joined, sound, v=0, a=1)
+    assert joined is not None
+    return joined
 
 
 def _audio_chain(
@@ -132,17 +208,18 @@ def _audio_chain(
 
 
 def loudness_measure_command(
-    media: MediaInfo,
-    segments: Sequence[Segment],
+    pieces: Sequence[Piece],
+    runs: Sequence[Run],
     fixes: Fixes,
+    fps: Fraction,
     readings: Path,
     speech_audio: Path,
 ) -> list[str]:
-    """First pass over the kept audio exactly as the render will see it: ebur128's readings
+    """First pass over the joined audio exactly as the render will hear it: ebur128's readings
     every 100 ms into `readings` (ametadata's print; its summary with the true peak on stderr),
     and the audio as 16 kHz mono float into `speech_audio` for the speech detector."""
-    audio = _cut_and_join(_trimmed_input(media.path, segments).audio, segments, "a")
-    copies = _audio_chain(audio, media, fixes).filter_multi_output("asplit", 2)
+    audio = _joined_sound(_open(runs), pieces, runs, fixes, fps)
+    copies = audio.filter_multi_output("asplit", 2)
     meter = _metered(copies[0], readings)
     speech = copies[1].filter("aresample", VAD_RATE).filter("pan", args="mono|c0=0.5*c0+0.5*c1")
     return _compile(
@@ -233,48 +310,50 @@ def caption_footprint_command(
     return _compile(out.global_args("-loglevel", "error"))
 
 
-def vidstab_detect_command(
-    media: MediaInfo, segments: Sequence[Segment], transforms: Path
-) -> list[str]:
-    """First vid.stab pass: motion analysis of the kept picture into a transforms file."""
-    video = _cut_and_join(_trimmed_input(media.path, segments).video, segments, "v")
+def vidstab_detect_command(piece: Piece, transforms: Path, fps: Fraction) -> list[str]:
+    """First vid.stab pass: motion analysis of one take's picture into a transforms file (each
+    take is steadied on its own: a join is a cut, not a camera move to smooth)."""
+    run = Run(piece.take.source, piece.take.start, piece.take.start + piece.take.duration)
+    alone = replace(piece, run=0)
+    (stream,) = _branches(_open([run]), [alone], "v")
+    assert stream is not None
+    video = _take_picture(stream, alone, [run], fps)
     video = video.filter(
         "vidstabdetect", shakiness=VIDSTAB_SHAKINESS, accuracy=15, result=str(transforms)
     )
     return _compile(ffmpeg_graph.output(video, "-", f="null"))
 
 
-def source_segments(plan: EditPlan) -> tuple[Segment, ...]:
-    """The kept ranges of the plan's one source (the graph reads one input)."""
-    if len(plan.sources) != 1:
-        raise InternalError("the render joins takes of one source only")
-    return tuple(take.segment for take in plan.takes)
-
-
 @dataclass(frozen=True)
 class RenderSpec:
-    """What the main render needs beyond the (resolved) plan: what render.py measured and drew."""
+    """What the main render needs beyond the (resolved) plan: what render.py laid out,
+    measured and drew."""
 
     plan: EditPlan
-    media: MediaInfo
+    pieces: tuple[Piece, ...]  # the takes as the graph reads them (export/timeline.py)
+    runs: tuple[Run, ...]
     preset: rules.Preset
-    fit: Fit
+    frame: Fit  # the output frame's size
     fps: Fraction  # exact (presets.output_fps)
     loudness: LoudnessPlan | None  # None: no source audio, a silent track is added
     subtitles_ass: Path | None
     fonts_dir: Path | None
-    vidstab_transforms: Path | None
+    vidstab_transforms: tuple[Path, ...] | None  # one per piece, when steadying
     output: Path
     overlays: tuple[OverlayImage, ...] = ()  # logo, lower third: over the main part only
     end_card: EndCard | None = None  # appended after the main part
 
     @property
     def main_duration(self) -> float:
-        return self.plan.kept_duration
+        return main_duration(self.pieces, self.fps)
 
     @property
     def total_duration(self) -> float:
         return self.main_duration + (self.end_card.seconds if self.end_card else 0.0)
+
+    @property
+    def has_audio(self) -> bool:
+        return any(piece.has_audio for piece in self.pieces)
 
 
 @dataclass(frozen=True)
@@ -434,7 +513,8 @@ def conform_picture(
     assert media.video is not None
     video = _to_bt709(video, media.video)
     video = _repairs(video, fixes, vidstab_transforms)
-    video = video.filter("fps", fps=_fps_text(fps))
+    # From the take's first moment (time 0): every take of a joined video starts on a frame.
+    video = video.filter("fps", fps=_fps_text(fps), start_time=0)
     video = _square_pixels(video, media.video)
     return _fit_to_frame(video, fit).filter("setsar", 1)
 
@@ -486,33 +566,69 @@ def _gained(
     return audio
 
 
+def _take_picture(
+    stream: ffmpeg_graph.nodes.FilterableStream,
+    piece: Piece,
+    runs: Sequence[Run],
+    fps: Fraction,
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """A take's frames from its input, timed from the take's start. A frame up to half an
+    output frame early is kept (its time rounds onto the take's first frame)."""
+    rate = fps
+    start = piece.take.start - _opened_at(runs[piece.run])
+    end = start + piece.frames / rate
+    early = 0.5 / rate
+    return stream.trim(start=f"{max(0.0, start - early):.6f}", end=f"{end:.6f}").setpts(
+        f"PTS-{start:.6f}/TB"
+    )
+
+
+def _labelled(video: ffmpeg_graph.nodes.FilterableStream) -> ffmpeg_graph.nodes.FilterableStream:
+    """yuv420p labelled BT.709 in the graph. Setting the tags only as encoder options made
+    ffmpeg insert a colour conversion from "unspecified" to BT.709 that changed nothing and cost
+    15 % of the export's CPU time (measured: 44.6 s against 38.5 s of CPU for 20 s of 1080p).
+    Labelled before the brand overlays: overlay and xfade convert inputs whose colour tags
+    differ, and an unlabelled picture under a BT.709 logo had its colours shifted (measured: 25
+    levels on testsrc2's bars). Labelled before the join: concat wants every take alike."""
+    return video.filter("format", rules.PIX_FMT).filter(
+        "setparams", color_primaries="bt709", color_trc="bt709", colorspace="bt709", range="tv"
+    )
+
+
+def _joined_picture(
+    inputs: Sequence[ffmpeg_graph.nodes.InputNode], spec: RenderSpec
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """Every take through its source's conform (conform_picture), made exactly its frame count
+    and joined end to end."""
+    takes = []
+    streams = _branches(inputs, spec.pieces, "v")
+    for index, (stream, piece) in enumerate(zip(streams, spec.pieces, strict=True)):
+        assert stream is not None
+        transforms = spec.vidstab_transforms[index] if spec.vidstab_transforms else None
+        video = _take_picture(stream, piece, spec.runs, spec.fps)
+        video = conform_picture(video, piece.media, piece.fit, spec.fps, spec.plan.fixes,
+                                transforms)  # fmt: skip
+        # Exactly `frames` frames: the last one repeated if the source ran short of its end.
+        video = _labelled(video).filter("tpad", stop_mode="clone", stop_duration=1)
+        takes.append(video.trim(end_frame=piece.frames))
+    if len(takes) == 1:
+        return takes[0]
+    return ffmpeg_graph.concat(*takes, v=1, a=0)
+
+
 def render_command(spec: RenderSpec) -> list[str]:
-    """The single export run: cut, fix, fit, caption, normalise, encode, mux with faststart."""
-    media, fixes = spec.media, spec.plan.fixes
-    segments = source_segments(spec.plan)
-    assert media.video is not None
-    source = _trimmed_input(media.path, segments)
+    """The single export run: cut, conform and join the takes, caption, brand, set the loudness,
+    encode, mux with faststart."""
     duration = spec.main_duration
     total = spec.total_duration
     fps_text = _fps_text(spec.fps)
-
-    video = _cut_and_join(source.video, segments, "v")
-    video = conform_picture(video, media, spec.fit, spec.fps, fixes, spec.vidstab_transforms)
+    inputs = _open(spec.runs)
+    video = _joined_picture(inputs, spec)
     if spec.subtitles_ass is not None:
         options: dict[str, str] = {"filename": str(spec.subtitles_ass)}
         if spec.fonts_dir is not None:
             options["fontsdir"] = str(spec.fonts_dir)
         video = video.filter("subtitles", **options)
-    video = video.filter("format", rules.PIX_FMT)
-    # Label the frames BT.709 in the graph. Setting the tags only as encoder options made ffmpeg
-    # insert a colour conversion from "unspecified" to BT.709 that changed nothing and cost 15 %
-    # of the export's CPU time (measured: 44.6 s against 38.5 s of CPU for 20 s of 1080p).
-    # Labelled before the brand overlays: overlay and xfade convert inputs whose colour tags
-    # differ, and an unlabelled picture under a BT.709 logo had its colours shifted (measured:
-    # 25 levels on testsrc2's bars).
-    video = video.filter(
-        "setparams", color_primaries="bt709", color_trc="bt709", colorspace="bt709", range="tv"
-    )
     for image in spec.overlays:
         video = _overlay(video, image, fps_text)
     if spec.overlays:
@@ -535,9 +651,9 @@ def render_command(spec: RenderSpec) -> list[str]:
         )
         video = ffmpeg_graph.concat(head, dissolve, v=1, a=0)
 
-    if spec.loudness is not None and media.audio is not None:
-        audio = _cut_and_join(source.audio, segments, "a")
-        audio = _gained(_audio_chain(audio, media, fixes), spec.loudness)
+    if spec.loudness is not None and spec.has_audio:
+        audio = _joined_sound(inputs, spec.pieces, spec.runs, spec.plan.fixes, spec.fps)
+        audio = _gained(audio, spec.loudness)
     else:
         # Some uploads reject video-only files: add a silent stereo track of the same length.
         audio = ffmpeg_graph.input(
@@ -546,7 +662,7 @@ def render_command(spec: RenderSpec) -> list[str]:
     audio = audio.filter("aresample", rules.AUDIO_RATE).filter(
         "aformat", sample_fmts="fltp", sample_rates=rules.AUDIO_RATE, channel_layouts="stereo"
     )
-    if spec.end_card is not None and media.audio is not None:
+    if spec.end_card is not None and spec.has_audio:
         # Silence under the card (after the gain, so it cannot change the speech's level).
         audio = audio.filter(
             "afade", type="out", st=f"{duration - SPEECH_FADE_OUT_S:.6f}", d=SPEECH_FADE_OUT_S

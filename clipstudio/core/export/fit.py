@@ -6,6 +6,7 @@ importing this must not load the decoders into the window's process.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -75,3 +76,15 @@ def plan_fit(media: MediaInfo, preset: Preset, fixes: Fixes) -> Fit:
         # 1281x721 source 1282x720, a picture wider than the one it came from.
         width, height = min(width, _even_down(source_w)), min(height, _even_down(source_h))
     return Fit(mode, width, height)
+
+
+def plan_fits(
+    media: Sequence[MediaInfo], preset: Preset, fixes: Fixes
+) -> tuple[Fit, dict[str, Fit]]:
+    """One output frame for several sources, and where each one's picture goes in it. The frame
+    is the largest any source would make on its own (so the best clip is never made smaller to
+    match a poorer one); each source keeps its own placement (scaled, cropped, over a blurred
+    copy) at that size."""
+    fits = {info.path: plan_fit(info, preset, fixes) for info in media}
+    frame = max(fits.values(), key=lambda fit: fit.width * fit.height)
+    return frame, {path: Fit(fit.mode, frame.width, frame.height) for path, fit in fits.items()}

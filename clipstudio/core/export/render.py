@@ -7,18 +7,19 @@ never touched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
-from clipstudio.core.edit.plan import EditPlan, captions_on_timeline
+from clipstudio.core.edit.plan import EditPlan, captions_on_timeline, on_frame_grid
 from clipstudio.core.errors import BadInputError, FfmpegError, ValidationError
-from clipstudio.core.export import ffmpeg
+from clipstudio.core.export import ffmpeg, timeline
 from clipstudio.core.export import presets as rules
 from clipstudio.core.export.caption_check import BurnedCaptions
-from clipstudio.core.export.fit import Fit, plan_fit
+from clipstudio.core.export.fit import Fit, plan_fits
 from clipstudio.core.export.loudness import LoudnessPlan, decide_loudness, parse_readings
 from clipstudio.core.export.prepare import TRANSCRIBE_SHARE, prepare_plan, transcribes
 from clipstudio.core.export.validate import Expected, ValidationReport, validate_output
@@ -91,10 +92,12 @@ def export_clip(
         if plan.captions.mode.writes_sidecar:
             writes.claim(sidecar_path(output, plan.captions.language))
         media = _probe_sources(plan)
-        check_free_space(output.parent, estimated_bytes(plan, media[plan.sources[0]]))
+        check_free_space(output.parent, estimated_bytes(plan, media))
         transcribing = transcribes(plan, media)
         plan = prepare_plan(plan, media, engine=job.engine, model=job.model, progress=progress,
                             cancel=cancel, log=say)  # fmt: skip
+        # Every take a whole number of frames: the joins are frame-accurate and stay in sync.
+        plan = replace(plan, takes=on_frame_grid(plan.takes, output_rate(plan, media)))
         kept = ", ".join(f"{t.start:.2f}-{t.duration + t.start:.2f} s" for t in plan.takes)
         say(f"keeping {kept} ({plan.kept_duration:.2f} s)")
         if plan.end_card_duration:
@@ -102,8 +105,8 @@ def export_clip(
                 f"adding a {plan.end_card_duration:g} s end card ({plan.total_duration:.2f} s in all)"
             )
         render_progress = scaled(progress, TRANSCRIBE_SHARE, 1.0) if transcribing else progress
-        validation, sidecars = render_plan(plan, media[plan.sources[0]], output, writes,
-                                           progress=render_progress, cancel=cancel, log=say)  # fmt: skip
+        validation, sidecars = render_plan(plan, media, output, writes, progress=render_progress,
+                                           cancel=cancel, log=say)  # fmt: skip
     return ExportResult(
         output=output,
         duration=validation.duration,
@@ -116,10 +119,19 @@ def export_clip(
     )
 
 
-def estimated_bytes(plan: EditPlan, media: MediaInfo) -> int:
+def output_rate(plan: EditPlan, media: Mapping[str, MediaInfo]) -> Fraction:
+    """The video's frame rate: several clips play at the first one's (the rate rule applied
+    to it), so the clip the volunteer put first sets the motion."""
+    first = media[plan.takes[0].source].video
+    assert first is not None
+    return rules.output_fps(first.frame_rate)
+
+
+def estimated_bytes(plan: EditPlan, media: Mapping[str, MediaInfo]) -> int:
     """A generous guess at the exported file's size, for the free-space preflight."""
     preset = rules.PRESETS[plan.preset]
-    seconds = min(plan.max_duration, media.duration) + plan.end_card_duration
+    footage = sum(info.duration for info in media.values())
+    seconds = min(plan.max_duration, footage) + plan.end_card_duration
     pixels = preset.width * preset.height
     video_bits = ESTIMATE_BITS_PER_PIXEL_SECOND * pixels * seconds
     return int((video_bits + ESTIMATE_AUDIO_BITS_PER_S * seconds) / 8)
@@ -132,14 +144,12 @@ def _probe_sources(plan: EditPlan) -> dict[str, MediaInfo]:
         info = probe(source)
         require_picture(info)
         media[source] = info
-    if len(media) > 1:
-        raise BadInputError("joining takes from several clips is not possible yet")
     return media
 
 
 def render_plan(
     plan: EditPlan,
-    media: MediaInfo,
+    media: Mapping[str, MediaInfo],
     output: Path,
     writes: SafeWrites,
     *,
@@ -149,28 +159,29 @@ def render_plan(
 ) -> tuple[ValidationReport, tuple[Path, ...]]:
     """Render a resolved plan to `output` (validated, then renamed by `writes`, which has
     claimed it); returns the report and any sidecar files written."""
-    assert media.video is not None and plan.resolved
+    assert plan.resolved
     preset = rules.PRESETS[plan.preset]
-    fit = plan_fit(media, preset, plan.fixes)
+    fit, fits = plan_fits([media[source] for source in plan.sources], preset, plan.fixes)
     if fit.upscaled:
         log(f"enlarging the picture to {fit.width}x{fit.height}, the smallest {preset.label}"
             " the platform accepts")  # fmt: skip
-    fps = rules.output_fps(media.video.frame_rate)
+    fps = output_rate(plan, media)
+    plan = replace(plan, takes=on_frame_grid(plan.takes, fps))
+    pieces, runs = timeline.lay_out(plan.takes, media, fits, fps)
     timeline_captions = captions_on_timeline(plan.takes)
     burn = plan.captions.mode.burns and bool(timeline_captions)
     write_sidecar = plan.captions.mode.writes_sidecar and bool(timeline_captions)
 
     with work_dir("export") as work:
         loudness = None
-        if media.audio is not None:
-            loudness = _measure_loudness(media, plan, work, cancel)
+        if any(piece.has_audio for piece in pieces):
+            loudness = _measure_loudness(pieces, runs, plan, fps, work, cancel)
             log(loudness.describe())
         progress(0.05)
         transforms = None
         render_share = (0.05, 0.95)
         if Fix.STABILISE in plan.fixes:
-            transforms = work / "transforms.trf"
-            _analyse_shake(media, plan, transforms, cancel)
+            transforms = _analyse_shake(pieces, fps, work, cancel)
             progress(0.35)
             render_share = (0.35, 0.95)
         subtitles_ass, burned = None, None
@@ -181,9 +192,10 @@ def render_plan(
         temp_video = writes.temp(output)
         spec = ffmpeg.RenderSpec(
             plan=plan,
-            media=media,
+            pieces=pieces,
+            runs=runs,
             preset=preset,
-            fit=fit,
+            frame=fit,
             fps=fps,
             loudness=loudness,
             subtitles_ass=subtitles_ass,
@@ -287,11 +299,16 @@ def _run_render(
 
 
 def _analyse_shake(
-    media: MediaInfo, plan: EditPlan, transforms: Path, cancel: CancelToken | None
-) -> None:
-    """vid.stab's first pass over the kept picture."""
-    detect = ffmpeg.vidstab_detect_command(media, ffmpeg.source_segments(plan), transforms)
-    run_process(detect, description="stabilisation analysis", cancel=cancel)
+    pieces: Sequence[timeline.Piece], fps: Fraction, work: Path, cancel: CancelToken | None
+) -> tuple[Path, ...]:
+    """vid.stab's first pass over each take's picture."""
+    transforms = []
+    for index, piece in enumerate(pieces):
+        path = work / f"transforms-{index}.trf"
+        detect = ffmpeg.vidstab_detect_command(piece, path, fps)
+        run_process(detect, description="stabilisation analysis", cancel=cancel)
+        transforms.append(path)
+    return tuple(transforms)
 
 
 def _brand_files(
@@ -321,16 +338,21 @@ def _brand_files(
 
 
 def _measure_loudness(
-    media: MediaInfo, plan: EditPlan, work: Path, cancel: CancelToken | None
+    pieces: Sequence[timeline.Piece],
+    runs: Sequence[timeline.Run],
+    plan: EditPlan,
+    fps: Fraction,
+    work: Path,
+    cancel: CancelToken | None,
 ) -> LoudnessPlan:
-    """First pass: ebur128's readings of the kept audio and where in it someone speaks, then
+    """First pass: ebur128's readings of the joined audio and where in it someone speaks, then
     the loudness rule's decision (export/loudness.py)."""
     from clipstudio.core.speech.vad import VAD_RATE, speech_spans
 
     readings_file, speech_file = work / "loudness.txt", work / "speech.f32"
     first = run_process(
         ffmpeg.loudness_measure_command(
-            media, ffmpeg.source_segments(plan), plan.fixes, readings_file, speech_file
+            pieces, runs, plan.fixes, fps, readings_file, speech_file
         ),  # fmt: skip
         description="loudness measurement",
         cancel=cancel,
