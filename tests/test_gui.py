@@ -283,13 +283,17 @@ def test_post_copy_panel_counts_and_copies(qtbot) -> None:  # noqa: ANN001
     panel.promoter.setText("Jo Bloggs")
     panel.behalf.setText("Ann Smith")
     panel.address.setText("1 High St, Town")
-    assert "Promoted by Jo Bloggs on behalf of Ann Smith, 1 High St, Town" in (
+    assert "Promoted by Jo Bloggs on behalf of Ann Smith, both at 1 High St, Town" in (
         panel.imprint_preview.text()
     )
     assert "One clear call to action" in panel.tips_label.text()
-    text = panel.copy_to_clipboard()
-    assert QGuiApplication.clipboard().text() == text
-    assert text.endswith("Promoted by Jo Bloggs on behalf of Ann Smith, 1 High St, Town")
+    panel.set_video_link("northward.example.org")
+    assert panel.copied.text() == ""
+    qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
+    text = QGuiApplication.clipboard().text()
+    assert "\n\nnorthward.example.org\n\n" in text  # the video's link, with the post
+    assert text.endswith("Promoted by Jo Bloggs on behalf of Ann Smith, both at 1 High St, Town")
+    assert "Copied" in panel.copied.text()  # the volunteer is told it worked
 
 
 def test_settings_round_trip(qtbot) -> None:  # noqa: ANN001

@@ -66,6 +66,17 @@ def test_call_to_action_detection() -> None:
     assert calls_to_action("The library matters.") == []
     # Words that merely contain a phrase do not count.
     assert calls_to_action("The signal is clear, shareholders agree") == []
+    # One action said twice is one call to action, named by its longest phrase.
+    assert calls_to_action("Sign today! Sign the petition to save it.") == ["sign the petition"]
+    assert calls_to_action("Join us on Saturday, join the walk") == ["join us"]
+
+
+def test_one_action_said_twice_gets_the_one_call_to_action_tip() -> None:
+    """The CTA tip counted "sign" and "sign the petition" as two calls to action."""
+    copy = PostCopy(headline="Sign now", body="Sign the petition today to keep it open.")
+    texts = [tip.text for tip in tips(copy)]
+    assert "One clear call to action: 'sign the petition'." in texts
+    assert not any("Pick one call to action" in t for t in texts)
 
 
 def test_urgency_words() -> None:
@@ -92,8 +103,11 @@ def test_tips_follow_the_guide() -> None:
 def test_imprint_format_and_problems() -> None:
     imprint = Imprint("Jo Bloggs", "Ann Smith", "1 High St\nTown AB1 2CD")
     assert format_imprint(imprint) == (
-        "Promoted by Jo Bloggs on behalf of Ann Smith, 1 High St, Town AB1 2CD"
+        "Promoted by Jo Bloggs on behalf of Ann Smith, both at 1 High St, Town AB1 2CD"
     )
+    # The video's imprint in the Electoral Commission's wording comes back word for word.
+    parsed = imprint_from_text(IMPRINT_EXAMPLE)
+    assert parsed is not None and format_imprint(parsed) == IMPRINT_EXAMPLE
     assert format_imprint(Imprint("Ann Smith", "ann smith", "1 High St")) == (
         "Promoted by Ann Smith, 1 High St"
     )
@@ -122,10 +136,13 @@ def test_video_imprint_splits_into_the_post_fields(text: str, expected: Imprint 
         assert imprint_from_text(format_imprint(parsed)) == parsed
 
 
-def test_compose_post_includes_imprint() -> None:
+def test_compose_post_includes_link_and_imprint() -> None:
     copy = PostCopy("Save it", "Sign today.", "Two minutes", Imprint("Jo", "", "1 High St"))
     assert (
         compose_post(copy) == "Sign today.\n\nSave it\n\nTwo minutes\n\nPromoted by Jo, 1 High St"
+    )
+    assert compose_post(copy, link=" northward.example.org ") == (
+        "Sign today.\n\nSave it\n\nTwo minutes\n\nnorthward.example.org\n\nPromoted by Jo, 1 High St"
     )
 
 

@@ -374,6 +374,7 @@ class MainWindow(QMainWindow):
         self.brand_preview.show_output(session, branding)
         self.player.refresh_caption()
         self.player.refresh_brand()
+        self.postcopy_panel.set_video_link(branding.link)
         # Last: filling the post's imprint in saves the project, which calls this again.
         self.postcopy_panel.suggest_imprint(branding.imprint)
 

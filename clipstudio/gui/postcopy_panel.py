@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -28,6 +28,10 @@ from clipstudio.core.branding.postcopy import (
     link_description_count,
     tips,
 )
+
+
+# How long "Copied" stays beside the button.
+COPIED_MESSAGE_MS = 6000
 
 
 class PostCopyPanel(QWidget):
@@ -71,10 +75,23 @@ class PostCopyPanel(QWidget):
         self.tips_label = QLabel()
         self.tips_label.setWordWrap(True)
         self.tips_label.setAccessibleName("Tips")
-        copy_button = QPushButton("Copy post text")
-        copy_button.setAccessibleName("Copy post text")
-        copy_button.setToolTip("Copy the text and the imprint, ready to paste into Facebook")
-        copy_button.clicked.connect(self.copy_to_clipboard)
+        # The video's web address (the end card's): the post sends people to the same place.
+        self.video_link = ""
+        self.copy_button = QPushButton("Copy post text")
+        self.copy_button.setAccessibleName("Copy post text")
+        self.copy_button.setToolTip(
+            "Copy the text, the video's link and the imprint, ready to paste into Facebook"
+        )
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+        self.copied = QLabel("")
+        self.copied.setAccessibleName("Copy result")
+        self.copied_timer = QTimer(self)
+        self.copied_timer.setSingleShot(True)
+        self.copied_timer.setInterval(COPIED_MESSAGE_MS)
+        self.copied_timer.timeout.connect(lambda: self.copied.setText(""))
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_button)
+        copy_row.addWidget(self.copied, 1)
 
         def with_counter(field: QWidget, counter: QLabel) -> QHBoxLayout:
             row = QHBoxLayout()
@@ -96,7 +113,7 @@ class PostCopyPanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(imprint_box)
         layout.addWidget(self.tips_label)
-        layout.addWidget(copy_button)
+        layout.addLayout(copy_row)
         layout.addStretch(1)
         for line in (self.headline, self.link, self.promoter, self.behalf, self.address):
             line.textChanged.connect(self._refresh)
@@ -147,9 +164,16 @@ class PostCopyPanel(QWidget):
         self._refresh()
         return True
 
+    def set_video_link(self, link: str) -> None:
+        """The clip's link (brand kit or export panel), added to the copied text."""
+        self.video_link = link
+
     def copy_to_clipboard(self) -> str:
-        text = compose_post(self.post_copy())
+        """Put the post on the clipboard and say so beside the button."""
+        text = compose_post(self.post_copy(), self.video_link)
         QGuiApplication.clipboard().setText(text)
+        self.copied.setText("✔ Copied. Paste it into your Facebook post.")
+        self.copied_timer.start()
         return text
 
     @staticmethod

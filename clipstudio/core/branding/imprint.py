@@ -85,17 +85,20 @@ class Imprint:
 
 
 def format_imprint(imprint: Imprint) -> str:
-    """'Promoted by NAME on behalf of NAME, ADDRESS' (the 'on behalf of' part only when it differs)."""
+    """'Promoted by NAME on behalf of NAME, both at ADDRESS', the Electoral Commission's wording
+    (IMPRINT_EXAMPLE): with two names, "both at" says the address is each one's, as the law
+    asks. The 'on behalf of' part only when it differs from the promoter."""
     promoter = imprint.promoter.strip()
     behalf = imprint.on_behalf_of.strip()
     address = imprint.address.strip().replace("\n", ", ")
     if not promoter:
         return ""
     text = f"Promoted by {promoter}"
-    if behalf and behalf.casefold() != promoter.casefold():
+    two_names = bool(behalf) and behalf.casefold() != promoter.casefold()
+    if two_names:
         text += f" on behalf of {behalf}"
     if address:
-        text += f", {address}"
+        text += f", both at {address}" if two_names else f", {address}"
     return text
 
 

@@ -104,7 +104,9 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 
 def calls_to_action(text: str) -> list[str]:
-    """Distinct call-to-action phrases in `text`, longest match first, in reading order."""
+    """The calls to action in `text`, one per action, in reading order: each the longest phrase
+    said for it. An action is a phrase's first word, so "sign the petition" and a later "sign"
+    are one call to action (sign), as the reader hears them; "sign" and "share" are two."""
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for phrase in sorted(CALL_TO_ACTION_PHRASES, key=len, reverse=True):
@@ -114,11 +116,14 @@ def calls_to_action(text: str) -> list[str]:
                 continue  # "sign" inside an already counted "sign up"
             taken.append(span)
             found.append((span[0], phrase))
-    distinct: list[str] = []
-    for _, phrase in sorted(found):
-        if phrase not in distinct:
-            distinct.append(phrase)
-    return distinct
+    longest: dict[str, str] = {}
+    first_said: dict[str, int] = {}
+    for position, phrase in sorted(found):
+        action = phrase.split()[0]
+        first_said.setdefault(action, position)
+        if len(phrase) > len(longest.get(action, "")):
+            longest[action] = phrase
+    return [longest[action] for action in sorted(first_said, key=first_said.__getitem__)]
 
 
 def urgency_words(text: str) -> list[str]:
@@ -156,12 +161,15 @@ def tips(copy: PostCopy) -> list[Tip]:
     return result
 
 
-def compose_post(copy: PostCopy) -> str:
-    """The text to paste into Facebook: body, headline, link description, then the imprint."""
+def compose_post(copy: PostCopy, link: str = "") -> str:
+    """The text to paste into Facebook: body, headline, link description and the video's link
+    (the end card's web address, so the post and the video send people to one place), then the
+    imprint."""
     parts = [
         copy.body.strip(),
         copy.headline.strip(),
         copy.link_description.strip(),
+        link.strip(),
         format_imprint(copy.imprint),
     ]
     return "\n\n".join(part for part in parts if part)
