@@ -28,6 +28,16 @@ def models_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "models"
 
 
+def state_dir() -> Path:
+    """What the window had open when it closed, and its recent files (edit/recent.py)."""
+    return Path(platformdirs.user_state_dir(APP_NAME))
+
+
+def videos_dir() -> Path:
+    """The user's own Videos folder, where file dialogs start before any folder was used."""
+    return Path(platformdirs.user_videos_dir())
+
+
 def log_dir() -> Path:
     """The app's log file, which the Help menu opens."""
     return Path(platformdirs.user_log_dir(APP_NAME))

@@ -3,7 +3,10 @@ paints (its see-through box is blended over the picture in sRGB values)."""
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np  # loaded by luminance_of only: the window's theme reads this at start
 
 RGB = tuple[float, float, float]  # 0-255 sRGB values
 
@@ -27,6 +30,8 @@ def relative_luminance(rgb: RGB) -> float:
 
 def luminance_of(pixels: np.ndarray) -> np.ndarray:
     """Relative luminance of each RGB pixel of an (..., 3) array of 0-255 values."""
+    import numpy as np
+
     c = np.asarray(pixels, dtype=float) / 255
     linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
     return np.asarray(linear @ np.array([0.2126, 0.7152, 0.0722]))
@@ -39,6 +44,12 @@ def ratio_of_luminances(a: float, b: float) -> float:
 
 def contrast_ratio(a: RGB, b: RGB) -> float:
     return ratio_of_luminances(relative_luminance(a), relative_luminance(b))
+
+
+def text_colour_on(background: str) -> str:
+    """Black or white, whichever reads better on `background` (the window's accent buttons)."""
+    rgb = hex_rgb(background)
+    return "#000000" if contrast_ratio(rgb, BLACK) >= contrast_ratio(rgb, WHITE) else "#FFFFFF"
 
 
 def hex_rgb(colour: str) -> RGB:

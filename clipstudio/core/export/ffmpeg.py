@@ -19,7 +19,16 @@ import ffmpeg as ffmpeg_graph  # ffmpeg-python
 from clipstudio.core.edit.plan import EditPlan, Fixes
 from clipstudio.core.errors import InternalError
 from clipstudio.core.export import presets as rules
-from clipstudio.core.export.fit import Fit, FitMode
+from clipstudio.core.export.fit import CROP_LEFT_SHARE, CROP_TOP_SHARE, Fit, FitMode
+
+# The picture fixes' numbers live in export/look.py: the window's preview draws from them too.
+from clipstudio.core.export.look import (
+    BACKGROUND_BLUR_PASSES,
+    BACKGROUND_BLUR_RADIUS,
+    BACKGROUND_DARKEN,
+    BRIGHTEN_CURVE,
+    DEFLICKER_FRAMES,
+)
 from clipstudio.core.export.loudness import LoudnessPlan
 from clipstudio.core.export.timeline import Piece, Run, main_duration
 from clipstudio.core.media.probe import MediaInfo, VideoInfo
@@ -29,15 +38,6 @@ from clipstudio.core.vocabulary import Fix
 # Silence detection for the default trim: speech pauses sit 30-40 dB under speech level.
 SILENCE_THRESHOLD_DB = -35
 SILENCE_MIN_GAP_S = 0.35
-# Blurred background for portrait-in-landscape: strong blur and a darker tone keep the eye on
-# the real picture (the look Facebook's own uploader and most editors use).
-BACKGROUND_BLUR_RADIUS = 30
-BACKGROUND_DARKEN = -0.12
-# Brighten fix: a curves lift of shadows and mids that leaves highlights alone. The steepest
-# slope is 2.1, so dark-area noise is amplified at most 2.1x (a gamma of 2 would give far more).
-# Measured: a clip two stops under (mean luma 24) comes out at the check's threshold or above;
-# a gentler curve (slope 1.6) left it at 39, still "too dark".
-BRIGHTEN_CURVE = "0/0 0.1/0.21 0.3/0.48 0.6/0.76 1/1"
 # Stabilise fix: vid.stab defaults tuned for hand-held phone footage.
 VIDSTAB_SHAKINESS = 6
 VIDSTAB_SMOOTHING = 15
@@ -59,8 +59,6 @@ ZSCALE_TRANSFER = {"hlg": "arib-std-b67", "pq": "smpte2084"}
 # nits (BT.2100); PQ's is read from the file (probe: MaxCLL or the mastering display).
 TONEMAP_NOMINAL_NITS = 100
 HLG_PEAK_NITS = 1000.0
-# Deflicker: a moving average over 7 frames removes mains/fluorescent beating at phone rates.
-DEFLICKER_FRAMES = 7
 # The last moments of the clip dissolve into the end card (a hard cut to a flat colour jars);
 # the card itself then stays fully visible for its whole set duration.
 END_CARD_DISSOLVE_S = 0.3
@@ -535,7 +533,8 @@ def _fit_to_frame(
     )
     if fit.mode is FitMode.CROP:
         # Keep the upper part when cutting top and bottom: the guide puts the head near the top.
-        return cover.filter("crop", width, height, "(iw-ow)/2", "(ih-oh)/3")
+        return cover.filter("crop", width, height, f"(iw-ow)*{CROP_LEFT_SHARE}",
+                            f"(ih-oh)*{CROP_TOP_SHARE}")  # fmt: skip
     copies = video.split()
     background_source, foreground_source = copies[0], copies[1]
     background = (
@@ -543,7 +542,7 @@ def _fit_to_frame(
             "scale", width, height, force_original_aspect_ratio="increase", flags="bilinear"
         )
         .filter("crop", width, height)
-        .filter("boxblur", BACKGROUND_BLUR_RADIUS, 2)
+        .filter("boxblur", BACKGROUND_BLUR_RADIUS, BACKGROUND_BLUR_PASSES)
         .filter("eq", brightness=BACKGROUND_DARKEN)
     )
     foreground = foreground_source.filter("scale", -2, height, flags="lanczos")

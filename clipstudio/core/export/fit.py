@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from clipstudio.core.vocabulary import Fix, PortraitFill
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
     from clipstudio.core.export.presets import Preset
     from clipstudio.core.media.probe import MediaInfo
 
+# Where a crop cuts, as the share of the overhang taken off the left and off the top: centred
+# across; down the picture a third above and two thirds below (the guide puts the head near the
+# top of the frame). ffmpeg.py's crop and the preview's placement both read these.
+CROP_LEFT_SHARE = Fraction(1, 2)
+CROP_TOP_SHARE = Fraction(1, 3)
 # Aspect ratios closer than this are treated as equal (1080x1920 vs 9:16 rounding, 1366x768).
 ASPECT_TOLERANCE = 0.02
 
@@ -88,3 +94,41 @@ def plan_fits(
     fits = {info.path: plan_fit(info, preset, fixes) for info in media}
     frame = max(fits.values(), key=lambda fit: fit.width * fit.height)
     return frame, {path: Fit(fit.mode, frame.width, frame.height) for path, fit in fits.items()}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a picture lands in the output frame, in output pixels; a crop overhangs the frame."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def picture_placement(fit: Fit, source_width: int, source_height: int) -> Placement:
+    """Where the source picture goes in the fitted frame, as ffmpeg.py's graph puts it: scaled
+    to the frame, inside it between bars (pad), over it cut by the crop shares (crop), or whole
+    at the frame's height over the blurred fill (blur)."""
+    width, height = fit.width, fit.height
+    if fit.mode is FitMode.SCALE or source_width <= 0 or source_height <= 0:
+        return Placement(0.0, 0.0, float(width), float(height))
+    if fit.mode is FitMode.BLUR:
+        shown = source_width * height / source_height
+        return Placement((width - shown) / 2, 0.0, shown, float(height))
+    inside = fit.mode is FitMode.PAD
+    scale = (min if inside else max)(width / source_width, height / source_height)
+    shown_w, shown_h = source_width * scale, source_height * scale
+    if inside:
+        return Placement((width - shown_w) / 2, (height - shown_h) / 2, shown_w, shown_h)
+    return Placement(-(shown_w - width) * float(CROP_LEFT_SHARE),
+                     -(shown_h - height) * float(CROP_TOP_SHARE), shown_w, shown_h)  # fmt: skip
+
+
+def fill_placement(fit: Fit, source_width: int, source_height: int) -> Placement:
+    """Where the blurred copy behind an upright picture goes: covering the frame, centred (the
+    background's crop in ffmpeg.py is ffmpeg's default, the middle)."""
+    width, height = fit.width, fit.height
+    scale = max(width / max(1, source_width), height / max(1, source_height))
+    shown_w, shown_h = source_width * scale, source_height * scale
+    return Placement((width - shown_w) / 2, (height - shown_h) / 2, shown_w, shown_h)
