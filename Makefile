@@ -20,19 +20,24 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # Test extras: pytest-qt, ruff, and the optional openai-whisper engine with the CPU torch on disk.
-# System packages (espeak-ng for speech, Xvfb and the xcb libraries for real-window screenshots,
-# desktop-file-validate for the Linux menu entry) are installed with apt when we are root and
-# they are missing.
+# System packages (espeak-ng for speech, Xvfb, a window manager (openbox) and xdotool for the
+# real-window tests, the xcb libraries, desktop-file-validate for the Linux menu entry) are
+# installed with apt when we are root and they are missing; without openbox the real-window
+# fit tests skip.
 $(TESTSTAMP): $(STAMP)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	   ! { command -v espeak-ng && command -v Xvfb && command -v desktop-file-validate && [ -e /usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0 -o -e /usr/lib/aarch64-linux-gnu/libxcb-cursor.so.0 ]; } >/dev/null 2>&1; then \
+	   ! { command -v espeak-ng && command -v Xvfb && command -v openbox && command -v xdotool && command -v desktop-file-validate && [ -e /usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0 -o -e /usr/lib/aarch64-linux-gnu/libxcb-cursor.so.0 ]; } >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    espeak-ng xvfb desktop-file-utils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
+	    espeak-ng xvfb openbox xdotool desktop-file-utils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
 	    libxcb-shape0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libfontconfig1 libdbus-1-3 >/dev/null; \
 	fi
 	$(PIP) install -q -e '.[test,openai-whisper]'
 	touch $@
 
+# On Linux the system libraries Qt's xcb plugin needs are checked first
+# (packaging/qt_system_libs.py): missing ones get the one install command for this system, or
+# are installed when run as root. The terminal shows the app's own messages only; VERBOSE=1
+# adds Qt's and FFmpeg's (clipstudio gui --verbose).
 run: $(STAMP)
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$(uname)" = Linux ]; then \
 	  echo "No display found, so the window cannot open here."; \
@@ -41,7 +46,8 @@ run: $(STAMP)
 	  echo "  $(VENV)/bin/clipstudio export CLIP -o OUT.mp4"; \
 	  echo "  $(VENV)/bin/clipstudio --help"; \
 	else \
-	  $(VENV)/bin/clipstudio gui $(CLIP); \
+	  $(PY) packaging/qt_system_libs.py && \
+	  $(VENV)/bin/clipstudio gui $(if $(VERBOSE),--verbose) $(CLIP); \
 	fi
 
 test: $(TESTSTAMP)

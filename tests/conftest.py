@@ -42,3 +42,17 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
         monkeypatch.setenv(var, str(home / sub))
     # Tests never touch the network: the Hugging Face hub must not be asked for models.
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def window(qtbot):  # noqa: ANN001, ANN201
+    """The app's window, built as the app builds it, shown; closed after the test."""
+    from clipstudio.gui.app import create_window
+
+    win = create_window()
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    # Its undo steps hold the clips: a cycle Python's GC cannot see (test_gui.py caption_model).
+    win.history.clear()

@@ -50,17 +50,6 @@ def drop_files(target: QWidget, paths: list[Path]) -> None:
     assert drop.isAccepted()
 
 
-@pytest.fixture
-def window(qtbot):  # noqa: ANN001, ANN201
-    from clipstudio.gui.app import create_window
-
-    win = create_window()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-
-
 def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) -> None:  # noqa: ANN001
     needs("clipstudio.core.analysis.report", "the footage checks")
     clip = gui_speech_clip(media)
@@ -139,8 +128,21 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     assert result.width * 9 == result.height * 16  # the feed shape (small sources are not upscaled)
     srt = [Path(p) for p in result.sidecars if str(p).endswith(".srt")]
     assert srt and "Maria Lopez today" in srt[0].read_text(encoding="utf-8")
-    assert "all Facebook rules met" in panel.summary.text()
-    assert panel.show_folder.isVisible()
+    assert panel.summary.text().startswith("Ready for Facebook: 0:07.")
+    assert "captions burned in and saved as" in panel.summary.text()
+    assert panel.show_folder.isVisible() and not panel.details.isVisible()
+    # Every rule the real file was checked against has plain words behind Details.
+    from clipstudio.core.export.summary import plain_words
+
+    assert all(plain_words(rule.name) for rule in result.validation.rules), [
+        rule.name for rule in result.validation.rules if not plain_words(rule.name)
+    ]
+    panel.details_button.click()
+    assert panel.details.isVisible()
+    assert panel.details.topLevelItemCount() == len(result.validation.rules)
+    # Another choice: the result was about a video that is no longer what is on screen.
+    panel.caption_mode.setCurrentIndex(panel.caption_mode.findData("burn"))
+    assert not panel.has_result() and not panel.show_folder.isVisible()
 
 
 def test_restores_autosaved_work(qtbot, media) -> None:  # noqa: ANN001

@@ -309,7 +309,7 @@ def _write_kit(kit: BrandKit, path: Path, overwrite: bool, inputs: list[Path]) -
 def cmd_gui(args: argparse.Namespace) -> int:
     from clipstudio.gui.app import run_app
 
-    return run_app([str(p) for p in args.clips])
+    return run_app([str(p) for p in args.clips], verbose=args.verbose)
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_brand_kit(commands)
     gui = commands.add_parser("gui", help="open the window (the default)")
     gui.add_argument("clips", nargs="*", type=Path)
+    gui.add_argument("--verbose", action="store_true",
+                     help="show Qt's and FFmpeg's own messages in the terminal too")  # fmt: skip
     gui.set_defaults(handler="gui")
     return parser
 

@@ -48,16 +48,22 @@ def setup_logging() -> Path:
     return path
 
 
-def create_window(paths: list[str] | None = None):  # noqa: ANN201 - Qt types load lazily
+def create_window(paths: list[str] | None = None, restore: bool = False):  # noqa: ANN201
     """The main window with the saved settings and brand kit, and `paths` opened (the
-    QApplication must exist). The window is given both, so it never reads the user's files."""
+    QApplication must exist). The window is given both, so it never reads the user's files.
+    `restore`: first reopen the clips open when the app was last closed (the real start does;
+    tests ask for it). The look follows the kit's accent and the system's light or dark."""
     from clipstudio.gui.main_window import MainWindow
     from clipstudio.gui.settings import load_settings
+    from clipstudio.gui.theme import apply_theme
     from clipstudio.gui.workspace import load_brand_kit
 
     settings = load_settings()
     kit, kit_problem = load_brand_kit()
+    apply_theme(kit)
     window = MainWindow(settings, kit, kit_problem)
+    if restore:
+        window.restore_clips()
     if paths:
         window.add_clips(list(paths))
     return window
@@ -118,13 +124,27 @@ def ensure_application():  # noqa: ANN201
     return app
 
 
-def run_app(paths: list[str]) -> int:
-    """Open the window with `paths` and run until it closes. Returns the exit status."""
+def run_app(paths: list[str], verbose: bool = False) -> int:
+    """Open the window with the clips open at the last close and `paths`, and run until it
+    closes. Returns the exit status. Unless `verbose`, the terminal shows only the app's own
+    messages (gui/quiet.py); everything is in the log file either way."""
+    from clipstudio.gui.quiet import quiet_terminal, route_qt_messages
+    from clipstudio.gui.theme import follow_system_scheme
+
     log_file = setup_logging()
+    if verbose:
+        logging.getLogger().addHandler(logging.StreamHandler())
+    else:
+        quiet_terminal()
     logging.getLogger(__name__).info("Clip Studio %s starting, log at %s", __version__, log_file)
     app = ensure_application()
-    window = create_window(paths)
+    if not verbose:
+        route_qt_messages()
+    window = create_window(paths, restore=True)
+    follow_system_scheme(lambda: window.workspace.brand_kit)
     window.show()
+    if not os.environ.get(SCREENSHOT_ENV) and not os.environ.get(REPORT_READY_ENV):
+        window.help.first_start()  # the three steps, on the very first start only
     warm_up_imports(window)
     logging.getLogger(__name__).info("window shown after %.2f s", time.monotonic() - _started)
     screenshot = os.environ.get(SCREENSHOT_ENV)

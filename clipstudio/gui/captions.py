@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -40,6 +39,8 @@ from PySide6.QtWidgets import (
 
 from clipstudio.core.speech.types import Caption, LayoutRules
 from clipstudio.core.timefmt import clock, parse_clock
+from clipstudio.gui.flow_layout import FlowLayout
+from clipstudio.gui.menu_bar import native_shortcut
 
 # One press of "Earlier"/"Later" moves a caption by this much: about three frames at 30 fps.
 NUDGE_STEP_S = 0.1
@@ -81,10 +82,16 @@ class CaptionsCommand(QUndoCommand):
         self.merge_key = merge_key
 
     def redo(self) -> None:
-        self.model._apply(self.after)
+        self._swap(self.after)
 
     def undo(self) -> None:
-        self.model._apply(self.before)
+        self._swap(self.before)
+
+    def _swap(self, captions: tuple[Caption, ...]) -> None:
+        if self.model.closed:  # its clip was taken out of the window's list
+            self.setObsolete(True)
+            return
+        self.model._apply(captions)
 
     def id(self) -> int:
         return self.merge_key
@@ -108,6 +115,7 @@ class CaptionTableModel(QAbstractTableModel):
         self.rules = rules or LayoutRules()
         self.captions: tuple[Caption, ...] = ()
         self.current_row = -1
+        self.closed = False  # its clip left the window; its steps in the history lapse
 
     # --- Qt model interface ---------------------------------------------------------------------
 
@@ -173,8 +181,8 @@ class CaptionTableModel(QAbstractTableModel):
     # --- edits (each one undo step) ---------------------------------------------------------------
 
     def set_captions(self, captions: Sequence[Caption]) -> None:
-        """Load captions (from the transcript or a saved project): not an edit, clears undo."""
-        self.undo_stack.clear()
+        """Load captions (from the transcript or a saved project): not an edit, so not a step
+        (the history is the window's, shared with the other clips: it is not cleared)."""
         self._apply(tuple(captions))
 
     def _push(self, after: Sequence[Caption], text: str, merge_key: int = -1) -> bool:
@@ -284,7 +292,7 @@ class CaptionTableModel(QAbstractTableModel):
         return total
 
     def reflow_all(self) -> bool:
-        return self._push(_reflow(self.captions, self.rules), "Re-flow captions")
+        return self._push(_reflow(self.captions, self.rules), "Tidy the caption lines")
 
     # --- queries ----------------------------------------------------------------------------------
 
@@ -412,8 +420,16 @@ class CaptionsPanel(QWidget):
         self.merge_button = button("Merge", "Join the chosen caption with the next one")
         self.earlier_button = button("Earlier", "Show the chosen caption 0.1 s earlier", "Alt+Left")
         self.later_button = button("Later", "Show the chosen caption 0.1 s later", "Alt+Right")
-        self.find_button = button("Find and replace…", "Fix a word everywhere", "Ctrl+H")
-        self.reflow_button = button("Re-flow", "Re-break every caption to the caption rules")
+        # The shortcut belongs to the menu's Edit › Find and replace only: the button had it
+        # too, and Qt ignored Ctrl+H as ambiguous.
+        self.find_button = button(
+            "Find and replace…", f"Fix a word everywhere ({native_shortcut('Ctrl+H')})"
+        )
+        self.reflow_button = button(
+            "Tidy the lines",
+            "Break every caption into lines again by the caption rules (re-flow): after many"
+            " edits, or a change of shape",
+        )
         self.edit_button.clicked.connect(self._edit)
         self.split_button.clicked.connect(self._split)
         self.merge_button.clicked.connect(self._merge)
@@ -421,21 +437,16 @@ class CaptionsPanel(QWidget):
         self.later_button.clicked.connect(lambda: self._nudge(NUDGE_STEP_S))
         self.find_button.clicked.connect(self.open_find_replace)
         self.reflow_button.clicked.connect(lambda: self.model and self.model.reflow_all())
-        row1 = QHBoxLayout()
-        for widget in (self.edit_button, self.split_button, self.merge_button):
-            row1.addWidget(widget)
-        row1.addStretch(1)
-        for widget in (self.earlier_button, self.later_button):
-            row1.addWidget(widget)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.find_button)
-        row2.addWidget(self.reflow_button)
-        row2.addStretch(1)
+        # Wrapped as the column's width needs: a fixed row made the panel 442 px wide.
+        buttons = FlowLayout()
+        for widget in (self.edit_button, self.split_button, self.merge_button,
+                       self.earlier_button, self.later_button, self.find_button,
+                       self.reflow_button):  # fmt: skip
+            buttons.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
-        layout.addLayout(row1)
-        layout.addLayout(row2)
+        layout.addLayout(buttons)
         self._update_enabled()
 
     def set_model(self, model: CaptionTableModel | None) -> None:
@@ -489,8 +500,10 @@ class CaptionsPanel(QWidget):
             self._resize_rows()
 
     def _double_clicked(self, index: QModelIndex) -> None:
+        """Show the caption's moment and edit the cell clicked (its words, or a time)."""
         if self.model is not None:
             self.seek_requested.emit(self.model.captions[index.row()].start)
+            self.table.edit(index)
 
     def _edit(self) -> None:
         row = self.selected_row()

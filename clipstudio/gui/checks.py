@@ -123,6 +123,16 @@ class ChecksPanel(QScrollArea):
         self.footage, self.fixes_on = list(findings), fixes_on
         self._rebuild()
 
+    def set_fixes_on(self, fixes_on: frozenset[Fix]) -> None:
+        """The switches as the clip's project has them (after an undo, say), without a rebuild."""
+        self.fixes_on = fixes_on
+        for card in self.cards:
+            fix = card.finding.fix
+            if card.fix_switch is not None and fix is not None:
+                card.fix_switch.blockSignals(True)
+                card.fix_switch.setChecked(fix in fixes_on)
+                card.fix_switch.blockSignals(False)
+
     def set_publish_findings(self, findings: Sequence[Finding]) -> None:
         """The imprint findings; rebuilt only when they change, not on every key typed."""
         if list(findings) != self.publish:

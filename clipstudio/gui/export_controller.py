@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QWidget
 
 from clipstudio.core.branding.imprint import has_imprint
 from clipstudio.core.edit.limits import fits
+from clipstudio.core.edit.project import Project
+from clipstudio.core.export.summary import export_summary, plain_rules
 from clipstudio.core.process import EtaClock
-from clipstudio.core.timefmt import clock
 from clipstudio.gui.dialogs import ImprintQuestion
 from clipstudio.gui.export_panel import ExportPanel
 from clipstudio.gui.session import ClipSession
@@ -40,19 +41,6 @@ def output_path(session: ClipSession, default_folder: str) -> Path:
     return candidate
 
 
-def result_summary(result: ExportResult) -> str:
-    """What was made and whether it meets Facebook's rules, for the export panel (rich text)."""
-    lines = [f"<b>Saved {result.output.name}</b> — {result.width}×{result.height},"
-             f" {clock(result.duration)}"]  # fmt: skip
-    for sidecar in result.sidecars:
-        lines.append(f"Captions file: {Path(sidecar).name}")
-    validation = result.validation
-    lines.append("Checked: all Facebook rules met." if validation.ok else "Some checks failed:")
-    for rule in validation.rules:
-        lines.append(f"{'✔' if rule.ok else '✘'} {rule.name}: {rule.detail}")
-    return "<br>".join(lines)
-
-
 class ExportController(QObject):
     """Starts an export from the panel's button (or `start_export`) and reports on the panel."""
 
@@ -70,6 +58,9 @@ class ExportController(QObject):
         self.export_worker: Worker | None = None
         self.export_clock: EtaClock | None = None
         self.imprint_question: ImprintQuestion | None = None
+        # The clip and the choices the last result (or failure) on the panel was made from.
+        self.shown_for: tuple[ClipSession, Project] | None = None
+        self.running_for: tuple[ClipSession, Project] | None = None
         panel.export_requested.connect(lambda: self.start_export())
         panel.cancel_requested.connect(self.cancel_export)
 
@@ -93,8 +84,20 @@ class ExportController(QObject):
             return
         session.save_now()
         self._watch(session.start_export(output, self.workspace.settings, self.workspace.brand_kit))
+        self.running_for = (session, session.project)
+        self.shown_for = None
         self.panel.set_running(True)
         self.started.emit()
+
+    def plan_changed(self, session: ClipSession | None) -> None:
+        """The clip shown or its choices changed: a result about another plan goes, so the
+        panel never says "Ready" about a video that is not what the volunteer now sees."""
+        if self.shown_for is None:
+            return
+        shown_session, shown_project = self.shown_for
+        if session is not shown_session or session.project != shown_project:
+            self.shown_for = None
+            self.panel.clear_result()
 
     def _within_limit(self, session: ClipSession) -> bool:
         """The campaign guide's one minute, end card included; over it, say how to trim."""
@@ -104,7 +107,7 @@ class ExportController(QObject):
         with_card = " with its end card" if card else ""
         self.error.emit(
             f"The clip{with_card} is a minute or longer. Trim it first: drag the green"
-            " handles, or press “Auto-trim to under a minute”.",
+            " handles, or press “Trim to 1 minute”.",
             "",
         )
         return False
@@ -115,7 +118,7 @@ class ExportController(QObject):
         worker.signals.progress.connect(self._progress)
         worker.signals.finished.connect(self._done)
         worker.signals.failed.connect(self._failed)
-        worker.signals.cancelled.connect(lambda: self.panel.show_failure("Export cancelled."))
+        worker.signals.cancelled.connect(self._cancelled)
         worker.signals.done.connect(self._over)
 
     def _ask_about_imprint(self) -> ImprintQuestion:
@@ -142,14 +145,25 @@ class ExportController(QObject):
         self.panel.set_progress(fraction, remaining)
 
     def _done(self, result: ExportResult) -> None:
-        self.panel.show_result(result.output, result_summary(result))
+        self.panel.show_result(
+            result.output, export_summary(result), plain_rules(result.validation)
+        )
+        self.shown_for = self.running_for
         self.status.emit(f"Saved {result.output}", SAVED_MESSAGE_MS)
         self.export_finished.emit(result)
 
     def _failed(self, message: str, details: str, user_fault: bool) -> None:
         self.panel.show_failure(message)
+        self.shown_for = self.running_for
         self.error.emit(message, "" if user_fault else details)
+
+    def _cancelled(self) -> None:
+        self.panel.show_failure("Export cancelled. Nothing was saved.")
+        self.shown_for = self.running_for
 
     def _over(self) -> None:
         self.export_worker = None
+        self.running_for = None
         self.panel.set_running(False)
+        workspace_session = self.workspace.current
+        self.plan_changed(workspace_session)  # changed while it ran: the result is already old

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -22,7 +21,11 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,8 +34,10 @@ from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
 from clipstudio.core.branding.kit import END_CARD_MAX_S, END_CARD_MIN_S, Branding
 from clipstudio.core.export.layout import shape_layout
 from clipstudio.core.export.presets import PRESETS, Preset
+from clipstudio.core.export.summary import PlainRule
 from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionLook, CaptionMode, PortraitFill, Shape
+from clipstudio.gui.flow_layout import FlowLayout
 
 NO_IMPRINT_WARNING = (
     "No imprint. UK law says election material online must show who published it and their"
@@ -40,9 +45,40 @@ NO_IMPRINT_WARNING = (
 )
 # The imprint field's look while it is empty: the same red as the over-a-minute readout.
 MISSING_STYLE = "QPlainTextEdit { border: 2px solid #c0392b; }"
+# The shape buttons' pictures: big enough to tell 4:5 from 1:1, small enough for a 768 px screen.
+SHAPE_ICON_PX = 40
+# A choice list is at least this many characters wide (the rest of a long choice is cut).
+COMBO_MIN_CHARACTERS = 14
+# The list of checks behind "Details" scrolls beyond this many rows, so an export's result
+# never makes the window taller than a laptop screen (it raised the minimum to 892 px).
+DETAILS_ROWS = 5
 
 
-def preset_icon(preset: Preset, size: int = 56) -> QIcon:
+def narrow_combo() -> QComboBox:
+    """A list that may be narrower than its longest choice (shown whole when it opens): the
+    longest caption style made the panel wider than its column on a 1280 px screen."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(COMBO_MIN_CHARACTERS)
+    return combo
+
+
+def wrapping_form(parent: QWidget | None = None) -> QFormLayout:
+    """Labels beside their fields, or above them when the column is narrow."""
+    form = QFormLayout(parent)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+def shape_button_text(label: str) -> str:
+    """ "Facebook feed 16:9" on two lines ("Facebook feed" over "16:9"): one line was cut to
+    "Faceboo...ed 16:9" in the export panel's column."""
+    name, _, ratio = label.rpartition(" ")
+    return f"{name}\n{ratio}" if name else label
+
+
+def preset_icon(preset: Preset, size: int = SHAPE_ICON_PX) -> QIcon:
     """A picture of the output shape: a phone-screen rectangle of the preset's aspect ratio."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -81,30 +117,30 @@ class ExportPanel(QWidget):
         self.last_output: Path | None = None
         self.preset_group = QButtonGroup(self)
         self.preset_group.setExclusive(True)
-        shapes = QGridLayout()
-        for number, preset in enumerate(PRESETS.values()):
+        shapes = FlowLayout()  # four across when there is room, else two rows
+        for preset in PRESETS.values():
             button = QToolButton()
-            button.setText(preset.label)
+            button.setText(shape_button_text(preset.label))
             button.setIcon(preset_icon(preset))
-            button.setIconSize(QSize(56, 56))
+            button.setIconSize(QSize(SHAPE_ICON_PX, SHAPE_ICON_PX))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setCheckable(True)
             button.setAutoRaise(True)
-            button.setMinimumWidth(110)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             button.setAccessibleName(preset.label)
             button.setToolTip(f"{preset.label}: {preset.width}×{preset.height}")
             button.setProperty("preset", str(preset.name))
             self.preset_group.addButton(button)
-            shapes.addWidget(button, 0, number)
+            shapes.addWidget(button)
         self.preset_group.buttonToggled.connect(self._preset_toggled)
-        self.caption_mode = QComboBox()
+        self.caption_mode = narrow_combo()
         self.caption_mode.setAccessibleName("Captions")
         for mode in CaptionMode:
             self.caption_mode.addItem(mode.label, str(mode))
         self.caption_mode.currentIndexChanged.connect(
             lambda _i: self.caption_mode_changed.emit(CaptionMode(self.caption_mode.currentData()))
         )
-        self.caption_look = QComboBox()
+        self.caption_look = narrow_combo()
         self.caption_look.setAccessibleName("Caption style")
         self.caption_look.setToolTip("How burned-in captions look; the preview shows it at once")
         for look in CaptionLook:
@@ -112,7 +148,7 @@ class ExportPanel(QWidget):
         self.caption_look.currentIndexChanged.connect(
             lambda _i: self.caption_look_changed.emit(CaptionLook(self.caption_look.currentData()))
         )
-        self.portrait = QComboBox()
+        self.portrait = narrow_combo()
         self.portrait.setAccessibleName("Portrait footage")
         for fill in PortraitFill:
             self.portrait.addItem(fill.label, str(fill))
@@ -130,16 +166,40 @@ class ExportPanel(QWidget):
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
-        form = QFormLayout()
+        form = wrapping_form()
         form.addRow("Captions:", self.caption_mode)
         form.addRow("Caption style:", self.caption_look)
         form.addRow("Portrait footage:", self.portrait)
         form.addRow("Save to:", folder_row)
         branding = self._build_branding()
 
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(QLabel("<b>Shape</b>"))
+        body_layout.addLayout(shapes)
+        body_layout.addLayout(form)
+        body_layout.addWidget(branding)
+        body_layout.addStretch(1)
+        # The choices scroll inside the panel; the button and the result stay in view below.
+        self.choices = QScrollArea()
+        self.choices.setWidgetResizable(True)
+        self.choices.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.choices.setWidget(body)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.choices, 1)
+        layout.addWidget(self._build_result())
+        self.set_running(False)
+        self.clear_result()
+
+    def _build_result(self) -> QWidget:
+        """The button, the progress, and the result: a short line, Details, Show in folder."""
         self.export_button = QPushButton("Make the video")
+        self.export_button.setObjectName("PrimaryButton")
         self.export_button.setAccessibleName("Export")
-        self.export_button.setToolTip("Render a Facebook-ready MP4 (Ctrl+E)")
+        self.export_button.setToolTip("Make a Facebook-ready MP4 (Ctrl+E)")
         self.export_button.setMinimumHeight(36)
         self.export_button.clicked.connect(self.export_requested)
         self.progress = QProgressBar()
@@ -157,23 +217,37 @@ class ExportPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setAccessibleName("Export summary")
+        self.details_button = QToolButton()
+        self.details_button.setText("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setAccessibleName("Details")
+        self.details_button.setToolTip("Every check the video passed before it was kept")
+        self.details_button.toggled.connect(self._show_details)
         self.show_folder = QPushButton("Show in folder")
         self.show_folder.setAccessibleName("Show in folder")
         self.show_folder.clicked.connect(self.open_folder)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Shape</b>"))
-        layout.addLayout(shapes)
-        layout.addLayout(form)
-        layout.addWidget(branding)
-        layout.addSpacing(8)
-        layout.addWidget(self.export_button)
-        layout.addLayout(progress_row)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.show_folder, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
-        self.set_running(False)
-        self.show_folder.setVisible(False)
+        result_row = QHBoxLayout()
+        result_row.addWidget(self.details_button)
+        result_row.addStretch(1)
+        result_row.addWidget(self.show_folder)
+        self.details = QTreeWidget()
+        self.details.setAccessibleName("Checks the video passed")
+        self.details.setHeaderHidden(True)
+        self.details.setRootIsDecorated(False)
+        self.details.setVisible(False)
+        row_height = self.fontMetrics().height() + 6
+        self.details.setMaximumHeight(DETAILS_ROWS * row_height + 8)
+        footer = QWidget()
+        footer_layout = QVBoxLayout(footer)
+        footer_layout.setContentsMargins(0, 4, 0, 0)
+        footer_layout.addWidget(self.export_button)
+        footer_layout.addLayout(progress_row)
+        footer_layout.addWidget(self.summary)
+        footer_layout.addLayout(result_row)
+        footer_layout.addWidget(self.details)
+        return footer
 
     def _build_branding(self) -> QGroupBox:
         self.speaker = QLineEdit()
@@ -194,7 +268,8 @@ class ExportPanel(QWidget):
             "Who published this video, on whose behalf, and their postal address (UK law)"
         )
         self.imprint.setTabChangesFocus(True)
-        self.imprint.setFixedHeight(52)
+        # Three lines: the Electoral Commission's example wording takes three in this column.
+        self.imprint.setFixedHeight(3 * self.imprint.fontMetrics().lineSpacing() + 14)
         self.imprint_warning = QLabel(f"<span style='color:#c0392b'>⚠ {NO_IMPRINT_WARNING}</span>")
         self.imprint_warning.setWordWrap(True)
         self.imprint_warning.setAccessibleName("No imprint warning")
@@ -228,7 +303,7 @@ class ExportPanel(QWidget):
         logo_row.addStretch(1)
         logo_row.addWidget(kit_button)
         box = QGroupBox("On the video")
-        form = QFormLayout(box)
+        form = wrapping_form(box)
         form.addRow("Speaker:", self.speaker)
         form.addRow("Call to action:", self.call_to_action)
         form.addRow("Link:", self.link)
@@ -335,21 +410,52 @@ class ExportPanel(QWidget):
         if running:
             self.progress.setValue(0)
             self.progress.setFormat("Starting…")
-            self.summary.setText("")
-            self.show_folder.setVisible(False)
+            self.clear_result()
 
     def set_progress(self, fraction: float, remaining: float | None) -> None:
         self.progress.setValue(round(fraction * 1000))
         left = f" — about {clock(remaining, 0)} left" if remaining is not None else ""
         self.progress.setFormat(f"{fraction * 100:.0f}%{left}")
 
-    def show_result(self, output: Path, summary: str) -> None:
+    def show_result(self, output: Path, summary: str, rules: list[PlainRule]) -> None:
+        """The short line, and each check in plain words behind Details (technical in tips)."""
         self.last_output = output
         self.summary.setText(summary)
+        self.summary.setToolTip(str(output))
+        self.summary.setVisible(True)
+        self.details.clear()
+        for rule in rules:
+            item = QTreeWidgetItem([f"{'✔' if rule.ok else '✘'} {rule.words}"])
+            item.setToolTip(0, rule.technical)
+            self.details.addTopLevelItem(item)
+        self.details_button.setVisible(bool(rules))
+        self.details_button.setChecked(any(not rule.ok for rule in rules))
         self.show_folder.setVisible(True)
 
     def show_failure(self, text: str) -> None:
+        self.clear_result()
         self.summary.setText(text)
+        self.summary.setVisible(True)
+
+    def clear_result(self) -> None:
+        """No result on show: another clip, or the choices changed since that export."""
+        self.last_output = None
+        self.summary.setText("")
+        self.summary.setToolTip("")
+        self.summary.setVisible(False)
+        self.details.clear()
+        self.details_button.setChecked(False)
+        self.details_button.setVisible(False)
+        self.show_folder.setVisible(False)
+
+    def has_result(self) -> bool:
+        return bool(self.summary.text())
+
+    def _show_details(self, shown: bool) -> None:
+        self.details_button.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self.details.setVisible(shown)
 
     def open_folder(self) -> None:
         if self.last_output is not None:

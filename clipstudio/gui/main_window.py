@@ -1,21 +1,21 @@
 """The main window: drop zone first, then clip list, preview, timeline and the four work panels.
 
 It lays the pieces out and wires their signals; each owns its own work: the menus (menu_bar.py),
-the clip list (clip_column.py), the transport row (transport.py), the trims (trim_controller.py),
-the export (export_controller.py) and the preview's branding (brand_preview_controller.py). The
-settings and brand kit are given to it (app.py loads them), in a Workspace the controllers read.
+the clips open and the record that reopens them (open_clips.py), the clip list
+(clip_column.py), the transport row (transport.py), the trims (trim_controller.py), the
+export (export_controller.py), the preview's branding (brand_preview_controller.py), the
+panels' edits on the one undo history (panel_edits.py, history.py), the help pages (help.py),
+the first-run welcome (welcome.py) and the look (theme.py). The settings and brand kit are
+given to it (app.py loads them), in a Workspace the controllers read.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QUndoGroup
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from clipstudio import __version__
 from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.branding.kit import Branding, BrandKit
-from clipstudio.core.paths import log_dir
-from clipstudio.core.vocabulary import CaptionLook, Fix
+from clipstudio.core.vocabulary import CaptionLook
 from clipstudio.gui.brand_kit import BrandKitDialog
 from clipstudio.gui.brand_preview_controller import BrandPreviewController
 from clipstudio.gui.captions import CaptionsPanel
@@ -37,7 +36,10 @@ from clipstudio.gui.clip_column import ClipColumn
 from clipstudio.gui.dialogs import ErrorDialog, show_error
 from clipstudio.gui.export_controller import ExportController
 from clipstudio.gui.export_panel import ExportPanel
-from clipstudio.gui.menu_bar import MenuBar
+from clipstudio.gui.help import HelpPages
+from clipstudio.gui.menu_bar import FieldShortcuts, MenuBar
+from clipstudio.gui.open_clips import OpenClips
+from clipstudio.gui.panel_edits import PanelEdits
 from clipstudio.gui.player import Player
 from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.session import ClipSession
@@ -45,9 +47,9 @@ from clipstudio.gui.settings import (
     AppSettings,
     SettingsDialog,
     restore_window_layout,
-    save_settings,
     save_window_layout,
 )
+from clipstudio.gui.theme import apply_theme
 from clipstudio.gui.timeline import SignalStrip, TimelineWidget
 from clipstudio.gui.transport import TransportBar
 from clipstudio.gui.trim_controller import TrimController
@@ -55,7 +57,6 @@ from clipstudio.gui.widgets import DropZone, dropped_files
 from clipstudio.gui.workers import TaskRunner
 from clipstudio.gui.workspace import Workspace
 
-VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.3gp *.mkv *.webm *.avi);;All files (*)"
 # How long the status bar keeps a clip's problem.
 PROBLEM_MESSAGE_MS = 10_000
 
@@ -76,10 +77,14 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace(settings, brand_kit)
         self.tasks = TaskRunner(self)
         self.tasks.pool.setMaxThreadCount(max(4, self.tasks.pool.maxThreadCount()))
-        self.sessions: list[ClipSession] = []
-        self.undo_group = QUndoGroup(self)
+        self.history = QUndoStack(self)  # every clip's edits, one after another (history.py)
+        self.open_clips = OpenClips(self.tasks, self.history, self)
+        self.open_clips.opened.connect(self._opened)
+        self.open_clips.error.connect(self.report_error)
         self.last_error: ErrorDialog | None = None
         self.brand_dialog: BrandKitDialog | None = None
+        self.help = HelpPages(self.workspace, self)
+        self.help.brand_kit_wanted.connect(self.open_brand_kit)
 
         self.stack = QStackedWidget()
         self.drop_zone = DropZone()
@@ -91,6 +96,8 @@ class MainWindow(QMainWindow):
         self.exports = self._build_exports()
         self.brand_preview = self._build_brand_preview()
         self.menu_bar = self._build_menu_bar()
+        self.open_clips.recent_changed.connect(self.menu_bar.set_recent)
+        self.menu_bar.set_recent(self.open_clips.record.existing_recent())
         self._set_editor_enabled(False)
         self.statusBar().showMessage(brand_kit_problem or "Drop a video to start.")
         restore_window_layout(self, self.splitter)
@@ -100,12 +107,18 @@ class MainWindow(QMainWindow):
         """The clip being edited."""
         return self.workspace.current
 
+    @property
+    def sessions(self) -> list[ClipSession]:
+        """The clips open, in the list's order."""
+        return self.open_clips.sessions
+
     # --- layout ---------------------------------------------------------------------------------
 
     def _build_editor(self) -> QWidget:
         self.clips = ClipColumn()
         self.clips.clip_list.currentRowChanged.connect(self._select_row)
         self.clips.open_requested.connect(self.choose_files)
+        self.clips.remove_requested.connect(lambda row: self.remove_clip(self.sessions[row]))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.clips)
         self.splitter.addWidget(self._build_centre())
@@ -113,7 +126,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([220, 640, 460])
+        self.splitter.setSizes([250, 640, 460])  # the clip column shows a name and its length
         return self.splitter
 
     def _build_centre(self) -> QWidget:
@@ -146,22 +159,16 @@ class MainWindow(QMainWindow):
     def _build_tabs(self) -> QTabWidget:
         self.checks_panel = ChecksPanel()
         self.checks_panel.seek_requested.connect(self.seek)
-        self.checks_panel.fix_toggled.connect(self._fix_toggled)
         self.checks_panel.action_requested.connect(lambda _id: self.focus_imprint())
         self.captions_panel = CaptionsPanel()
         self.captions_panel.seek_requested.connect(self.seek)
         self.export_panel = ExportPanel()
-        self.export_panel.branding_edited.connect(self._branding_edited)
         self.export_panel.brand_kit_requested.connect(self.open_brand_kit)
-        self.export_panel.preset_changed.connect(lambda p: self._update_project(preset=p))
-        self.export_panel.caption_mode_changed.connect(
-            lambda mode: self._update_project(caption_mode=mode)
-        )
+        # A setting, not the clip's: not a step of the undo history.
         self.export_panel.caption_look_changed.connect(self.set_caption_look)
-        self.export_panel.portrait_changed.connect(lambda p: self._update_project(portrait=p))
-        self.export_panel.output_dir_changed.connect(lambda d: self._update_project(output_dir=d))
         self.postcopy_panel = PostCopyPanel()
-        self.postcopy_panel.changed.connect(lambda copy: self._update_project(post_copy=copy))
+        self.edits = PanelEdits(self.workspace, self.checks_panel, self.export_panel,
+                                self.postcopy_panel, self)  # fmt: skip
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Work panels")
         self.tabs.addTab(self.checks_panel, "1 Checks")
@@ -189,9 +196,10 @@ class MainWindow(QMainWindow):
         return preview
 
     def _build_menu_bar(self) -> MenuBar:
-        menu_bar = MenuBar(self.undo_group, self)
+        menu_bar = MenuBar(self.history, self)
         for signal, slot in (
             (menu_bar.open_requested, self.choose_files),
+            (menu_bar.recent_requested, lambda path: self.add_clips([path])),
             (menu_bar.export_requested, lambda: self.exports.start_export()),
             (menu_bar.brand_kit_requested, self.open_brand_kit),
             (menu_bar.settings_requested, self.open_settings),
@@ -203,12 +211,13 @@ class MainWindow(QMainWindow):
             (menu_bar.forward_requested, self.player.shuttle_forward),
             (menu_bar.set_in_requested, lambda: self.trims.set_in()),
             (menu_bar.set_out_requested, lambda: self.trims.set_out()),
-            (menu_bar.open_logs_requested, self._open_logs),
         ):
             signal.connect(slot)
         menu_bar.step_requested.connect(self.player.step)
+        self.help.serve(menu_bar)  # the Help menu's items
         self.setMenuBar(menu_bar)
         self.addActions(menu_bar.shortcut_actions)  # shortcuts work while the menus are closed
+        self.field_shortcuts = FieldShortcuts(self, menu_bar.shortcut_actions)
         return menu_bar
 
     def report_error(self, message: str, details: str = "") -> None:
@@ -218,7 +227,8 @@ class MainWindow(QMainWindow):
     # --- opening clips --------------------------------------------------------------------------
 
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Choose videos", "", VIDEO_FILTER)
+        """The file dialog opens in the last folder used, else the user's Videos."""
+        files = self.open_clips.choose(self)
         if files:
             self.add_clips(files)
 
@@ -234,29 +244,42 @@ class MainWindow(QMainWindow):
 
     def add_clips(self, paths: list[str]) -> list[ClipSession]:
         """Open each video and show the first; one already open is shown, not opened twice."""
-        added: list[ClipSession] = []
-        for path in paths:
-            if Path(path).is_dir():
-                self.report_error(
-                    f"“{Path(path).name}” is a folder. Drop the video files inside it."
-                )
-                continue
-            existing = next((s for s in self.sessions if s.path == str(Path(path).resolve())), None)
-            if existing is not None:
-                self.clips.clip_list.setCurrentRow(self.sessions.index(existing))
-                continue
-            session = ClipSession(path, self.tasks, self)
-            self.clips.add(session)
-            self._watch(session)
-            self.sessions.append(session)
-            self.undo_group.addStack(session.undo_stack)
-            session.open(self.workspace.settings)
-            added.append(session)
-        if added:
+        added, already = self.open_clips.open(paths)
+        shown = added[0] if added else already
+        if shown is not None:
             self.statusBar().clearMessage()
             self.stack.setCurrentIndex(1)
-            self.clips.clip_list.setCurrentRow(self.sessions.index(added[0]))
+            self.clips.clip_list.setCurrentRow(self.sessions.index(shown))
         return added
+
+    def restore_clips(self) -> list[ClipSession]:
+        """The clips open when the app was last closed, in their order, the same one shown;
+        each brings its own work back from its autosave."""
+        paths, shown = self.open_clips.to_restore()
+        added = self.add_clips(paths)
+        if added:
+            self.clips.clip_list.setCurrentRow(shown)
+            self.statusBar().showMessage(
+                f"Reopened {len(added)} clip{'s' if len(added) != 1 else ''} with your work.",
+                PROBLEM_MESSAGE_MS,
+            )
+        return added
+
+    def _opened(self, session: ClipSession) -> None:
+        self.clips.add(session)
+        self._watch(session)
+        session.open(self.workspace.settings)
+
+    def remove_clip(self, session: ClipSession) -> None:
+        """Out of the list (its autosave stays, so opening it again brings the work back)."""
+        showing = session is self.current
+        row = self.open_clips.remove(session)
+        self.clips.remove_row(row)  # selects a neighbour, which _select_row shows
+        if showing and self.current is session:
+            self._select_row(self.clips.clip_list.currentRow())
+        if not self.sessions:
+            self.stack.setCurrentIndex(0)
+            self.statusBar().showMessage("Drop a video to start.")
 
     def _watch(self, session: ClipSession) -> None:
         """Its results reach the panels while it is the clip shown; its problems always do."""
@@ -270,6 +293,13 @@ class MainWindow(QMainWindow):
         ):
             signal.connect(lambda f=slot: f(session) if session is self.current else None)
         session.status_changed.connect(lambda _t: self._maybe_loaded(session))
+        session.project_changed.connect(lambda: self._follow_history(session))
+
+    def _follow_history(self, session: ClipSession) -> None:
+        """Undo or redo changed another clip: show it, once the step has been applied."""
+        if session is not self.current and session in self.sessions and not session.unusable:
+            QTimer.singleShot(0, lambda: self.clips.clip_list.setCurrentRow(
+                self.sessions.index(session) if session in self.sessions else -1))  # fmt: skip
 
     def _maybe_loaded(self, session: ClipSession) -> None:
         if not session.busy() and (session.media is not None or session.unusable):
@@ -278,6 +308,9 @@ class MainWindow(QMainWindow):
     def _session_failed(
         self, session: ClipSession, task: str, message: str, details: str, user_fault: bool
     ) -> None:
+        if task == "probe" and session is self.current:
+            self.workspace.current = None  # shown again as the clip it now is: unusable
+            self._select_row(self.sessions.index(session))
         if task == "probe" and user_fault:
             self.statusBar().showMessage(message, PROBLEM_MESSAGE_MS)
             self.report_error(message)
@@ -294,20 +327,23 @@ class MainWindow(QMainWindow):
 
     def _select_row(self, row: int) -> None:
         session = self.sessions[row] if 0 <= row < len(self.sessions) else None
+        self.open_clips.shown(row)
         if session is self.current:
             return
         if self.current is not None:
             self.current.save_now()
         self.workspace.current = session
+        self.exports.plan_changed(session)
         self.player.captions_source = session.captions.caption_at if session else None
         if session is None or session.unusable:
             self.player.unload()
             self.brand_preview.clear()
+            self.timeline.clear()  # not the last clip's waveform under a broken one
+            self.strip.set_data(0.0, (), ())
+            self.captions_panel.set_model(None)
             self._set_editor_enabled(False)
-            if session is not None:
-                self.checks_panel.show_message(session.status)
+            self.checks_panel.show_message(session.status if session else "")
             return
-        self.undo_group.setActiveStack(session.undo_stack)
         self.captions_panel.set_model(session.captions)
         if session.project is not None:
             # Before _project_changed: it may fill the post's imprint in from the video's.
@@ -361,6 +397,7 @@ class MainWindow(QMainWindow):
         project = session.project
         if project is None:
             return
+        self.exports.plan_changed(session)
         self.timeline.set_segments(project.segments)
         branding = self.branding_for(session)
         self.transport.show_length(session.kept_duration(), branding.end_card_duration)
@@ -371,6 +408,8 @@ class MainWindow(QMainWindow):
         self.export_panel.set_branding(branding)
         self.export_panel.set_caption_look(self.workspace.settings.caption_style.background)
         self.checks_panel.set_publish_findings(publish_findings(branding.imprint))
+        self.checks_panel.set_fixes_on(project.fixes)
+        self.postcopy_panel.show_post_copy(project.post_copy)
         self.brand_preview.show_output(session, branding)
         self.player.refresh_caption()
         self.player.refresh_brand()
@@ -383,11 +422,6 @@ class MainWindow(QMainWindow):
     def branding_for(self, session: ClipSession) -> Branding:
         """The clip's own choices over the brand kit's defaults."""
         return self.workspace.branding_for(session)
-
-    def _branding_edited(self, name: str, value: Any) -> None:  # the type of field `name`
-        session = self.current
-        if session is not None and session.project is not None:
-            self._update_project(branding=replace(session.project.branding, **{name: value}))
 
     def focus_imprint(self) -> None:
         """Where the imprint is typed: what the no-imprint finding and question lead to."""
@@ -405,18 +439,8 @@ class MainWindow(QMainWindow):
     def set_brand_kit(self, kit: BrandKit | None) -> None:
         """Use `kit` from now on; the clip shown takes its defaults at once."""
         self.workspace.brand_kit = kit
-        if self.current is not None:
-            self._project_changed(self.current)
-
-    def _update_project(self, **changes: object) -> None:
-        if self.current is not None:
-            self.current.update_project(**changes)
-
-    def _fix_toggled(self, option: Fix, on: bool) -> None:
-        if self.current is None or self.current.project is None:
-            return
-        fixes = self.current.project.fixes
-        self._update_project(fixes=fixes | {option} if on else fixes - {option})
+        apply_theme(kit)  # the kit's accent is the window's too
+        self._refresh()
 
     # --- playback -------------------------------------------------------------------------------
 
@@ -446,25 +470,24 @@ class MainWindow(QMainWindow):
     def set_caption_look(self, look: CaptionLook) -> None:
         """The caption style picked beside the preview: saved, and shown on the clip at once."""
         style = replace(self.workspace.settings.caption_style, background=look)
-        self.workspace.settings = replace(self.workspace.settings, caption_style=style)
-        save_settings(self.workspace.settings)
-        if self.current is not None:
-            self._project_changed(self.current)
+        self.workspace.use_settings(replace(self.workspace.settings, caption_style=style))
+        self._refresh()
 
     def open_settings(self) -> None:
         """Modal, as before; new settings are saved and reach the clip shown at once."""
         dialog = SettingsDialog(self.workspace.settings, self.tasks, self)
         if dialog.exec():
-            self.workspace.settings = dialog.settings()
-            save_settings(self.workspace.settings)
-            if self.current is not None:
-                self._project_changed(self.current)
+            self.workspace.use_settings(dialog.settings())
+            self._refresh()
 
-    def _open_logs(self) -> None:
-        QDesktopServices.openUrl(log_dir().as_uri())
+    def _refresh(self) -> None:
+        """The settings or the kit changed: the clip shown takes them at once."""
+        if self.current is not None:
+            self._project_changed(self.current)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         save_window_layout(self, self.splitter)
+        self.open_clips.remember()
         for session in self.sessions:
             session.save_now()
         self.tasks.cancel_all()

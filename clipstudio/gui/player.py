@@ -295,7 +295,8 @@ class PreviewView(QGraphicsView):
         self.preset: Preset = PRESETS[Shape.FEED]
         self.style = CaptionStyle()
         self.accent = DEFAULT_ACCENT
-        self.setMinimumSize(320, 200)
+        # 16:9 at a size that leaves the timeline and the buttons on a 720 px high screen.
+        self.setMinimumSize(240, 135)
         self.setAccessibleName("Preview")
         self.setToolTip("Preview with captions as they will appear. Click to play or pause.")
 

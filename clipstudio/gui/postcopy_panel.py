@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,13 +30,13 @@ from clipstudio.core.branding.postcopy import (
     tips,
 )
 
-
 # How long "Copied" stays beside the button.
 COPIED_MESSAGE_MS = 6000
 
 
 class PostCopyPanel(QWidget):
-    changed = Signal(object)  # PostCopy
+    changed = Signal(object)  # PostCopy, as the volunteer typed it
+    filled_in = Signal(object)  # PostCopy, with the imprint filled in for them from the video's
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,12 +110,22 @@ class PostCopyPanel(QWidget):
         imprint_form.addRow("On behalf of:", self.behalf)
         imprint_form.addRow("Address:", self.address)
         imprint_form.addRow(self.imprint_preview)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(form)
+        body_layout.addWidget(imprint_box)
+        body_layout.addWidget(self.tips_label)
+        body_layout.addStretch(1)
+        # The fields and tips scroll inside the panel; the copy button stays in view.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(imprint_box)
-        layout.addWidget(self.tips_label)
+        layout.addWidget(scroll, 1)
         layout.addLayout(copy_row)
-        layout.addStretch(1)
         for line in (self.headline, self.link, self.promoter, self.behalf, self.address):
             line.textChanged.connect(self._refresh)
         self.body.textChanged.connect(self._refresh)
@@ -143,6 +154,14 @@ class PostCopyPanel(QWidget):
         self.suggested = None  # another clip: what was suggested for the last one does not count
         self._refresh(emit=False)
 
+    def show_post_copy(self, copy: PostCopy) -> None:
+        """The clip's post text after an undo or redo; a no-op while it is what is typed."""
+        if copy == self.post_copy():
+            return
+        suggested = self.suggested
+        self.set_post_copy(copy)
+        self.suggested = suggested
+
     def suggest_imprint(self, text: str) -> bool:
         """Fill the imprint from the video's (brand kit or export panel) unless the volunteer
         has typed their own here. Returns whether the fields changed."""
@@ -161,7 +180,8 @@ class PostCopyPanel(QWidget):
             line.blockSignals(True)
             line.setText(value)
             line.blockSignals(False)
-        self._refresh()
+        self._refresh(emit=False)
+        self.filled_in.emit(self.post_copy())
         return True
 
     def set_video_link(self, link: str) -> None:

@@ -28,6 +28,7 @@ from clipstudio.core.edit.project import (
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.progress import CancelToken, ProgressCallback
 from clipstudio.gui.captions import CaptionTableModel
+from clipstudio.gui.history import EditCommand, TrimEdit
 from clipstudio.gui.settings import AppSettings
 from clipstudio.gui.workers import TaskRunner, Worker
 
@@ -62,7 +63,10 @@ class ClipSession(QObject):
     task_started = Signal(object)  # Worker
     failed = Signal(str, str, str, bool)  # task, message, details, the user's input was at fault
 
-    def __init__(self, path: str, tasks: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(
+        self, path: str, tasks: TaskRunner, history: QUndoStack, parent: QObject | None = None
+    ) -> None:
+        """`history`: the window's one undo stack; this clip's edits are steps on it."""
         super().__init__(parent)
         self.path = str(Path(path).resolve())
         self.name = Path(path).name
@@ -78,8 +82,9 @@ class ClipSession(QObject):
         self.unusable = False
         self.status = "Opening…"
         self.workers: dict[str, Worker] = {}
-        self.undo_stack = QUndoStack(self)
-        self.captions = CaptionTableModel(self.undo_stack)
+        self.history = history
+        self.closed = False  # taken out of the window's list: its steps in the history lapse
+        self.captions = CaptionTableModel(history)
         self.captions.captions_changed.connect(self._captions_edited)
         self._loading_captions = False
         self.autosave_timer = QTimer(self)
@@ -220,15 +225,18 @@ class ClipSession(QObject):
         if self.unusable:
             return
         if key == "probe":
-            self._unusable(message if user_fault else f"Clip Studio could not open {self.name}.")
+            # Once: a damaged file gave the same dialog twice (here and from _unusable).
+            text = message if user_fault else f"Clip Studio could not open {self.name}."
+            self._unusable(text, details, user_fault)
+            return
         self.failed.emit(key, message, details, user_fault)
         self._refresh_status()
 
-    def _unusable(self, message: str) -> None:
+    def _unusable(self, message: str, details: str = "", user_fault: bool = True) -> None:
         self.unusable = True
         self.cancel_all()
         self._set_status(message)
-        self.failed.emit("probe", message, "", True)
+        self.failed.emit("probe", message, details, user_fault)
 
     def _refresh_status(self) -> None:
         if self.unusable:
@@ -264,24 +272,50 @@ class ClipSession(QObject):
             self._loading_captions = False
 
     def _captions_edited(self) -> None:
+        # The caption table's own command is the undo step (gui/captions.py CaptionsCommand).
         if not self._loading_captions:
             self.update_project(captions=self.captions.captions)
 
+    def edit(
+        self, kind: type[EditCommand], text: str, merge_key: object = None, **changes: Any
+    ) -> None:
+        """A change the volunteer made: one step on the window's undo history (history.py)."""
+        if self.project is None or self.closed:
+            return
+        before = {name: getattr(self.project, name) for name in changes}
+        if before == changes:
+            return
+        self.history.push(kind(self, before, changes, text, merge_key))
+
     def update_project(self, **changes: Any) -> None:
-        if self.project is None:
+        """A change that is not a step of its own (captions following their table's undo
+        step, an imprint filled in for the volunteer): applied, autosaved, not recorded."""
+        self.apply(changes)
+
+    def apply(self, changes: dict[str, Any]) -> None:
+        """Set project fields (an edit, its undo or its redo) and tell the window."""
+        if self.project is None or self.closed:
             return
         self.project = self.project.with_changes(**changes)
         self.project_changed.emit()
         self.autosave_timer.start()
 
+    def close(self) -> None:
+        """Taken out of the window: work stops, the autosave is written, steps lapse."""
+        self.cancel_all()
+        self.save_now()
+        self.closed = True
+        self.captions.closed = True
+
     def save_now(self) -> None:
         self.autosave_timer.stop()
-        if self.project is None or self.project_file is None:
+        if self.project is None or self.project_file is None or self.closed:
             return
         try:
             save_project(self.project, self.project_file)
-        except OSError:
-            log.exception("autosave of %s failed", self.project_file)
+        except (OSError, BadInputError) as exc:
+            # The work stays in memory; the next change tries again.
+            log.warning("autosave of %s failed: %s", self.project_file, exc)
 
     @property
     def duration(self) -> float:
@@ -294,8 +328,9 @@ class ClipSession(QObject):
         segments = self.segments()
         return sum(s.duration for s in segments) if segments else self.duration
 
-    def set_in_out(self, start: float, end: float) -> None:
-        """Keep [start, end]; inner cuts from an auto-trim are kept where they fall inside."""
+    def set_in_out(self, start: float, end: float, merge_key: object = None) -> None:
+        """Keep [start, end]; inner cuts from an auto-trim are kept where they fall inside.
+        `merge_key`: the timeline drag this is part of (one drag, one undo step)."""
         start, end = max(0.0, start), min(self.duration or end, end)
         if end - start < 0.1:
             return
@@ -305,7 +340,7 @@ class ClipSession(QObject):
             if s.end > start and s.start < end
         ]
         segments = tuple(inside) if len(inside) > 1 else (Segment(round(start, 3), round(end, 3)),)
-        self.update_project(segments=segments)
+        self.edit(TrimEdit, "Trim", merge_key, segments=segments)
 
     def auto_trim(self, end_card: float) -> tuple[Segment, ...]:
         """Sentence-aware cut to under the limit with room for the end card: the command
@@ -323,7 +358,7 @@ class ClipSession(QObject):
             transcript=self.transcript,
             auto_trim=True,
         )
-        self.update_project(segments=segments)
+        self.edit(TrimEdit, "Trim to under a minute", segments=segments)
         return segments
 
     # --- export -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -99,16 +99,31 @@ def save_settings(settings: AppSettings) -> None:
 
 # The window's size on a first start, before there is a remembered one.
 FIRST_WINDOW_SIZE = (1360, 820)
+# What a window manager adds around a window (borders, title bar), pixels: generous for the
+# usual themes (openbox 4+23, GNOME's 37 title bar).
+WINDOW_FRAME_ALLOWANCE = (16, 48)
 
 
 def restore_window_layout(window: QMainWindow, splitter: QSplitter) -> None:
-    """The size, place and column widths the window had when it was last closed."""
+    """The size, place and column widths the window had when it was last closed; on a first
+    start FIRST_WINDOW_SIZE, or the whole screen when that is smaller (a 1366x768 laptop)."""
     store = qsettings()
     geometry = store.value("window/geometry")
     if isinstance(geometry, QByteArray) and not geometry.isEmpty():
         window.restoreGeometry(geometry)
     else:
         window.resize(*FIRST_WINDOW_SIZE)
+    screen = window.screen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        # The title bar and borders come on top of the window's own size.
+        if (window.width() + WINDOW_FRAME_ALLOWANCE[0] > area.width()
+                or window.height() + WINDOW_FRAME_ALLOWANCE[1] > area.height()):  # fmt: skip
+            window.resize(
+                min(window.width(), area.width() - WINDOW_FRAME_ALLOWANCE[0]),
+                min(window.height(), area.height() - WINDOW_FRAME_ALLOWANCE[1]),
+            )
+            window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
     columns = store.value("window/splitter")
     if isinstance(columns, QByteArray) and not columns.isEmpty():
         splitter.restoreState(columns)

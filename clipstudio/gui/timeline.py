@@ -40,6 +40,8 @@ class TimelineWidget(QWidget):
         self.segments: tuple[Segment, ...] = ()
         self.playhead = 0.0
         self._dragging: str | None = None
+        # Counts handle drags: every move of one drag carries its number (one undo step).
+        self.drag_number = 0
         self.setMinimumHeight(64)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Timeline")
@@ -54,6 +56,11 @@ class TimelineWidget(QWidget):
 
     def set_duration(self, duration: float) -> None:
         self.duration = max(0.0, duration)
+        self.update()
+
+    def clear(self) -> None:
+        """Nothing to show: no clip, or one that could not be opened."""
+        self.duration, self.peaks, self.segments, self.playhead = 0.0, (), (), 0.0
         self.update()
 
     def set_waveform(self, peaks: Sequence[float], bucket_seconds: float) -> None:
@@ -141,6 +148,7 @@ class TimelineWidget(QWidget):
             return
         x = event.position().x()
         self._dragging = self._handle_near(x)
+        self.drag_number += 1
         if self._dragging is None:
             self._dragging = "playhead"
             self.seek_requested.emit(self._x_to_time(x))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from clipstudio.core.edit.limits import fits
 from clipstudio.core.timefmt import clock
 from clipstudio.gui.captions import format_time
+from clipstudio.gui.flow_layout import FlowLayout
 from clipstudio.gui.menu_bar import native_shortcut
 
 # The length readout when the clip (with its end card) breaks the one-minute rule.
@@ -38,23 +39,20 @@ class TransportBar(QWidget):
         self.out_button.setToolTip(f"The clip ends at the play position ({native_shortcut('O')})")
         self.out_button.setAccessibleName("Set end")
         self.out_button.clicked.connect(lambda: self.set_out_clicked.emit())
-        self.auto_trim_button = QPushButton("Auto-trim to under a minute")
-        self.auto_trim_button.setAccessibleName("Auto-trim to under a minute")
+        # Short: the row must fit the preview's column on a 1280 px screen.
+        self.auto_trim_button = QPushButton("Trim to 1 minute")
+        self.auto_trim_button.setAccessibleName("Trim to under a minute")
         self.auto_trim_button.setToolTip(
             "Cut whole sentences so the clip is under one minute (needs the captions first)"
         )
         self.auto_trim_button.clicked.connect(lambda: self.auto_trim_clicked.emit())
         self.duration_label = QLabel("")
         self.duration_label.setAccessibleName("Length of the finished clip")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)  # laid out as the bare row it was inside the window
-        row.addWidget(self.play_button)
-        row.addWidget(self.time_label)
-        row.addStretch(1)
-        row.addWidget(self.in_button)
-        row.addWidget(self.out_button)
-        row.addWidget(self.auto_trim_button)
-        row.addWidget(self.duration_label)
+        # One line on a wide window, wrapped onto two when the preview's column is narrow.
+        row = FlowLayout(self)
+        for widget in (self.play_button, self.time_label, self.in_button, self.out_button,
+                       self.auto_trim_button, self.duration_label):  # fmt: skip
+            row.addWidget(widget)
 
     def show_position(self, seconds: float) -> None:
         """The play position in the captions' own time format, so the two agree."""

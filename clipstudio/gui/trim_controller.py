@@ -54,7 +54,8 @@ class TrimController(QObject):
 
     def _dragged(self, start: float, end: float) -> None:
         if self.workspace.current is not None:
-            self.workspace.current.set_in_out(start, end)
+            # One drag is one undo step, however many moves it reports.
+            self.workspace.current.set_in_out(start, end, ("drag", self.timeline.drag_number))
 
     def auto_trim(self) -> None:
         """Cut whole sentences to fit the minute with the end card; the status bar says what."""
@@ -67,8 +68,10 @@ class TrimController(QObject):
         except BadInputError as exc:
             self.error.emit(str(exc).capitalize() + ".")
             return
-        with_card = f" and the {card:g} s end card" if card else ""
+        # The same length as the readout under the preview (kept parts plus the end card):
+        # the status bar said 0:52.6 (without the card) beside a readout of the whole video.
+        with_card = f", with its {card:g} s end card" if card else ""
         self.status.emit(
-            f"Kept {len(segments)} part{'s' if len(segments) != 1 else ''}, "
-            f"{clock(session.kept_duration())} in all{with_card}.", AUTO_TRIM_MESSAGE_MS
+            f"Kept {len(segments)} part{'s' if len(segments) != 1 else ''}: the video is now "
+            f"{clock(session.kept_duration() + card)} long{with_card}.", AUTO_TRIM_MESSAGE_MS
         )  # fmt: skip

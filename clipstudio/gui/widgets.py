@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -121,7 +122,7 @@ class DropZone(QWidget):
 class ClipList(QListWidget):
     """Opened clips with a thumbnail, duration and status."""
 
-    THUMB = QSize(96, 54)
+    THUMB = QSize(80, 45)  # 16:9, small enough to leave the clip's name room
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +135,8 @@ class ClipList(QListWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setUniformItemSizes(False)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        # Room for two clips' rows at least, whatever runs below it.
+        self.setMinimumHeight(2 * (self.THUMB.height() + 8))
         self.placeholder = self._placeholder_icon()
 
     def _placeholder_icon(self) -> QIcon:
@@ -154,6 +157,12 @@ class ClipList(QListWidget):
 
 
 class TaskRow(QFrame):
+    """A task's name, progress bar and cancel button. Its slots are its own methods, so Qt
+    drops the connections when the row goes (a worker outliving its row used to raise
+    "Internal C++ object already deleted")."""
+
+    work_done = Signal(object)  # the Worker
+
     def __init__(self, worker: Worker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
@@ -177,26 +186,56 @@ class TaskRow(QFrame):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addLayout(top)
         layout.addWidget(self.bar)
-        worker.signals.progress.connect(lambda f: self.bar.setValue(round(f * 1000)))
+        worker.signals.progress.connect(self._progress)
+        worker.signals.done.connect(self._done)
+
+    def _progress(self, fraction: float) -> None:
+        self.bar.setValue(round(fraction * 1000))
+
+    def _done(self) -> None:
+        self.work_done.emit(self.worker)
 
 
-class TaskPanel(QWidget):
-    """One row per running task, each with its progress bar and a cancel button."""
+class TaskPanel(QScrollArea):
+    """One row per running task, each with its progress bar and a cancel button. The rows
+    scroll past TASK_ROWS_SHOWN: six clips start thirty tasks, which squeezed the clip list
+    above to one row."""
+
+    TASK_ROWS_SHOWN = 3
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: dict[Worker, TaskRow] = {}
-        self.layout_ = QVBoxLayout(self)
+        body = QWidget()
+        self.layout_ = QVBoxLayout(body)
         self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(2)
+        self.layout_.addStretch(1)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName("Work in progress")
+        self.setVisible(False)
 
     def add(self, worker: Worker) -> None:
-        row = TaskRow(worker, self)
+        row = TaskRow(worker, self.widget())
         self.rows[worker] = row
-        self.layout_.addWidget(row)
-        worker.signals.done.connect(lambda: self._remove(worker))
+        self.layout_.insertWidget(self.layout_.count() - 1, row)
+        row.work_done.connect(self._remove)
+        self._fit()
 
     def _remove(self, worker: Worker) -> None:
         row = self.rows.pop(worker, None)
         if row is not None:
             row.deleteLater()
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as its rows, up to TASK_ROWS_SHOWN of them; hidden when nothing runs."""
+        rows = list(self.rows.values())
+        self.setVisible(bool(rows))
+        if rows:
+            shown = rows[: self.TASK_ROWS_SHOWN]
+            height = sum(row.sizeHint().height() for row in shown) + 2 * len(shown)
+            self.setFixedHeight(height + 4)

@@ -8,7 +8,7 @@ import logging
 from clipstudio.core.branding.kit import Branding, BrandKit, load_saved_brand_kit
 from clipstudio.core.errors import BadInputError
 from clipstudio.gui.session import ClipSession
-from clipstudio.gui.settings import AppSettings
+from clipstudio.gui.settings import AppSettings, save_settings
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,11 @@ class Workspace:
         self.settings = settings
         self.brand_kit = brand_kit
         self.current: ClipSession | None = None
+
+    def use_settings(self, settings: AppSettings) -> None:
+        """New settings from now on, saved for the next start."""
+        self.settings = settings
+        save_settings(settings)
 
     def branding_for(self, session: ClipSession) -> Branding:
         """The clip's own choices over the brand kit's defaults."""
