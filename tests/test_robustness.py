@@ -253,39 +253,11 @@ REFUSED: dict[str, tuple[Setup, str]] = {
         "already exists",
     ),
     "sidecar-exists": (
-        _with_file(
-            "subs.srt",
-            ONE_CUE,
-            lambda w, c, p: [
-                *_existing("o.en_GB.srt", lambda *_: [])(w, c),
-                *_export("--captions", "srt", "--subtitles", str(p))(w, c)[:3],
-                str(w / "in" / "o.mp4"),
-                "--no-imprint",
-                "--captions",
-                "srt",
-                "--subtitles",
-                str(p),
-            ],
-        ),
+        _with_file("subs.srt", ONE_CUE, lambda w, c, p: _srt_beside(w, c, p, existing=True)),
         "o.en_GB.srt already exists",
     ),
     "output-is-subtitles": (
-        _with_file(
-            "o.en_GB.srt",
-            ONE_CUE,
-            lambda w, c, p: [
-                "export",
-                str(c),
-                "-o",
-                str(w / "in" / "o.mp4"),
-                "--no-imprint",
-                "--captions",
-                "srt",
-                "--subtitles",
-                str(p),
-                "--overwrite",
-            ],
-        ),
+        _with_file("o.en_GB.srt", ONE_CUE, lambda w, c, p: _srt_beside(w, c, p, "--overwrite")),
         "would overwrite o.en_GB.srt",
     ),
     "transcribe-over-existing": (
@@ -348,6 +320,17 @@ REFUSED: dict[str, tuple[Setup, str]] = {
     "logo-12000px": (_logo(png_header(12_000, 12_000, rows=12_000)), "too big for a logo"),
     "check-audio-only": (lambda w, c: ["check", str(_audio_only(w))], "has no picture"),
 }
+
+
+def _srt_beside(
+    w: Path, c: Path, subtitles: Path, *extra: str, existing: bool = False
+) -> list[str]:
+    """An export to in/o.mp4 with a sidecar .srt from `subtitles` (and a hand-edited
+    in/o.en_GB.srt already there when `existing`)."""
+    if existing:
+        (w / "in" / "o.en_GB.srt").write_text("hand-edited, keep me\n")
+    return ["export", str(c), "-o", str(w / "in" / "o.mp4"), "--no-imprint", "--captions", "srt",
+            "--subtitles", str(subtitles), *extra]  # fmt: skip
 
 
 def _mkdir(path: Path) -> Path:

@@ -66,14 +66,19 @@ def plain_os_error(exc: OSError, path: Input) -> str:
     return words.get(exc.errno or 0, f"cannot use {name}: {exc.strerror or exc}")
 
 
-def check_readable(path: Input, what: str = "file") -> os.stat_result:
-    """Raise a plain BadInputError unless `path` is a non-empty file this user can read."""
+def _stat(path: Input, missing: str) -> os.stat_result:
+    """os.stat with plain words: `missing` when there is nothing there."""
     try:
-        info = os.stat(path)
+        return os.stat(path)
     except FileNotFoundError:
-        raise BadInputError(f"{what} not found: {os.fspath(path)}") from None
+        raise BadInputError(missing) from None
     except OSError as exc:
         raise BadInputError(plain_os_error(exc, path)) from None
+
+
+def check_readable(path: Input, what: str = "file") -> os.stat_result:
+    """Raise a plain BadInputError unless `path` is a non-empty file this user can read."""
+    info = _stat(path, f"{what} not found: {os.fspath(path)}")
     if stat.S_ISDIR(info.st_mode):
         raise BadInputError(f"this is a folder, not a {what}: {os.fspath(path)}")
     if not stat.S_ISREG(info.st_mode):
@@ -322,12 +327,7 @@ def preflight(
 ) -> None:
     """Every reason `final` cannot be written, found before any long work (one plain error)."""
     folder = final.parent
-    try:
-        folder_info = os.stat(folder)
-    except FileNotFoundError:
-        raise BadInputError(f"the folder {folder} does not exist") from None
-    except OSError as exc:
-        raise BadInputError(plain_os_error(exc, folder)) from None
+    folder_info = _stat(folder, f"the folder {folder} does not exist")
     if not stat.S_ISDIR(folder_info.st_mode):
         raise BadInputError(f"{folder} is not a folder")
     try:
