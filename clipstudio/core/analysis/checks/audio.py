@@ -43,8 +43,9 @@ NOISE_MIN_PAUSE_S = 0.5
 NOISE_PERCENTILE = 10.0
 # Frames whose power is measured at once: bounded memory (~26 MB of float64 at 50 ms frames).
 POWER_BLOCK_FRAMES = 4096
-# Noise band frames analysed at once: bounded memory (8192 frames of 32 ms: ~20 MB of spectra).
-BAND_BLOCK_FRAMES = 8192
+# Noise band frames analysed at once: bounded memory (2048 frames of 32 ms: ~25 MB of spectra
+# and their copies; 8192 took ~100 MB).
+BAND_BLOCK_FRAMES = 2048
 # Wind frames analysed at once: bounded memory (1024 frames of 0.1 s: ~25 MB with spectra).
 WIND_BLOCK_FRAMES = 1024
 # Under the speech itself: in each frequency band the noise is what the band never drops below
