@@ -25,7 +25,7 @@ from clipstudio.core.errors import BadInputError
 
 if TYPE_CHECKING:
     from clipstudio.core.branding.kit import Branding, BrandKit
-    from clipstudio.core.edit.plan import EditPlan, Fixes
+    from clipstudio.core.edit.plan import Cutaway, EditPlan, Fixes, Music
 
 EXIT_OK = 0
 
@@ -151,7 +151,40 @@ def plan_from_args(args: argparse.Namespace) -> EditPlan:
         ),
         branding=_branding(args),
         cleanup=frozenset(c for c in vocab.Cleanup if getattr(args, option_name(c.flag))),
+        cutaways=tuple(parse_cutaway(text) for text in args.cutaway),
+        music=_music(args),
     )
+
+
+def _music(args: argparse.Namespace) -> Music | None:
+    from clipstudio.core.edit.plan import Music
+
+    if args.music is None:
+        return None
+    if not Path(args.music).is_file():
+        raise BadInputError(f"no such music file: {args.music}")
+    try:
+        return Music(str(args.music), args.music_level)
+    except ValueError as exc:
+        raise BadInputError(f"--music-level: {exc}") from None
+
+
+def parse_cutaway(text: str) -> Cutaway:
+    """FILE@START-END (seconds or m:ss of the video) as a Cutaway; the last "@" splits, so a
+    file name may hold one."""
+    from clipstudio.core.edit.plan import Cutaway
+    from clipstudio.core.timefmt import parse_clock
+
+    path, at, span = text.rpartition("@")
+    start_text, dash, end_text = span.partition("-")
+    if not (at and dash and path):
+        raise BadInputError(f"--cutaway {text}: write it FILE@START-END, e.g. photo.jpg@12-16.5")
+    if not Path(path).is_file():
+        raise BadInputError(f"--cutaway: no such file: {path}")
+    try:
+        return Cutaway(path, parse_clock(start_text), parse_clock(end_text))
+    except ValueError as exc:
+        raise BadInputError(f"--cutaway {text}: {exc}") from None
 
 
 def option_name(flag: str) -> str:

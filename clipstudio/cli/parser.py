@@ -12,6 +12,7 @@ from clipstudio import __version__
 from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
 from clipstudio.core.branding.kit import CORNERS, DEFAULT_END_CARD_S, END_CARD_MAX_S, END_CARD_MIN_S
 from clipstudio.core.edit.limits import MAX_DURATION_S, MIN_MAX_DURATION_S
+from clipstudio.core.edit.plan import DEFAULT_MUSIC_LEVEL_DB, MAX_MUSIC_LEVEL_DB, MIN_MUSIC_LEVEL_DB
 from clipstudio.core.vocabulary import (
     DEFAULT_CAPTION_LOOK,
     DEFAULT_CAPTION_MODE,
@@ -172,12 +173,37 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     for cleanup in Cleanup:
         export.add_argument(cleanup.flag, action="store_true", help=cleanup.help)
+    _add_overlays(export)
     export.add_argument("--language", default="en_GB", help="caption language_COUNTRY")
     export.add_argument("--engine", choices=list(Engine), default=DEFAULT_ENGINE)
     export.add_argument("--model", default=None)
     export.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_branding(export)
     export.set_defaults(handler="export")
+
+
+def _add_overlays(export: argparse.ArgumentParser) -> None:
+    """What goes over and under the takes: music, photos and other footage."""
+    extra = export.add_argument_group(
+        "music and pictures",
+        "Use only music and pictures you have the rights to: your own, licensed for social"
+        " media, or free to use. Facebook mutes or removes videos with music it recognises.",
+    )
+    extra.add_argument(
+        "--music", type=Path, default=None, metavar="FILE",
+        help="music under the whole video, looped or faded to its length and lowered under"
+        " the speech",
+    )  # fmt: skip
+    extra.add_argument(
+        "--music-level", type=float, default=DEFAULT_MUSIC_LEVEL_DB, metavar="DB",
+        help=f"how loud the music is against the speech where nobody speaks, {MIN_MUSIC_LEVEL_DB:g}"
+        f" to {MAX_MUSIC_LEVEL_DB:g} dB (default {DEFAULT_MUSIC_LEVEL_DB:g})",
+    )  # fmt: skip
+    extra.add_argument(
+        "--cutaway", action="append", default=[], metavar="FILE@START-END",
+        help="show a photo or a clip over the video from START to END (seconds of the video,"
+        " before the end card: photo.jpg@12-16.5); the speech carries on. Repeatable",
+    )  # fmt: skip
 
 
 def _add_fixes(export: argparse.ArgumentParser) -> None:

@@ -9,6 +9,7 @@ travel beside it in export.render.ExportJob. Nothing here runs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -30,6 +31,13 @@ from clipstudio.core.vocabulary import (
 
 # A caption sliver shorter than about two frames is not readable.
 MIN_CAPTION_S = 0.05
+# Music sits this far (dB) under the speech's loudness where nobody speaks; under the speech it
+# is ducked further (export/ffmpeg.py). Broadcast mixing keeps a music bed 15-20 dB under
+# dialogue; -18 is audible in pauses without competing with the words.
+DEFAULT_MUSIC_LEVEL_DB = -18.0
+# --music-level is a level under the speech: above 0 the music would drown it; below -40 it is
+# not heard at all on a phone speaker.
+MIN_MUSIC_LEVEL_DB, MAX_MUSIC_LEVEL_DB = -40.0, 0.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,42 @@ class Take:
     @property
     def segment(self) -> Segment:
         return Segment(self.start, self.end if self.end is not None else float("inf"))
+
+
+@dataclass(frozen=True)
+class Cutaway:
+    """A photo or a clip shown over the video from `start` to `end` (output seconds, before the
+    end card). The speech carries on underneath; captions and the lower third stay on top."""
+
+    source: str
+    start: float
+    end: float
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.start) and math.isfinite(self.end)):
+            raise ValueError("a cutaway needs a start and an end")
+        if self.start < 0 or self.end <= self.start:
+            raise ValueError(f"a cutaway must end after it starts ({self.start:g}-{self.end:g})")
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Music:
+    """A music bed under the whole video: looped or faded to its length, ducked under speech.
+    `level_db` is its level in the pauses against the speech's loudness."""
+
+    source: str
+    level_db: float = DEFAULT_MUSIC_LEVEL_DB
+
+    def __post_init__(self) -> None:
+        if not MIN_MUSIC_LEVEL_DB <= self.level_db <= MAX_MUSIC_LEVEL_DB:
+            raise ValueError(
+                f"the music level must be {MIN_MUSIC_LEVEL_DB:g} to {MAX_MUSIC_LEVEL_DB:g} dB"
+                f" under the speech, not {self.level_db:g}"
+            )
 
 
 @dataclass(frozen=True)
@@ -112,6 +156,9 @@ class EditPlan:
     branding: Branding | None = None
     # Mistakes to find in the speech and cut (the export resolves them into takes).
     cleanup: frozenset[Cleanup] = frozenset()
+    # Photos and clips over the video, in output seconds, and music under it.
+    cutaways: tuple[Cutaway, ...] = ()
+    music: Music | None = None
 
     def __post_init__(self) -> None:
         if not self.takes:

@@ -19,6 +19,7 @@ import ffmpeg as ffmpeg_graph  # ffmpeg-python
 from clipstudio.core.edit.plan import EditPlan, Fixes
 from clipstudio.core.errors import InternalError
 from clipstudio.core.export import presets as rules
+from clipstudio.core.export.cutaways import CutawayLayer
 from clipstudio.core.export.fit import CROP_LEFT_SHARE, CROP_TOP_SHARE, Fit, FitMode
 
 # The picture fixes' numbers live in export/look.py: the window's preview draws from them too.
@@ -29,7 +30,8 @@ from clipstudio.core.export.look import (
     BRIGHTEN_CURVE,
     DEFLICKER_FRAMES,
 )
-from clipstudio.core.export.loudness import LoudnessPlan
+from clipstudio.core.export.loudness import LIMITER_MARGIN_DB, LoudnessPlan
+from clipstudio.core.export.music import DUCK_ATTACK_S, DUCK_DB, DUCK_RELEASE_S, MusicBed
 from clipstudio.core.export.timeline import Piece, Run, main_duration
 from clipstudio.core.media.probe import MediaInfo, VideoInfo
 from clipstudio.core.speech.vad import VAD_RATE
@@ -242,6 +244,71 @@ def loudness_readings_command(path: Path, readings: Path) -> list[str]:
                                         "-", f="null"))  # fmt: skip
 
 
+def music_measure_command(bed: MusicBed, plain: Path, laid: Path) -> list[str]:
+    """The music as the video will play it (looped, or cut, to its length): ebur128's readings
+    of it as it is into `plain` (its own loudness, for the gain) and as laid under the speech,
+    ducked and faded at no gain, into `laid` (to predict the mix)."""
+    copies = _music(bed.source, bed.duration).filter_multi_output("asplit", 2)
+    return _compile(
+        ffmpeg_graph.merge_outputs(
+            ffmpeg_graph.output(_metered(copies[0], plain), "-", f="null"),
+            ffmpeg_graph.output(
+                _metered(_laid(copies[1], replace(bed, gain_db=0.0)), laid), "-", f="null"
+            ),  # fmt: skip
+        )
+    )
+
+
+def _music(source: str, seconds: float) -> ffmpeg_graph.nodes.FilterableStream:
+    """A music file looped for as long as it is needed, as 48 kHz stereo."""
+    music = ffmpeg_graph.input(source, stream_loop=-1, t=f"{seconds:.6f}").audio
+    return music.filter(
+        "aformat", sample_fmts="fltp", sample_rates=rules.AUDIO_RATE, channel_layouts="stereo"
+    )
+
+
+# The duck's gain is evaluated once per audio frame; frames of 5 ms make its ramps smooth steps
+# of under 1 dB (the decoder's 1152-sample frames stepped 6 dB at a time).
+DUCK_STEP_SAMPLES = 240
+
+
+def duck_expression(bed: MusicBed) -> str:
+    """The duck as a `volume` expression of t: DUCK_DB down over each stretch of speech,
+    ramping down DUCK_ATTACK_S before it and up DUCK_RELEASE_S after it."""
+    terms = [
+        f"min(clip((t-{start - DUCK_ATTACK_S:.3f})/{DUCK_ATTACK_S},0,1),"
+        f"clip(({end + DUCK_RELEASE_S:.3f}-t)/{DUCK_RELEASE_S},0,1))"
+        for start, end in bed.ducked
+    ]
+    return f"pow(10,-{DUCK_DB / 20:g}*min(1,{'+'.join(terms) or '0'}))"
+
+
+def _laid(
+    music: ffmpeg_graph.nodes.FilterableStream, bed: MusicBed
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """The music at its gain, ducked under the speech, faded in and out to the video's length."""
+    if bed.gain_db:
+        music = music.filter("volume", f"{bed.gain_db:.2f}dB")
+    if bed.ducked:
+        music = music.filter("asetnsamples", n=DUCK_STEP_SAMPLES, p=0)
+        music = music.filter("volume", duck_expression(bed), eval="frame")
+    music = music.filter("afade", type="in", d=f"{bed.fade_in_s:.3f}")
+    music = music.filter("afade", type="out", st=f"{bed.fade_out_start:.6f}",
+                         d=f"{bed.fade_out_s:.6f}")  # fmt: skip
+    return music.filter("apad", whole_dur=f"{bed.duration:.6f}")
+
+
+def _with_music(
+    audio: ffmpeg_graph.nodes.FilterableStream, bed: MusicBed
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """Speech and music added (not averaged: each is at its own level already), and a limiter
+    at the loudness rules' ceiling for the peaks the two make together."""
+    mixed = ffmpeg_graph.filter([audio, _laid(_music(bed.source, bed.duration), bed)], "amix", inputs=2, normalize=0,
+                                duration="first", dropout_transition=0)  # fmt: skip
+    ceiling = rules.TRUE_PEAK_DBTP - LIMITER_MARGIN_DB
+    return mixed.filter("alimiter", limit=f"{10 ** (ceiling / 20):.4f}", level=0, latency=1)
+
+
 def silence_command(source: str, start: float, end: float) -> list[str]:
     """silencedetect over the audio of [start, end] (times printed relative to `start`)."""
     audio = ffmpeg_graph.input(source, ss=f"{start:.6f}", to=f"{end:.6f}").audio
@@ -340,6 +407,8 @@ class RenderSpec:
     output: Path
     overlays: tuple[OverlayImage, ...] = ()  # logo, lower third: over the main part only
     end_card: EndCard | None = None  # appended after the main part
+    music: MusicBed | None = None  # under everything, the end card too
+    cutaways: tuple[CutawayLayer, ...] = ()  # over the takes, under captions and brand layers
 
     @property
     def main_duration(self) -> float:
@@ -615,6 +684,53 @@ def _joined_picture(
     return ffmpeg_graph.concat(*takes, v=1, a=0)
 
 
+def _zoomed(
+    picture: ffmpeg_graph.nodes.FilterableStream, zoom: float, frames: int
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """A slow zoom into the picture's centre, `zoom` bigger by its last frame: each frame
+    resampled from a rectangle of the source that shrinks a fraction of a pixel a frame
+    (perspective, linear: sub-pixel, so the motion is smooth, not whole-pixel steps)."""
+    grow = f"(1+{zoom:.5f}*in/{max(1, frames - 1)})"
+    left, right = f"W/2-W/2/{grow}", f"W/2+W/2/{grow}"
+    top, bottom = f"H/2-H/2/{grow}", f"H/2+H/2/{grow}"
+    return picture.filter(
+        "perspective",
+        x0=left, y0=top, x1=right, y1=top, x2=left, y2=bottom, x3=right, y3=bottom,
+        interpolation="linear", eval="frame",
+    )  # fmt: skip
+
+
+def _cutaway(layer: CutawayLayer, fps: Fraction) -> ffmpeg_graph.nodes.FilterableStream:
+    """A cutaway's frames, timed to lie over the video from its start."""
+    fps_text = _fps_text(fps)
+    if layer.picture is not None:
+        picture = _as_bt709(_picture_input(layer.picture, framerate=fps_text), rules.PIX_FMT)
+        picture = _repeated(picture, float(layer.frames / fps), fps_text)
+        if layer.zoom > 0:
+            picture = _zoomed(picture, layer.zoom, layer.frames)
+    else:
+        assert layer.media is not None and layer.fit is not None
+        seconds = layer.frames / fps
+        clip = ffmpeg_graph.input(layer.source, t=f"{float(seconds) + INPUT_LEAD_S:.6f}").video
+        picture = _labelled(conform_picture(clip, layer.media, layer.fit, fps, Fixes.of(())))
+    # Exactly its frames; a clip shorter than its time holds its last frame.
+    picture = picture.filter("tpad", stop_mode="clone", stop_duration=float(layer.frames / fps))
+    return picture.trim(end_frame=layer.frames).setpts(f"PTS-STARTPTS+{layer.start:.6f}/TB")
+
+
+def _with_cutaways(
+    video: ffmpeg_graph.nodes.FilterableStream, spec: RenderSpec
+) -> ffmpeg_graph.nodes.FilterableStream:
+    """Each cutaway over the takes for its time (the takes show again after it)."""
+    for layer in spec.cutaways:
+        end = layer.start + float(layer.frames / spec.fps)
+        video = ffmpeg_graph.overlay(
+            video, _cutaway(layer, spec.fps), eof_action="pass",
+            enable=f"between(t,{layer.start:.6f},{end - 0.5 / float(spec.fps):.6f})",
+        )  # fmt: skip
+    return video
+
+
 def render_command(spec: RenderSpec) -> list[str]:
     """The single export run: cut, conform and join the takes, caption, brand, set the loudness,
     encode, mux with faststart."""
@@ -622,7 +738,7 @@ def render_command(spec: RenderSpec) -> list[str]:
     total = spec.total_duration
     fps_text = _fps_text(spec.fps)
     inputs = _open(spec.runs)
-    video = _joined_picture(inputs, spec)
+    video = _with_cutaways(_joined_picture(inputs, spec), spec)
     if spec.subtitles_ass is not None:
         options: dict[str, str] = {"filename": str(spec.subtitles_ass)}
         if spec.fonts_dir is not None:
@@ -666,6 +782,8 @@ def render_command(spec: RenderSpec) -> list[str]:
         audio = audio.filter(
             "afade", type="out", st=f"{duration - SPEECH_FADE_OUT_S:.6f}", d=SPEECH_FADE_OUT_S
         ).filter("apad", whole_dur=f"{total:.6f}")
+    if spec.music is not None:
+        audio = _with_music(audio, spec.music)
     out = ffmpeg_graph.output(
         video,
         audio,

@@ -93,7 +93,9 @@ def plan_fits(
     copy) at that size."""
     fits = {info.path: plan_fit(info, preset, fixes) for info in media}
     frame = max(fits.values(), key=lambda fit: fit.width * fit.height)
-    return frame, {path: Fit(fit.mode, frame.width, frame.height) for path, fit in fits.items()}
+    return frame, {
+        path: Fit(fit.mode, frame.width, frame.height, frame.upscaled) for path, fit in fits.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,22 @@ from clipstudio.core.errors import BadInputError, FfmpegError, ValidationError
 from clipstudio.core.export import ffmpeg, timeline
 from clipstudio.core.export import presets as rules
 from clipstudio.core.export.caption_check import BurnedCaptions
+from clipstudio.core.export.cutaways import check_cutaways, is_photo, lay_cutaway
 from clipstudio.core.export.fit import Fit, plan_fits
-from clipstudio.core.export.loudness import LoudnessPlan, decide_loudness, parse_readings
+from clipstudio.core.export.loudness import (
+    LoudnessPlan,
+    LoudnessReadings,
+    decide_loudness,
+    parse_readings,
+)
+from clipstudio.core.export.music import (
+    DUCK_DB,
+    RIGHTS_NOTE,
+    MusicBed,
+    plan_music_bed,
+    promise_with_music,
+    with_level,
+)
 from clipstudio.core.export.prepare import TRANSCRIBE_SHARE, prepare_plan, transcribes
 from clipstudio.core.export.validate import Expected, ValidationReport, validate_output
 from clipstudio.core.files import SafeWrites, check_free_space, safe_writes, work_dir
@@ -85,13 +99,15 @@ def export_clip(
     output = Path(job.output)
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise BadInputError(f"the output must be an .mp4 file, not {output.name}")
-    inputs: list[str | Path] = [*plan.sources, *job.inputs]
+    inputs: list[str | Path] = [*plan.sources, *job.inputs, *_overlaid_files(plan)]
     with safe_writes(inputs, job.overwrite) as writes:
         # Everything that can refuse the output is asked before probing and transcribing.
         writes.claim(output)
         if plan.captions.mode.writes_sidecar:
             writes.claim(sidecar_path(output, plan.captions.language))
         media = _probe_sources(plan)
+        _check_music(plan)
+        media.update(_probe_cutaway_clips(plan))
         check_free_space(output.parent, estimated_bytes(plan, media))
         transcribing = transcribes(plan, media)
         plan = prepare_plan(plan, media, engine=job.engine, model=job.model, progress=progress,
@@ -147,6 +163,31 @@ def _probe_sources(plan: EditPlan) -> dict[str, MediaInfo]:
     return media
 
 
+def _overlaid_files(plan: EditPlan) -> list[str]:
+    """The music and cutaway files: read by the export, never written over."""
+    files = [cutaway.source for cutaway in plan.cutaways]
+    return files + ([plan.music.source] if plan.music is not None else [])
+
+
+def _check_music(plan: EditPlan) -> None:
+    if plan.music is None:
+        return
+    info = probe(plan.music.source)
+    if info.audio is None:
+        raise BadInputError(f"{Path(plan.music.source).name} has no sound: pick a music file")
+
+
+def _probe_cutaway_clips(plan: EditPlan) -> dict[str, MediaInfo]:
+    """The clips shown over the video (photos are read when they are drawn)."""
+    clips: dict[str, MediaInfo] = {}
+    for cutaway in plan.cutaways:
+        if not is_photo(cutaway.source) and cutaway.source not in clips:
+            info = probe(cutaway.source)
+            require_picture(info)
+            clips[cutaway.source] = info
+    return clips
+
+
 def render_plan(
     plan: EditPlan,
     media: Mapping[str, MediaInfo],
@@ -168,14 +209,15 @@ def render_plan(
     fps = output_rate(plan, media)
     plan = replace(plan, takes=on_frame_grid(plan.takes, fps))
     pieces, runs = timeline.lay_out(plan.takes, media, fits, fps)
+    check_cutaways(plan.cutaways, timeline.main_duration(pieces, fps))
     timeline_captions = captions_on_timeline(plan.takes)
     burn = plan.captions.mode.burns and bool(timeline_captions)
     write_sidecar = plan.captions.mode.writes_sidecar and bool(timeline_captions)
 
     with work_dir("export") as work:
-        loudness = None
+        loudness, readings = None, None
         if any(piece.has_audio for piece in pieces):
-            loudness = _measure_loudness(pieces, runs, plan, fps, work, cancel)
+            loudness, readings = _measure_loudness(pieces, runs, plan, fps, work, cancel)
             log(loudness.describe())
         progress(0.05)
         transforms = None
@@ -189,6 +231,15 @@ def render_plan(
             subtitles_ass = work / "captions.ass"
             burned = _write_burned_captions(timeline_captions, plan, fit, float(fps), subtitles_ass)
         overlays, end_card = _brand_files(plan, preset, fit, work)
+        cutaways = tuple(
+            lay_cutaway(c, fit, preset, fps, work, index, media.get(c.source))
+            for index, c in enumerate(plan.cutaways)
+        )
+        bed, promised = None, loudness
+        if plan.music is not None:
+            card = end_card.seconds if end_card is not None else 0.0
+            bed, promised = _lay_music(plan, pieces, fps, card, loudness, readings, work, cancel,
+                                       log)  # fmt: skip
         temp_video = writes.temp(output)
         spec = ffmpeg.RenderSpec(
             plan=plan,
@@ -204,6 +255,8 @@ def render_plan(
             output=temp_video,
             overlays=overlays,
             end_card=end_card,
+            music=bed,
+            cutaways=cutaways,
         )
         _run_render(spec, output, scaled(progress, *render_share), cancel)
         validation = validate_output(
@@ -213,7 +266,7 @@ def render_plan(
                 height=fit.height,
                 fps=fps,
                 max_duration=plan.max_duration,
-                loudness=loudness,
+                loudness=promised,
                 duration=spec.total_duration if end_card is not None else None,
                 captions=burned,
             ),
@@ -344,7 +397,7 @@ def _measure_loudness(
     fps: Fraction,
     work: Path,
     cancel: CancelToken | None,
-) -> LoudnessPlan:
+) -> tuple[LoudnessPlan, LoudnessReadings]:
     """First pass: ebur128's readings of the joined audio and where in it someone speaks, then
     the loudness rule's decision (export/loudness.py)."""
     from clipstudio.core.speech.vad import VAD_RATE, speech_spans
@@ -359,7 +412,41 @@ def _measure_loudness(
     )
     readings = parse_readings(_read_text(readings_file), first.stderr)
     speech = np.fromfile(speech_file, dtype=np.float32) if speech_file.exists() else np.zeros(0)
-    return decide_loudness(readings, speech_spans(speech, VAD_RATE))
+    return decide_loudness(readings, speech_spans(speech, VAD_RATE)), readings
+
+
+def _lay_music(
+    plan: EditPlan,
+    pieces: Sequence[timeline.Piece],
+    fps: Fraction,
+    card: float,
+    loudness: LoudnessPlan | None,
+    readings: LoudnessReadings | None,
+    work: Path,
+    cancel: CancelToken | None,
+    log: Log,
+) -> tuple[MusicBed, LoudnessPlan]:
+    """The music measured as the video will play it, laid under the speech the loudness pass
+    found, and what the loudness rule must then find in the file."""
+    assert plan.music is not None
+    main = timeline.main_duration(pieces, fps)
+    speech = loudness.speech if loudness is not None else ()
+    bed = plan_music_bed(plan.music, speech, main, card)
+    plain_file, laid_file = work / "music.txt", work / "music-laid.txt"
+    measured = run_process(
+        ffmpeg.music_measure_command(bed, plain_file, laid_file),
+        description="music measurement",
+        cancel=cancel,
+    )
+    bed = with_level(bed, plan.music, parse_readings(_read_text(plain_file), ""))
+    laid = parse_readings(_read_text(laid_file), measured.stderr)
+    log(
+        f"music: {Path(plan.music.source).name} {plan.music.level_db:g} dB under the speech"
+        f" ({bed.gain_db:+.1f} dB), {DUCK_DB:g} dB lower under {len(bed.ducked)} stretch(es)"
+        " of speech"
+    )
+    log(RIGHTS_NOTE)
+    return bed, promise_with_music(loudness, readings, laid, bed)
 
 
 def _read_text(path: Path) -> str:
