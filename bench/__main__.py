@@ -40,7 +40,8 @@ def main() -> int:
             continue
         try:
             figures = module.run(clip, decode) if name == "bench_check" else module.run(clip)
-        except Exception as exc:  # a broken section must not hide the others' figures
+        # A broken section must not hide the others' figures.
+        except Exception as exc:  # noqa: BLE001
             print(f"[{name}] FAILED: {exc!r}")
             failed = True
             continue

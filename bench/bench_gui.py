@@ -67,7 +67,7 @@ class StallProbe:
         return self.worst
 
 
-def _wait(app, condition, timeout: float) -> None:  # noqa: ANN001
+def _wait(app, condition, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

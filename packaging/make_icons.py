@@ -16,12 +16,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image  # noqa: E402
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
-from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from PIL import Image
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 
-from clipstudio.resources import APP_ICON_SIZES, APP_ICON_SVG, icons_dir  # noqa: E402
+from clipstudio.resources import APP_ICON_SIZES, APP_ICON_SVG, icons_dir
 
 # Windows shell sizes (Explorer, taskbar, Alt+Tab); 256 is the largest an .ico holds.
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)

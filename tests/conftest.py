@@ -10,8 +10,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pytest  # noqa: E402
-from media import MediaFactory  # noqa: E402
+import pytest
+from media import MediaFactory
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +45,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
 
 
 @pytest.fixture
-def window(qtbot):  # noqa: ANN001, ANN201
+def window(qtbot):
     """The app's window, built as the app builds it, shown; closed after the test."""
     from clipstudio.gui.app import create_window
 

@@ -291,7 +291,7 @@ def test_a_broken_caption_rule_stops_the_export_with_a_plain_message(
 
     real = render._write_burned_captions
 
-    def shrunk_zone(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def shrunk_zone(*args, **kwargs):
         burned = real(*args, **kwargs)
         x, y, w, h = burned.zone
         return replace(burned, zone=(x, y, w, h // 3))
@@ -353,7 +353,7 @@ def test_every_look_passes_the_check_on_a_small_frame(
     assert len(findings) == 2 and all(f.ok for f in findings), findings
 
 
-def clip_plan_for(style: CaptionStyle):  # noqa: ANN201
+def clip_plan_for(style: CaptionStyle):
     from plans import clip_plan
 
     return clip_plan("unused.mp4", caption_mode=CaptionMode.BURN, style=style)

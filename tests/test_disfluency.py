@@ -41,7 +41,7 @@ def _said(text: str, start: float = 1.0, pause: float = 0.05, word_s: float = 0.
     return words
 
 
-def _texts(spans) -> list[str]:  # noqa: ANN001
+def _texts(spans) -> list[str]:
     return [d.text for d in spans]
 
 

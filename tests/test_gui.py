@@ -11,11 +11,11 @@ from gui_media import gui_speech_clip
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import QApplication, QWidget
 
-from clipstudio.core.speech.types import Caption  # noqa: E402
+from clipstudio.core.speech.types import Caption
 
 # Generous: two cores shared with other test runs; transcription and checks run at once.
 LOAD_TIMEOUT_MS = 180_000
@@ -27,7 +27,7 @@ def needs(module: str, what: str) -> None:
         pytest.skip(f"{what} ({module}) has not landed yet")
 
 
-def _drag_event(kind, centre, mime):  # noqa: ANN001, ANN202
+def _drag_event(kind, centre, mime):
     """PySide6 6.12 takes a QPointF position, 6.11 and older a QPoint."""
     args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier)  # fmt: skip
@@ -50,7 +50,7 @@ def drop_files(target: QWidget, paths: list[Path]) -> None:
     assert drop.isAccepted()
 
 
-def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) -> None:  # noqa: ANN001
+def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) -> None:
     needs("clipstudio.core.analysis.report", "the footage checks")
     clip = gui_speech_clip(media)
     assert window.stack.currentWidget() is window.drop_zone
@@ -145,7 +145,7 @@ def test_drop_check_edit_undo_trim_export(qtbot, window, media, tmp_path: Path) 
     assert not panel.has_result() and not panel.show_folder.isVisible()
 
 
-def test_restores_autosaved_work(qtbot, media) -> None:  # noqa: ANN001
+def test_restores_autosaved_work(qtbot, media) -> None:
     from clipstudio.core.edit.plan import Segment
     from clipstudio.core.edit.project import new_project, project_file_for, save_project
     from clipstudio.gui.app import create_window
@@ -170,7 +170,7 @@ def test_restores_autosaved_work(qtbot, media) -> None:  # noqa: ANN001
     window.close()
 
 
-def test_unsupported_file_gets_a_friendly_message(qtbot, window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_unsupported_file_gets_a_friendly_message(qtbot, window, tmp_path: Path) -> None:
     from clipstudio.gui.dialogs import ErrorDialog
 
     notes = tmp_path / "speech notes.txt"
@@ -187,7 +187,7 @@ def test_unsupported_file_gets_a_friendly_message(qtbot, window, tmp_path: Path)
     dialog.close()
 
 
-def test_length_readout_turns_red_over_a_minute(qtbot, window, media) -> None:  # noqa: ANN001
+def test_length_readout_turns_red_over_a_minute(qtbot, window, media) -> None:
     long_clip = media.long_with_pauses()
     session = window.add_clips([str(long_clip)])[0]
     qtbot.waitUntil(lambda: session.media is not None, timeout=60_000)
@@ -202,7 +202,7 @@ def test_length_readout_turns_red_over_a_minute(qtbot, window, media) -> None:  
 
 
 @pytest.fixture
-def caption_model():  # noqa: ANN201
+def caption_model():
     """A caption model on its own undo stack, emptied at teardown: the stack owns commands that
     hold the model, a cycle Python's GC cannot see, and left to the interpreter's last
     collection QUndoStack's destructor ran after Qt had gone (a segfault at exit, code 139)."""
@@ -221,7 +221,7 @@ def caption_model():  # noqa: ANN201
     stack.clear()
 
 
-def test_caption_edits_are_undoable(qtbot, caption_model) -> None:  # noqa: ANN001
+def test_caption_edits_are_undoable(qtbot, caption_model) -> None:
     needs("clipstudio.core.speech.layout", "caption layout")
     model, stack = caption_model
     original = model.captions
@@ -271,7 +271,7 @@ def test_caption_edits_are_undoable(qtbot, caption_model) -> None:  # noqa: ANN0
     assert model.row_at(1.5) == 0 and model.row_at(100.0) == -1
 
 
-def test_post_copy_panel_counts_and_copies(qtbot) -> None:  # noqa: ANN001
+def test_post_copy_panel_counts_and_copies(qtbot) -> None:
     from clipstudio.gui.postcopy_panel import PostCopyPanel
 
     panel = PostCopyPanel()
@@ -298,7 +298,7 @@ def test_post_copy_panel_counts_and_copies(qtbot) -> None:  # noqa: ANN001
     assert "Copied" in panel.copied.text()  # the volunteer is told it worked
 
 
-def test_settings_round_trip(qtbot) -> None:  # noqa: ANN001
+def test_settings_round_trip(qtbot) -> None:
     from clipstudio.core.speech.types import CaptionStyle
     from clipstudio.gui.settings import AppSettings, load_settings, save_settings
 
@@ -313,7 +313,7 @@ def test_settings_round_trip(qtbot) -> None:  # noqa: ANN001
     save_settings(AppSettings(output_dir=wanted.output_dir))
 
 
-def test_caption_overlay_matches_the_burned_style(qtbot) -> None:  # noqa: ANN001
+def test_caption_overlay_matches_the_burned_style(qtbot) -> None:
     """The preview draws captions in the bundled font at the ASS size, above the safe band."""
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QFontMetricsF, QImage, QPainter

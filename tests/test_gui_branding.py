@@ -10,17 +10,17 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from media import frame_at  # noqa: E402
-from PySide6.QtGui import QColor, QImage  # noqa: E402
+from media import frame_at
+from PySide6.QtGui import QColor, QImage
 
-from clipstudio.core.branding.kit import (  # noqa: E402
+from clipstudio.core.branding.kit import (
     BrandKit,
     brand_kit_to_json,
     load_brand_kit,
     save_brand_kit,
     saved_brand_kit_path,
 )
-from clipstudio.core.edit.project import (  # noqa: E402
+from clipstudio.core.edit.project import (
     ClipBranding,
     new_project,
     project_from_dict,
@@ -59,7 +59,7 @@ def sample_kit() -> BrandKit:
 
 
 @pytest.fixture
-def no_saved_kit():  # noqa: ANN201
+def no_saved_kit():
     saved_brand_kit_path().unlink(missing_ok=True)
     yield
     saved_brand_kit_path().unlink(missing_ok=True)
@@ -104,7 +104,7 @@ def test_clip_branding_resolves_against_the_kit() -> None:
 # --- the brand kit editor -----------------------------------------------------------------------
 
 
-def _dialog(qtbot, kit: BrandKit | None = None):  # noqa: ANN001, ANN202
+def _dialog(qtbot, kit: BrandKit | None = None):
     from clipstudio.gui.brand_kit import BrandKitDialog
     from clipstudio.gui.workers import TaskRunner
 
@@ -113,7 +113,7 @@ def _dialog(qtbot, kit: BrandKit | None = None):  # noqa: ANN001, ANN202
     return dialog
 
 
-def test_editor_fields_save_the_kit_for_the_app_and_the_cli(qtbot, no_saved_kit) -> None:  # noqa: ANN001
+def test_editor_fields_save_the_kit_for_the_app_and_the_cli(qtbot, no_saved_kit) -> None:
     wanted = sample_kit()
     dialog = _dialog(qtbot)
     dialog.name.setText(wanted.name)
@@ -134,7 +134,7 @@ def test_editor_fields_save_the_kit_for_the_app_and_the_cli(qtbot, no_saved_kit)
     assert load_brand_kit(saved_brand_kit_path()) == wanted
 
 
-def test_editor_imports_and_exports_kit_files(qtbot, tmp_path: Path, no_saved_kit) -> None:  # noqa: ANN001
+def test_editor_imports_and_exports_kit_files(qtbot, tmp_path: Path, no_saved_kit) -> None:
     kit = sample_kit()
     kit_file = tmp_path / "party.json"
     save_brand_kit(kit, kit_file)
@@ -174,7 +174,7 @@ def test_bad_kit_file_says_why_and_keeps_the_kit(
     qtbot,
     tmp_path: Path,
     content: str,
-    words: str,  # noqa: ANN001
+    words: str,
 ) -> None:
     from clipstudio.gui.dialogs import ErrorDialog
 
@@ -191,7 +191,7 @@ def test_bad_kit_file_says_why_and_keeps_the_kit(
     error.close()
 
 
-def test_editor_cannot_save_kit_stays_open(qtbot, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_editor_cannot_save_kit_stays_open(qtbot, tmp_path: Path, monkeypatch) -> None:
     blocker = tmp_path / "not a folder"
     blocker.write_text("a file where the config folder should be")
     monkeypatch.setattr(
@@ -205,7 +205,7 @@ def test_editor_cannot_save_kit_stays_open(qtbot, tmp_path: Path, monkeypatch) -
     dialog.last_error.close()
 
 
-def test_logo_thumbnail_shows_alpha_over_a_checkerboard(qtbot) -> None:  # noqa: ANN001
+def test_logo_thumbnail_shows_alpha_over_a_checkerboard(qtbot) -> None:
     from clipstudio.gui.brand_kit import logo_thumbnail
 
     logo = png_bytes(200, 100, QColor(255, 0, 0, 255))
@@ -217,7 +217,7 @@ def test_logo_thumbnail_shows_alpha_over_a_checkerboard(qtbot) -> None:  # noqa:
 
 
 def test_logo_is_read_in_the_background_and_a_bad_one_is_refused(
-    qtbot,  # noqa: ANN001
+    qtbot,
     tmp_path: Path,
 ) -> None:
     from clipstudio.gui.dialogs import ErrorDialog
@@ -261,7 +261,7 @@ def test_logo_is_read_in_the_background_and_a_bad_one_is_refused(
     assert dialog.kit().logo_png is None and not dialog.corner.isEnabled()
 
 
-def test_editor_previews_the_end_card_in_the_kit_colours(qtbot) -> None:  # noqa: ANN001
+def test_editor_previews_the_end_card_in_the_kit_colours(qtbot) -> None:
     dialog = _dialog(qtbot, sample_kit())
     qtbot.waitUntil(lambda: dialog.card_view.pixmap() is not None
                     and not dialog.card_view.pixmap().isNull(), timeout=10_000)  # fmt: skip
@@ -302,7 +302,7 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _window(qtbot, kit: BrandKit | None = None):  # noqa: ANN001, ANN202
+def _window(qtbot, kit: BrandKit | None = None):
     from clipstudio.gui.app import create_window
 
     if kit is not None:
@@ -313,7 +313,7 @@ def _window(qtbot, kit: BrandKit | None = None):  # noqa: ANN001, ANN202
     return window
 
 
-def _open(qtbot, window, clip: Path):  # noqa: ANN001, ANN202
+def _open(qtbot, window, clip: Path):
     """Open `clip` and stop the slow looks at it (checks, speech): these tests need the picture."""
     session = window.add_clips([str(clip)])[0]
     qtbot.waitUntil(lambda: session.media is not None, timeout=60_000)
@@ -325,7 +325,7 @@ def _open(qtbot, window, clip: Path):  # noqa: ANN001, ANN202
 def test_imprint_flows_from_kit_to_clip_checks_and_post_text(
     qtbot,
     user_dirs: Path,
-    media,  # noqa: ANN001
+    media,
 ) -> None:
     from gui_media import gui_speech_clip
 
@@ -372,7 +372,7 @@ def test_imprint_flows_from_kit_to_clip_checks_and_post_text(
     window.close()
 
 
-def test_no_imprint_finding_leads_to_the_field(qtbot, user_dirs: Path, media) -> None:  # noqa: ANN001
+def test_no_imprint_finding_leads_to_the_field(qtbot, user_dirs: Path, media) -> None:
     from gui_media import gui_speech_clip
 
     window = _window(qtbot)
@@ -393,7 +393,7 @@ def test_export_without_imprint_asks_first_and_the_request_carries_the_branding(
     qtbot,
     user_dirs: Path,
     media,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     from gui_media import gui_speech_clip
 
@@ -407,11 +407,11 @@ def test_export_without_imprint_asks_first_and_the_request_carries_the_branding(
     requests = []
     workers: list[Worker] = []
 
-    def record_export(output: Path, settings, kit=None) -> Worker:  # noqa: ANN001
+    def record_export(output: Path, settings, kit=None) -> Worker:
         """The plan and job the real export would get; the render itself is test_gui.py's job."""
         requests.append(session.export_job(output, settings, kit))
 
-        def cancelled(progress, cancel) -> None:  # noqa: ANN001
+        def cancelled(progress, cancel) -> None:
             raise Cancelled("not rendering in this test")
 
         workers.append(Worker("Making the video", cancelled))
@@ -459,7 +459,7 @@ def test_export_without_imprint_asks_first_and_the_request_carries_the_branding(
     window.close()
 
 
-def _wait_for_layers(qtbot, window, lower_third: bool = True):  # noqa: ANN001, ANN202
+def _wait_for_layers(qtbot, window, lower_third: bool = True):
     renderer = window.brand_preview.layer_renderer
     qtbot.waitUntil(
         lambda: not renderer.busy() and renderer.latest is not None
@@ -469,7 +469,7 @@ def _wait_for_layers(qtbot, window, lower_third: bool = True):  # noqa: ANN001, 
     return renderer.latest
 
 
-def test_preview_draws_the_exports_layers(qtbot, user_dirs: Path, media) -> None:  # noqa: ANN001
+def test_preview_draws_the_exports_layers(qtbot, user_dirs: Path, media) -> None:
     from gui_media import gui_speech_clip
     from PySide6.QtCore import QSize
 
@@ -545,7 +545,7 @@ def test_preview_draws_the_exports_layers(qtbot, user_dirs: Path, media) -> None
 def test_end_card_shows_for_its_seconds_and_after_the_end_point(
     qtbot,
     user_dirs: Path,
-    media,  # noqa: ANN001
+    media,
 ) -> None:
     from gui_media import gui_speech_clip
 
@@ -578,7 +578,7 @@ def test_end_card_shows_for_its_seconds_and_after_the_end_point(
 def test_length_readout_and_auto_trim_leave_room_for_the_end_card(
     qtbot,
     user_dirs: Path,
-    media,  # noqa: ANN001
+    media,
 ) -> None:
     from clipstudio.core.speech.types import Transcript, Word
     from clipstudio.gui.dialogs import ErrorDialog
@@ -619,7 +619,7 @@ def test_length_readout_and_auto_trim_leave_room_for_the_end_card(
 def test_brand_kit_from_the_menu_reaches_the_open_clip(
     qtbot,
     user_dirs: Path,
-    media,  # noqa: ANN001
+    media,
 ) -> None:
     from gui_media import gui_speech_clip
 
@@ -650,7 +650,7 @@ def test_branded_export_from_the_window_matches_the_preview(
     qtbot,
     user_dirs: Path,
     media,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     """A real export: the file carries the name strip and the end card the preview showed."""
     import numpy as np
@@ -687,7 +687,7 @@ def test_branded_export_from_the_window_matches_the_preview(
     window.close()
 
 
-def test_damaged_saved_kit_is_reported_not_used(qtbot, user_dirs: Path) -> None:  # noqa: ANN001
+def test_damaged_saved_kit_is_reported_not_used(qtbot, user_dirs: Path) -> None:
     path = saved_brand_kit_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"format": "clipstudio-brand-kit", "version": 1, "font": "Comic Sans"}')

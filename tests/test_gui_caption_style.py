@@ -25,7 +25,7 @@ SPOKEN = Caption(1.0, 4.0, ("Please vote for Maria Lopez on Thursday.",), (
 
 
 @pytest.fixture
-def model():  # noqa: ANN201
+def model():
     from clipstudio.gui.captions import CaptionTableModel
 
     stack = QUndoStack()
@@ -39,7 +39,7 @@ def timings(caption: Caption) -> list[tuple[str, float, float]]:
     return [(w.text, w.start, w.end) for w in caption.words]
 
 
-def test_the_editor_keeps_word_timings_true_to_the_text(qtbot, model) -> None:  # noqa: ANN001
+def test_the_editor_keeps_word_timings_true_to_the_text(qtbot, model) -> None:
     original = timings(SPOKEN)
     # A corrected word keeps the time of the word it replaced.
     assert model.edit_text(0, "Please vote for Maria Lopes on Thursday.")
@@ -98,7 +98,7 @@ def lit_centre(picture: np.ndarray) -> tuple[float, float] | None:
     return (float(xs.mean()), float(ys.mean())) if len(xs) > 20 else None
 
 
-def test_the_preview_lights_the_spoken_word_as_the_export_does(qtbot) -> None:  # noqa: ANN001
+def test_the_preview_lights_the_spoken_word_as_the_export_does(qtbot) -> None:
     places = [lit_centre(paint(SPOKEN, (w.start + w.end) / 2, CaptionLook.HIGHLIGHT))
               for w in SPOKEN.words]  # fmt: skip
     assert all(p is not None for p in places)
@@ -109,7 +109,7 @@ def test_the_preview_lights_the_spoken_word_as_the_export_does(qtbot) -> None:  
     assert lit_centre(paint(SPOKEN, 2.0, CaptionLook.BOX)) is None
 
 
-def test_the_preview_draws_the_shapes_lines(qtbot) -> None:  # noqa: ANN001
+def test_the_preview_draws_the_shapes_lines(qtbot) -> None:
     """A 40-character line of the editor is more lines on Reels (25 a line), as burned."""
     from clipstudio.gui.player import burned_parts
 
@@ -123,7 +123,7 @@ def test_the_preview_draws_the_shapes_lines(qtbot) -> None:  # noqa: ANN001
     assert lit is not None and lit[1] > white.min() + 40  # "Thursday." lit on a lower line
 
 
-def test_the_style_picker_changes_the_preview_at_once(qtbot, user_dirs, media) -> None:  # noqa: ANN001, F811
+def test_the_style_picker_changes_the_preview_at_once(qtbot, user_dirs, media) -> None:  # noqa: F811
     from gui_media import gui_speech_clip
 
     from clipstudio.gui.settings import load_settings

@@ -34,7 +34,7 @@ def _changed(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray])
     return bool(picture or sound)
 
 
-def test_every_fix_switch_changes_the_exported_file(qtbot, media, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_every_fix_switch_changes_the_exported_file(qtbot, media, tmp_path, monkeypatch) -> None:
     """A card per repair (the checks' own findings name these members); ticking or unticking
     its switch must change what the export makes. The portrait one once changed nothing."""
     from clipstudio.gui.app import create_window

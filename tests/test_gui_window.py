@@ -11,22 +11,22 @@ from gui_media import gui_speech_clip
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent  # noqa: E402
-from PySide6.QtWidgets import QAbstractButton, QApplication  # noqa: E402
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
-from clipstudio.core.vocabulary import Fix, Shape  # noqa: E402
+from clipstudio.core.vocabulary import Fix, Shape
 
 LOAD_TIMEOUT_MS = 180_000
 
 
-def _opened(qtbot, window, path: Path):  # noqa: ANN001, ANN202
+def _opened(qtbot, window, path: Path):
     session = window.add_clips([str(path)])[0]
     qtbot.waitUntil(lambda: session.media is not None, timeout=LOAD_TIMEOUT_MS)
     return session
 
 
-def _drag(widget, start: float, end: float, steps: int = 5) -> None:  # noqa: ANN001
+def _drag(widget, start: float, end: float, steps: int = 5) -> None:
     """A mouse drag across the timeline from x=start to x=end, a few moves on the way."""
 
     def send(kind: QEvent.Type, x: float, buttons: Qt.MouseButton) -> None:
@@ -41,7 +41,7 @@ def _drag(widget, start: float, end: float, steps: int = 5) -> None:  # noqa: AN
     send(QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
 
 
-def test_one_history_undoes_trims_fixes_and_choices_across_clips(qtbot, window, media) -> None:  # noqa: ANN001
+def test_one_history_undoes_trims_fixes_and_choices_across_clips(qtbot, window, media) -> None:
     first = _opened(qtbot, window, gui_speech_clip(media))
     second = _opened(qtbot, window, media.p720())
     for session in (first, second):
@@ -105,7 +105,7 @@ def test_one_history_undoes_trims_fixes_and_choices_across_clips(qtbot, window, 
         qtbot.waitUntil(lambda s=session: not s.busy(), timeout=LOAD_TIMEOUT_MS)
 
 
-def _shortcut_owners(window) -> dict[str, list[str]]:  # noqa: ANN001
+def _shortcut_owners(window) -> dict[str, list[str]]:
     owners: dict[str, list[str]] = {}
     for action in window.findChildren(QAction):
         for sequence in action.shortcuts():
@@ -116,7 +116,7 @@ def _shortcut_owners(window) -> dict[str, list[str]]:  # noqa: ANN001
     return owners
 
 
-def test_every_shortcut_is_unique_and_command_keys_work_from_text_fields(qtbot, window) -> None:  # noqa: ANN001
+def test_every_shortcut_is_unique_and_command_keys_work_from_text_fields(qtbot, window) -> None:
     owners = _shortcut_owners(window)
     assert owners, "no shortcuts found"
     clashes = {keys: names for keys, names in owners.items() if len(names) > 1}
@@ -160,7 +160,7 @@ def test_every_shortcut_is_unique_and_command_keys_work_from_text_fields(qtbot, 
     page.close()
 
 
-def test_restart_brings_back_the_clip_list_and_the_work(qtbot, media) -> None:  # noqa: ANN001
+def test_restart_brings_back_the_clip_list_and_the_work(qtbot, media) -> None:
     from clipstudio.gui.app import create_window
 
     clips = [gui_speech_clip(media), media.p720()]
@@ -188,7 +188,7 @@ def test_restart_brings_back_the_clip_list_and_the_work(qtbot, media) -> None:  
     after.close()
 
 
-def test_help_pages_and_the_first_run_welcome(qtbot, window) -> None:  # noqa: ANN001
+def test_help_pages_and_the_first_run_welcome(qtbot, window) -> None:
     from clipstudio import __version__
     from clipstudio.core.analysis.guide import GUIDE_RULES
     from clipstudio.gui.settings import qsettings
@@ -219,7 +219,7 @@ def test_help_pages_and_the_first_run_welcome(qtbot, window) -> None:  # noqa: A
 
 def test_a_broken_clip_gives_one_dialog_and_can_be_taken_out(
     qtbot, window, media, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     from clipstudio.gui.dialogs import ErrorDialog
 
     good = _opened(qtbot, window, gui_speech_clip(media))
@@ -246,7 +246,7 @@ def test_a_broken_clip_gives_one_dialog_and_can_be_taken_out(
     menu.close()
 
 
-def test_six_clips_leave_the_list_usable(qtbot, window, media) -> None:  # noqa: ANN001
+def test_six_clips_leave_the_list_usable(qtbot, window, media) -> None:
     """Six clips start thirty tasks: their progress rows scroll, and the list keeps its rows
     (they squeezed it to one row)."""
     clips = [gui_speech_clip(media), media.p720(), media.landscape_1080p(), media.mono(),

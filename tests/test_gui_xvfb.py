@@ -57,14 +57,14 @@ def _start_xvfb(size: tuple[int, int]) -> tuple[subprocess.Popen, str]:
 
 
 @pytest.fixture
-def xvfb_display():  # noqa: ANN201
+def xvfb_display():
     server, display = _start_xvfb(SCREEN)
     yield display
     server.terminate()
     server.wait(timeout=10)
 
 
-def test_real_window_screenshot(xvfb_display: str, media, tmp_path: Path) -> None:  # noqa: ANN001
+def test_real_window_screenshot(xvfb_display: str, media, tmp_path: Path) -> None:
     from PySide6.QtGui import QImage
 
     clip = gui_speech_clip(media)
@@ -108,7 +108,7 @@ def _run_app(clip: Path, shot: Path, display: str, tmp_path: Path, **extra: str)
     assert shot.exists(), proc.stderr[-3000:]
 
 
-def _colour_share(image, colour: tuple[int, int, int], box: tuple[int, int, int, int]) -> float:  # noqa: ANN001
+def _colour_share(image, colour: tuple[int, int, int], box: tuple[int, int, int, int]) -> float:
     """Share of the pixels in `box` (x, y, w, h) within a few levels of `colour`."""
     x0, y0, width, height = box
     hits = total = 0
@@ -125,7 +125,7 @@ def _colour_share(image, colour: tuple[int, int, int], box: tuple[int, int, int,
 
 def test_branded_preview_screenshots(
     xvfb_display: str,
-    media,  # noqa: ANN001
+    media,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -211,7 +211,7 @@ SCREENS = {
 
 @pytest.mark.skipif(WINDOW_MANAGER is None, reason="no window manager (openbox) installed")
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_window_and_every_control_fit_the_screen(screen: str, media, tmp_path: Path) -> None:  # noqa: ANN001
+def test_window_and_every_control_fit_the_screen(screen: str, media, tmp_path: Path) -> None:
     """A real window with a window manager: after opening a clip, and after an export started
     with Ctrl+E typed in the imprint field, the window and every control of every tab are on
     the screen (scrolled into view inside their panel). Screenshots: test-artifacts/."""

@@ -72,7 +72,7 @@ def _spoken(sentence_ends: list[float]) -> Transcript:
     return Transcript(tuple(words), "en", 80.0)
 
 
-def test_cli_and_window_auto_trim_cut_at_the_same_place(monkeypatch, qtbot) -> None:  # noqa: ANN001
+def test_cli_and_window_auto_trim_cut_at_the_same_place(monkeypatch, qtbot) -> None:
     """The first five sentences keep 59.85 s: inside the 59.9 s budget. The command line took
     the 0.1 s margin off twice (budget 59.8) and dropped the fifth; the window kept it."""
     from PySide6.QtGui import QUndoStack
@@ -109,7 +109,7 @@ def test_cli_and_window_auto_trim_cut_at_the_same_place(monkeypatch, qtbot) -> N
     history.clear()  # its commands hold the session (see tests/test_gui.py caption_model)
 
 
-def new_project_for(media: object):  # noqa: ANN201
+def new_project_for(media: object):
     from clipstudio.core.edit.project import Project
 
     return Project(source="talk.mp4", source_size=1, source_mtime_ns=1)

@@ -15,7 +15,7 @@ from clipstudio.core.vocabulary import CaptionMode
 CAPTION = (Caption(0.5, 2.0, ("Vote on Thursday",)),)
 
 
-def _result(mode: CaptionMode, report: ValidationReport, captions=CAPTION, sidecars=()):  # noqa: ANN001, ANN202
+def _result(mode: CaptionMode, report: ValidationReport, captions=CAPTION, sidecars=()):
     plan = EditPlan(takes=(Take("clip.mp4", 0.0, 55.0, captions),),
                     captions=CaptionTrack(mode=mode))  # fmt: skip
     return ExportResult(Path("/v/clip-feed.mp4"), 55.04, 1920, 1080, tuple(sidecars), report,

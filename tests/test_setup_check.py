@@ -50,7 +50,7 @@ def test_missing_libraries_come_from_ldds_not_found_lines(monkeypatch: pytest.Mo
         "\tlibxcb-icccm.so.4 => not found\n"
     )
 
-    def ldd(args, **_kwargs):  # noqa: ANN001, ANN202
+    def ldd(args, **_kwargs):
         return subprocess.CompletedProcess(args, 0, output, "")
 
     monkeypatch.setattr(check.subprocess, "run", ldd)

@@ -23,7 +23,7 @@ EXPORT_TIMEOUT_S = 240
 IMPRINT = "Promoted by A. Agent on behalf of C. Candidate, both at 1 High Street, Town, AB1 2CD"
 
 
-def wait(app, done, timeout: float) -> bool:  # noqa: ANN001
+def wait(app, done, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while not done():
         if time.monotonic() > deadline:
@@ -33,11 +33,11 @@ def wait(app, done, timeout: float) -> bool:  # noqa: ANN001
     return True
 
 
-def settle(app, seconds: float = 0.4) -> None:  # noqa: ANN001
+def settle(app, seconds: float = 0.4) -> None:
     wait(app, lambda: False, seconds)
 
 
-def controls(window):  # noqa: ANN001, ANN201
+def controls(window):
     from PySide6.QtWidgets import (
         QAbstractButton,
         QAbstractItemView,
@@ -55,7 +55,7 @@ def controls(window):  # noqa: ANN001, ANN201
             if isinstance(w, kinds) and w.isVisible() and w.window() is window]  # fmt: skip
 
 
-def scroll_to(area, widget) -> None:  # noqa: ANN001
+def scroll_to(area, widget) -> None:
     """Scroll `area` so all of `widget` shows (QScrollArea.ensureWidgetVisible shows only a
     text field's cursor)."""
     from PySide6.QtCore import QPoint
@@ -69,7 +69,7 @@ def scroll_to(area, widget) -> None:  # noqa: ANN001
         bar.setValue(top + widget.height() - shown)
 
 
-def misfits(app, window, screen_rect) -> list[str]:  # noqa: ANN001
+def misfits(app, window, screen_rect) -> list[str]:
     """Controls (visible now) that are not wholly on the screen, after scrolling to them."""
     from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QScrollArea
@@ -102,7 +102,7 @@ def misfits(app, window, screen_rect) -> list[str]:  # noqa: ANN001
     return found
 
 
-def look(app, window, stage: str, out: Path, prefix: str, report: dict) -> None:  # noqa: ANN001
+def look(app, window, stage: str, out: Path, prefix: str, report: dict) -> None:
     screen = window.screen()
     screen_rect = screen.geometry()
     frame = window.frameGeometry()
@@ -129,7 +129,7 @@ def look(app, window, stage: str, out: Path, prefix: str, report: dict) -> None:
     report[stage] = entry
 
 
-def press_ctrl_e_in(app, window, field) -> str:  # noqa: ANN001
+def press_ctrl_e_in(app, window, field) -> str:
     """Type the imprint and press Ctrl+E in `field`, as a volunteer would."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest

@@ -30,7 +30,9 @@ class OpenClips(QObject):
     error = Signal(str)  # a path that cannot be opened, in plain words
     recent_changed = Signal(list)  # recent files still on the disk, newest first
 
-    def __init__(self, tasks: TaskRunner, history: QUndoStack, parent: QObject | None = None):
+    def __init__(
+        self, tasks: TaskRunner, history: QUndoStack, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.tasks = tasks
         self.history = history

@@ -150,7 +150,9 @@ def model_choices() -> list[tuple[str, str]]:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: AppSettings, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(
+        self, settings: AppSettings, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.tasks = tasks

@@ -64,7 +64,7 @@ class Worker(QRunnable):
             self.signals.cancelled.emit()
         except BadInputError as exc:
             self.signals.failed.emit(_sentence(str(exc)), traceback.format_exc(), True)
-        except Exception as exc:  # noqa: BLE001 - every failure must reach the user, not kill the thread
+        except Exception as exc:
             log.exception("task %s failed", self.name)
             self.signals.failed.emit(
                 f"Something went wrong while {self.name[:1].lower()}{self.name[1:]}.",
