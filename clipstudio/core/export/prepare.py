@@ -190,21 +190,12 @@ def _resolved(
     own (silence at its ends dropped, whole sentences kept)."""
     resolved: list[Take] = []
     for take in takes:
-        info = media[take.source]
         if plan.trim is Trim.SENTENCES:
-            segments = plan_segments(
-                info.duration,
-                take.start,
-                take.end,
-                budget,
-                find_silences=_silence_finder(info, cancel),
-                transcript=transcripts.get(take.source),
-                auto_trim=True,
-                drop_pauses=plan.drop_pauses,
-            )
-            resolved += takes_of(take.source, segments, take.captions)
+            pauses = plan.drop_pauses
+            cut = _cut_to(take, budget, media, transcripts, cancel, True, pauses)
+            resolved += cut
         else:
-            start, end = resolve_range(info.duration, take.start, take.end)
+            start, end = resolve_range(media[take.source].duration, take.start, take.end)
             resolved.append(replace(take, start=start, end=end))
     return tuple(resolved)
 
@@ -253,16 +244,7 @@ def _held_to_budget(
             used += take.duration
             continue
         if room > MIN_KEPT_S and take.duration > MIN_KEPT_S:
-            info = media[take.source]
-            segments = plan_segments(
-                info.duration,
-                take.start,
-                take.end,
-                room,
-                find_silences=_silence_finder(info, cancel),
-                transcript=transcripts.get(take.source),
-            )
-            kept += takes_of(take.source, segments, take.captions)
+            kept += _cut_to(take, room, media, transcripts, cancel)
         left_out = len({t.source for t in takes[index + 1 :]})
         if left_out and len(plan.sources) > 1:
             log(f"the time limit is reached: {left_out} later clip(s) left out")
@@ -270,6 +252,31 @@ def _held_to_budget(
     if sum(t.duration for t in kept) < MIN_KEPT_S:
         raise BadInputError("the kept parts are too short to make a clip")
     return tuple(kept)
+
+
+def _cut_to(
+    take: Take,
+    budget: float,
+    media: Mapping[str, MediaInfo],
+    transcripts: Mapping[str, Transcript],
+    cancel: CancelToken | None,
+    auto_trim: bool = False,
+    drop_pauses: bool = False,
+) -> tuple[Take, ...]:
+    """One take cut to `budget` the way trim.plan_segments cuts a single clip (at sentence ends
+    with a transcript, else at pauses), as takes of its source."""
+    info = media[take.source]
+    segments = plan_segments(
+        info.duration,
+        take.start,
+        take.end,
+        budget,
+        find_silences=_silence_finder(info, cancel),
+        transcript=transcripts.get(take.source),
+        auto_trim=auto_trim,
+        drop_pauses=drop_pauses,
+    )
+    return takes_of(take.source, segments, take.captions)
 
 
 def _check_kept_fits(kept: float, plan: EditPlan) -> None:
