@@ -114,3 +114,23 @@ def test_lines_are_as_tall_as_the_size_rule(tmp_path: Path, shape: Shape) -> Non
     assert pitch >= shape_layout(shape).font_fraction * height - 1, (shape, pitch)
     cap_height = rows[gaps[0]] - rows[0] + 1
     assert cap_height >= 0.55 * pitch  # capitals fill the line (DejaVu: 0.63), not a small face
+
+
+@pytest.mark.parametrize("look", [CaptionLook.BOX, CaptionLook.HIGHLIGHT])
+def test_the_box_darkens_the_picture_behind_it_without_hiding_it(
+    tmp_path: Path, look: CaptionLook
+) -> None:
+    """A caption box is see-through: the picture behind the words is darkened enough for the
+    text to read, not painted over with opaque black, and not left untouched."""
+    width, height = 640, 360
+    preset = PRESETS[Shape.FEED]
+    style = CaptionStyle(background=look)
+    ass = tmp_path / "box.ass"
+    caption = Caption(0.0, 4.0, ("Wonderful weekend: we knocked", "on 400 doors"))
+    write_ass([caption], ass, width=width, height=height, style=style, preset=preset)
+    frame = render_frame(ass, width, height, tmp_path / "box.png")
+    top, bottom, left, right = bbox(ink(frame))
+    region = frame[top : bottom + 1, left : right + 1]
+    behind = region[~(region > 120).any(axis=2)]  # neither the text nor its lit word
+    green = float(np.median(behind[:, 1]))  # the picture is 0x008000: green 128
+    assert 10 < green < 100, green
