@@ -1,4 +1,5 @@
-"""Export panel: shape, captions, folder, the branded parts; progress; the validated result."""
+"""Export panel: one video from all the clips or one each, shape, captions, folder, the branded
+parts; progress; the validated result."""
 
 from __future__ import annotations
 
@@ -111,6 +112,7 @@ class ExportPanel(QWidget):
     branding_edited = Signal(str, object)
     end_card_preview_requested = Signal()
     brand_kit_requested = Signal()
+    join_changed = Signal(bool)  # several clips: one video (True) or one each
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,6 +178,7 @@ class ExportPanel(QWidget):
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self._build_join())
         body_layout.addWidget(QLabel("<b>Shape</b>"))
         body_layout.addLayout(shapes)
         body_layout.addLayout(form)
@@ -193,6 +196,47 @@ class ExportPanel(QWidget):
         layout.addWidget(self._build_result())
         self.set_running(False)
         self.clear_result()
+
+    def _build_join(self) -> QWidget:
+        """Shown only with several clips open: join them, and where the one video's choices
+        come from."""
+        self.join = QCheckBox("Join all clips into one video")
+        self.join.setAccessibleName("Join all clips into one video")
+        self.join.setToolTip(
+            "On: one video of every clip in the list's order (drag them in the list, or"
+            " Alt+Up/Alt+Down). Off: a video of the clip shown only."
+        )
+        self.join.toggled.connect(self.join_changed)
+        self.join_note = QLabel("")
+        self.join_note.setWordWrap(True)
+        self.join_note.setAccessibleName("Joined video")
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 6)
+        layout.addWidget(self.join)
+        layout.addWidget(self.join_note)
+        box.setVisible(False)
+        self.join_box = box
+        return box
+
+    def set_join(self, clips: int, on: bool, lead: str, showing_lead: bool) -> None:
+        """`clips` open; joined or not; the first clip's name (the one video takes its shape,
+        captions, fixes, branding and music from it) and whether it is the one shown."""
+        self.join_box.setVisible(clips > 1)
+        self.join.blockSignals(True)
+        self.join.setChecked(on)
+        self.join.blockSignals(False)
+        self.join.setText(f"Join all {clips} clips into one video" if clips > 1
+                          else "Join all clips into one video")  # fmt: skip
+        if not on or clips < 2:
+            self.join_note.setText("Each clip is made into a video of its own.")
+            return
+        note = (f"In the order of the list. The shape, captions, fixes, words on the video"
+                f" and music below are the first clip's ({html.escape(lead)})")
+        if showing_lead:
+            self.join_note.setText(note + ".")
+        else:
+            self.join_note.setText(f"{note}: <b>select it to change them</b>.")
 
     def _build_result(self) -> QWidget:
         """The button, the progress, and the result: a short line, Details, Show in folder."""

@@ -12,7 +12,7 @@ step (typing, dragging), a `merge_id` of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtGui import QUndoCommand
@@ -91,3 +91,35 @@ class PostTextEdit(EditCommand):
     """The Facebook post's text and imprint; typing in it is one step, as for branding."""
 
     merge_id = 3
+
+
+class ClipOrderEdit(QUndoCommand):
+    """The clip list's order (the order a joined video plays them in): a drag, Alt+Up/Down or
+    the list's arrows. Not one clip's project but the window's, so it restores the list
+    through `apply_order`, which skips clips taken out since and keeps clips opened since."""
+
+    def __init__(
+        self,
+        apply_order: Callable[[Sequence[ClipSession]], None],
+        before: Sequence[ClipSession],
+        after: Sequence[ClipSession],
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self.apply_order = apply_order
+        self.before = tuple(before)
+        self.after = tuple(after)
+
+    def redo(self) -> None:
+        self.apply_order(self.after)
+
+    def undo(self) -> None:
+        self.apply_order(self.before)
+
+
+class MusicEdit(EditCommand):
+    """The music under the video and its level (one step per pick, level or removal)."""
+
+
+class PictureEdit(EditCommand):
+    """A picture put over the speech, or taken away."""

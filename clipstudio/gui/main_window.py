@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.open_clips = OpenClips(self.tasks, self.history, self)
         self.open_clips.opened.connect(self._opened)
         self.open_clips.error.connect(self.report_error)
+        self.open_clips.reordered.connect(self._reordered)
+        self.open_clips.join_changed.connect(lambda _on: self._refresh())
         self.last_error: ErrorDialog | None = None
         self.brand_dialog: BrandKitDialog | None = None
         self.help = HelpPages(self.workspace, self)
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self.clips.clip_list.currentRowChanged.connect(self._select_row)
         self.clips.open_requested.connect(self.choose_files)
         self.clips.remove_requested.connect(lambda row: self.remove_clip(self.sessions[row]))
+        self.clips.move_requested.connect(self.open_clips.move)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.clips)
         self.splitter.addWidget(self._build_centre())
@@ -166,6 +169,8 @@ class MainWindow(QMainWindow):
         self.export_panel.brand_kit_requested.connect(self.open_brand_kit)
         # A setting, not the clip's: not a step of the undo history.
         self.export_panel.caption_look_changed.connect(self.set_caption_look)
+        # The window's, like the clips' order: saved with the list of open clips.
+        self.export_panel.join_changed.connect(lambda on: self.open_clips.set_join(on))
         self.postcopy_panel = PostCopyPanel()
         self.edits = PanelEdits(self.workspace, self.checks_panel, self.export_panel,
                                 self.postcopy_panel, self)  # fmt: skip
@@ -178,7 +183,8 @@ class MainWindow(QMainWindow):
         return self.tabs
 
     def _build_exports(self) -> ExportController:
-        exports = ExportController(self.workspace, self.export_panel, self)
+        exports = ExportController(self.workspace, self.export_panel, self,
+                                   joined=self.open_clips.joined)  # fmt: skip
         exports.started.connect(lambda: self.tabs.setCurrentWidget(self.export_panel))
         exports.imprint_wanted.connect(self.focus_imprint)
         exports.error.connect(self.report_error)
@@ -269,6 +275,13 @@ class MainWindow(QMainWindow):
         self.clips.add(session)
         self._watch(session)
         session.open(self.workspace.settings)
+        self._refresh()  # the joined video's length and the join switch
+
+    def _reordered(self) -> None:
+        """The clips' order changed (a move, its undo or redo): the list shows it, the
+        clip shown stays shown, the joined video's length and result follow."""
+        self.clips.show_order(self.sessions, self.open_clips.current)
+        self._refresh()
 
     def remove_clip(self, session: ClipSession) -> None:
         """Out of the list (its autosave stays, so opening it again brings the work back)."""
@@ -280,6 +293,7 @@ class MainWindow(QMainWindow):
         if not self.sessions:
             self.stack.setCurrentIndex(0)
             self.statusBar().showMessage("Drop a video to start.")
+        self._refresh()
 
     def _watch(self, session: ClipSession) -> None:
         """Its results reach the panels while it is the clip shown; its problems always do."""
@@ -400,7 +414,7 @@ class MainWindow(QMainWindow):
         self.exports.plan_changed(session)
         self.timeline.set_segments(project.segments)
         branding = self.branding_for(session)
-        self.transport.show_length(session.kept_duration(), branding.end_card_duration)
+        self._show_length(session)
         self.export_panel.set_choices(
             project.preset, project.caption_mode, project.portrait,
             project.output_dir or self.workspace.settings.output_dir,
@@ -416,6 +430,17 @@ class MainWindow(QMainWindow):
         self.postcopy_panel.set_video_link(branding.link)
         # Last: filling the post's imprint in saves the project, which calls this again.
         self.postcopy_panel.suggest_imprint(branding.imprint)
+
+    def _show_length(self, session: ClipSession) -> None:
+        """The finished video's length: the clip's, or with several clips joined, theirs
+        together with the first clip's end card (what the one-minute rule holds to)."""
+        joined = self.open_clips.joined()
+        lead = joined[0] if joined else session
+        card = self.branding_for(lead).end_card_duration if lead.project else 0.0
+        kept = sum(s.kept_duration() for s in joined) if joined else session.kept_duration()
+        self.transport.show_length(kept, card, len(joined) or 1)
+        self.export_panel.set_join(len(self.sessions), self.open_clips.join, lead.name,
+                                   session is lead)  # fmt: skip
 
     # --- branding -------------------------------------------------------------------------------
 

@@ -1,10 +1,13 @@
-"""The clips open in the window, in the list's order, and what brings them back after a
-restart: the record of open clips and recent files (core edit/recent.py), File › Open recent,
-and the folder the file dialog starts in (the last one used, else the user's Videos)."""
+"""The clips open in the window, in the list's order (the order a joined video plays them in,
+changed as a step of the undo history), and what brings them back after a restart: the
+record of open clips, their order and whether they are joined, and recent files (core
+edit/recent.py), File › Open recent, and the folder the file dialog starts in (the last one
+used, else the user's Videos)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -13,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from clipstudio.core.edit.recent import OpenRecord, load_record, save_record
 from clipstudio.core.errors import BadInputError
+from clipstudio.gui.history import ClipOrderEdit
 from clipstudio.gui.session import ClipSession
 from clipstudio.gui.workers import TaskRunner
 
@@ -29,6 +33,8 @@ class OpenClips(QObject):
     removed = Signal(int, object)  # its row, the ClipSession
     error = Signal(str)  # a path that cannot be opened, in plain words
     recent_changed = Signal(list)  # recent files still on the disk, newest first
+    reordered = Signal()  # the list's order changed (a move, its undo or redo)
+    join_changed = Signal(bool)
 
     def __init__(
         self, tasks: TaskRunner, history: QUndoStack, parent: QObject | None = None
@@ -69,6 +75,50 @@ class OpenClips(QObject):
         self.removed.emit(row, session)
         self.remember()
         return row
+
+    def move(self, row: int, to_row: int) -> bool:
+        """Move the clip at `row` to `to_row`: one step of the undo history."""
+        if not (0 <= row < len(self.sessions) and 0 <= to_row < len(self.sessions)):
+            return False
+        if row == to_row:
+            return False
+        after = list(self.sessions)
+        session = after.pop(row)
+        after.insert(to_row, session)
+        words = "later" if to_row > row else "earlier"
+        self.history.push(ClipOrderEdit(self.set_order, self.sessions, after,
+                                        f"Move {session.name} {words}"))  # fmt: skip
+        return True
+
+    def set_order(self, order: Sequence[ClipSession]) -> None:
+        """The list in `order`: clips taken out since are skipped, clips opened since stay
+        at the end."""
+        open_now = set(self.sessions)
+        ordered = [s for s in order if s in open_now]
+        ordered += [s for s in self.sessions if s not in ordered]
+        if ordered == self.sessions:
+            return
+        shown = self.sessions[self.current] if 0 <= self.current < len(self.sessions) else None
+        self.sessions[:] = ordered
+        if shown is not None:
+            self.current = ordered.index(shown)  # the clip shown stays shown, at its new row
+        self.reordered.emit()
+        self.remember()
+
+    @property
+    def join(self) -> bool:
+        """Several clips open make one video (the export panel's switch)."""
+        return self.record.join
+
+    def joined(self) -> list[ClipSession]:
+        """The clips of the one video, in order, when joining; else empty."""
+        return list(self.sessions) if self.join and len(self.sessions) > 1 else []
+
+    def set_join(self, join: bool) -> None:
+        if join != self.record.join:
+            self.record = self.record.with_join(join)
+            self._save()
+            self.join_changed.emit(join)
 
     def choose(self, parent: QWidget) -> list[str]:
         """The file dialog, in the last folder used (else Videos); remembers where it ended."""

@@ -19,11 +19,12 @@ from clipstudio.core.edit.limits import keep_budget
 from clipstudio.core.edit.plan import Segment
 from clipstudio.core.edit.project import (
     CAPTION_LANGUAGE,
+    ClipTakes,
     Project,
+    joined_plan,
     project_file_for,
     restore_or_new,
     save_project,
-    to_plan,
 )
 from clipstudio.core.errors import BadInputError
 from clipstudio.core.progress import CancelToken, ProgressCallback
@@ -363,28 +364,48 @@ class ClipSession(QObject):
 
     # --- export -----------------------------------------------------------------------------------
 
-    def export_job(
-        self, output: Path, settings: AppSettings, kit: BrandKit | None
-    ) -> tuple[EditPlan, ExportJob]:
-        """What the export renders (the project as a plan, core.edit.project.to_plan) and how."""
-        from clipstudio.core.export.render import ExportJob
-
-        assert self.project is not None and self.media is not None
-        # Until the speech has been written out, the export transcribes it itself.
+    def clip_takes(self) -> ClipTakes:
+        """This clip's part of a video: its project, length and the caption editor's captions
+        (until the speech has been written out, None: the export transcribes it itself)."""
+        assert self.project is not None
         captions = self.captions.captions if self.transcript is not None or (
             self.project.captions is not None) else None  # fmt: skip
-        plan = to_plan(
-            self.project,
-            duration=self.duration,
-            captions=None if captions is None else tuple(captions),
-            kit=kit,
-            caption_style=settings.caption_style,
-        )
+        return ClipTakes(self.project, self.duration,
+                         None if captions is None else tuple(captions))  # fmt: skip
+
+    def plan(
+        self, settings: AppSettings, kit: BrandKit | None, joined: Sequence[ClipSession] = ()
+    ) -> EditPlan:
+        """What the export renders: this clip, then `joined` in order, as one plan (core
+        edit.project.joined_plan: this clip's project says the shape, fixes, branding, music)."""
+        assert self.media is not None and self.media.video is not None
+        return joined_plan([s.clip_takes() for s in (self, *joined)], kit=kit,
+                           caption_style=settings.caption_style,
+                           frame_rate=self.media.video.frame_rate)  # fmt: skip
+
+    def export_job(
+        self,
+        output: Path,
+        settings: AppSettings,
+        kit: BrandKit | None,
+        joined: Sequence[ClipSession] = (),
+    ) -> tuple[EditPlan, ExportJob]:
+        """What the export renders (the plan) and how (the job)."""
+        from clipstudio.core.export.render import ExportJob
+
+        plan = self.plan(settings, kit, joined)
         job = ExportJob(output=output, engine=settings.engine, model=settings.speech_model)
         return plan, job
 
-    def start_export(self, output: Path, settings: AppSettings, kit: BrandKit | None) -> Worker:
-        plan, job = self.export_job(output, settings, kit)
+    def start_export(
+        self,
+        output: Path,
+        settings: AppSettings,
+        kit: BrandKit | None,
+        joined: Sequence[ClipSession] = (),
+    ) -> Worker:
+        """The export in a child process; `joined`: the clips that follow this one in it."""
+        plan, job = self.export_job(output, settings, kit, joined)
 
         def export(progress: ProgressCallback, cancel: CancelToken) -> ExportResult:
             from clipstudio.core.isolate import run_isolated
@@ -399,7 +420,8 @@ class ClipSession(QObject):
                 log.info("export: %s", line)
             return result
 
-        worker = Worker(f"Making the video from {self.name}", export)
+        names = self.name if not joined else f"{len(joined) + 1} clips"
+        worker = Worker(f"Making the video from {names}", export)
         worker.signals.done.connect(lambda: self.workers.pop("export", None))
         self.workers["export"] = worker
         self.task_started.emit(worker)

@@ -68,12 +68,16 @@ class TransportBar(QWidget):
         self.out_button.setEnabled(enabled)
         self.auto_trim_button.setEnabled(enabled and can_auto_trim)
 
-    def show_length(self, kept: float, end_card: float) -> None:
-        """The finished video's length, red when it breaks the one-minute rule."""
+    def show_length(self, kept: float, end_card: float, clips: int = 1) -> None:
+        """The finished video's length, red when it breaks the one-minute rule; `clips`: how
+        many clips are joined in it (the length is theirs together)."""
         over = not fits(kept, end_card)
         colour = OVER_LIMIT_COLOUR if over else "palette(window-text)"
         # On a second, smaller line: the transport row must not get wider than a laptop screen.
-        with_card = f"<br><small>with a {end_card:g} s end card</small>" if end_card else ""
+        parts = [f"{clips} clips joined"] if clips > 1 else []
+        if end_card:
+            parts.append(f"with a {end_card:g} s end card")
+        with_card = f"<br><small>{', '.join(parts)}</small>" if parts else ""
         self.duration_label.setText(
             f"<span style='color:{colour}; font-weight:bold'>Length {clock(kept + end_card)}"
             f"</span>{with_card}"

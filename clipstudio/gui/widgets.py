@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QDataStream, QIODevice, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
+    QDragMoveEvent,
     QDropEvent,
     QFont,
     QIcon,
@@ -16,6 +17,7 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -119,10 +121,28 @@ class DropZone(QWidget):
             self.files_dropped.emit(files)
 
 
+# What Qt's item views put in a drag of their own rows.
+ROWS_FORMAT = "application/x-qabstractitemmodeldatalist"
+
+
+def dragged_row(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> int:
+    """The first row an item view's own drag carries (its model's row, column, roles), or -1
+    for anything else (files from the desktop go on to the window, which opens them)."""
+    mime = event.mimeData()
+    if not mime.hasFormat(ROWS_FORMAT):
+        return -1
+    data = mime.data(ROWS_FORMAT)  # held: the stream reads it in place
+    stream = QDataStream(data, QIODevice.OpenModeFlag.ReadOnly)
+    return stream.readInt32() if not stream.atEnd() else -1
+
+
 class ClipList(QListWidget):
-    """Opened clips with a thumbnail, duration and status."""
+    """Opened clips with a thumbnail, duration and status. A row dragged to another place asks
+    for the move (`move_requested`) rather than moving itself: the window's list of clips is
+    the order, and the move is a step of its undo history."""
 
     THUMB = QSize(80, 45)  # 16:9, small enough to leave the clip's name room
+    move_requested = Signal(int, int)  # the row dragged, the row it should be at
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +158,47 @@ class ClipList(QListWidget):
         # Room for two clips' rows at least, whatever runs below it.
         self.setMinimumHeight(2 * (self.THUMB.height() + 8))
         self.placeholder = self._placeholder_icon()
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDropIndicatorShown(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if dragged_row(event) < 0:
+            event.ignore()  # files: the window opens them
+            return
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt's name
+        if dragged_row(event) < 0:
+            event.ignore()
+            return
+        super().dragMoveEvent(event)  # the drop line between the rows
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        row = dragged_row(event)
+        if row < 0:
+            event.ignore()
+            return
+        # Nothing moves here: Qt must not take the row out itself (IgnoreAction).
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        to_row = self.drop_row(event.position().toPoint().y())
+        if to_row > row:
+            to_row -= 1  # the row itself leaves its place first
+        if to_row != row and 0 <= row < self.count():
+            self.move_requested.emit(row, to_row)
+
+    def drop_row(self, y: int) -> int:
+        """The gap a drop at height `y` falls in: before the row under it when in that row's
+        upper half, after it in the lower half; after the last row below them all."""
+        for row in range(self.count()):
+            rect = self.visualItemRect(self.item(row))
+            if y < rect.center().y():
+                return row
+        return self.count()
 
     def _placeholder_icon(self) -> QIcon:
         pixmap = QPixmap(self.THUMB)

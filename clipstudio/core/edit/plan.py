@@ -13,9 +13,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from pathlib import Path
 
 from clipstudio.core.branding.kit import Branding
 from clipstudio.core.edit.limits import MAX_DURATION_S
+from clipstudio.core.errors import BadInputError
 from clipstudio.core.speech.types import Caption, CaptionStyle, CaptionWord
 from clipstudio.core.vocabulary import (
     DEFAULT_CAPTION_MODE,
@@ -38,6 +40,13 @@ DEFAULT_MUSIC_LEVEL_DB = -18.0
 # --music-level is a level under the speech: above 0 the music would drown it; below -40 it is
 # not heard at all on a phone speaker.
 MIN_MUSIC_LEVEL_DB, MAX_MUSIC_LEVEL_DB = -40.0, 0.0
+# The window's plain steps for the music's level (words, dB under the speech in the pauses):
+# 6 dB apart, a step anyone hears, around the default.
+MUSIC_LEVEL_STEPS: tuple[tuple[str, float], ...] = (
+    ("Quiet", DEFAULT_MUSIC_LEVEL_DB - 6),
+    ("Normal", DEFAULT_MUSIC_LEVEL_DB),
+    ("Loud", DEFAULT_MUSIC_LEVEL_DB + 6),
+)
 
 
 @dataclass(frozen=True)
@@ -221,6 +230,46 @@ def source_to_output_time(takes: Sequence[Take], source: str, t: float) -> float
             return offset + (t - take.start)
         offset += take.duration
     return None
+
+
+def span_on_timeline(
+    takes: Sequence[Take], source: str, start: float, end: float
+) -> tuple[float, float] | None:
+    """Where the stretch `start`-`end` of `source` plays in the video (output seconds): from
+    the first moment of it that is kept to the last, across any cut inside it. None when all
+    of it was cut. Anchoring a picture to the words under it and placing it here keeps it
+    over the same words whatever is trimmed or joined before them."""
+    placed: list[tuple[float, float]] = []
+    offset = 0.0
+    for take in takes:
+        take_end = take.start + take.duration
+        if take.source == source:
+            lo, hi = max(start, take.start), min(end, take_end)
+            if hi > lo:
+                placed.append((offset + lo - take.start, offset + hi - take.start))
+        offset += take.duration
+    if not placed:
+        return None
+    return min(a for a, _ in placed), max(b for _, b in placed)
+
+
+def check_cutaways(cutaways: Sequence[Cutaway], main: float) -> None:
+    """Each cutaway inside the video's takes (before the end card), not over another one.
+    Raises BadInputError in plain words: the export refuses such a plan, and the window says
+    the same before the volunteer presses export."""
+    for cutaway in cutaways:
+        if cutaway.end > main + 1e-6:
+            raise BadInputError(
+                f"the cutaway {Path(cutaway.source).name} at {cutaway.start:g}-{cutaway.end:g} s"
+                f" runs past the end of the video's takes ({main:.1f} s, before the end card)"
+            )
+    ordered = sorted(cutaways, key=lambda c: c.start)
+    for first, second in zip(ordered, ordered[1:], strict=False):
+        if second.start < first.end:
+            raise BadInputError(
+                f"the cutaways {Path(first.source).name} and {Path(second.source).name} overlap"
+                f" ({first.start:g}-{first.end:g} s and {second.start:g}-{second.end:g} s)"
+            )
 
 
 def captions_on_timeline(takes: Sequence[Take]) -> list[Caption]:

@@ -1,15 +1,19 @@
-"""A project: the user's work on one clip (trim, caption edits, fixes, preset, post copy) as JSON.
+"""A project: the user's work on one clip (trim, caption edits, fixes, preset, post copy,
+music, pictures over the speech) as JSON.
 
 The GUI autosaves it so closing the window or a crash loses nothing; opening the same file again
-(same path, size and modification time) brings the work back. `to_plan` is the one way a
-project becomes what the export renders. No Qt here.
+(same path, size and modification time) brings the work back. `to_plan` (one clip) and
+`joined_plan` (several clips, one video) are the one way projects become what the export
+renders. No Qt here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +26,22 @@ from clipstudio.core.branding.kit import (
     BrandKit,
 )
 from clipstudio.core.branding.postcopy import PostCopy
-from clipstudio.core.edit.plan import CaptionTrack, EditPlan, Fixes, Segment, Take
+from clipstudio.core.edit.plan import (
+    DEFAULT_MUSIC_LEVEL_DB,
+    MAX_MUSIC_LEVEL_DB,
+    MIN_MUSIC_LEVEL_DB,
+    CaptionTrack,
+    Cutaway,
+    EditPlan,
+    Fixes,
+    Music,
+    Segment,
+    Take,
+    on_frame_grid,
+    span_on_timeline,
+)
 from clipstudio.core.errors import BadInputError
+from clipstudio.core.export.presets import output_fps
 from clipstudio.core.files import ensure_folder, write_file
 from clipstudio.core.paths import projects_dir
 from clipstudio.core.speech.types import Caption, CaptionStyle, CaptionWord
@@ -38,8 +56,10 @@ from clipstudio.core.vocabulary import (
     Trim,
 )
 
-# Bumped when the JSON layout changes; version 1 files are read and brought up to date.
-PROJECT_FORMAT_VERSION = 2
+# Bumped when the JSON layout changes; older files are read and brought up to date (version 2
+# had no music and no pictures over the speech).
+PROJECT_FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, PROJECT_FORMAT_VERSION)
 # The window's captions and the sidecar's name: Facebook's NAME.language_COUNTRY.srt.
 CAPTION_LANGUAGE = "en_GB"
 
@@ -78,6 +98,17 @@ class ClipBranding:
 
 
 @dataclass(frozen=True)
+class PictureOver:
+    """A photo or clip shown over this clip's speech, held in the clip's own source seconds
+    (the words it was put over), so it stays over them whatever is trimmed before it or
+    joined in front; `span_on_timeline` places it in the video at export."""
+
+    source: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class Project:
     source: str
     source_size: int
@@ -94,9 +125,22 @@ class Project:
     output_dir: str = ""
     post_copy: PostCopy = field(default_factory=PostCopy)
     branding: ClipBranding = field(default_factory=ClipBranding)
+    # Music under the video this clip leads (None: none), and pictures over its speech.
+    music: Music | None = None
+    pictures: tuple[PictureOver, ...] = ()
 
     def with_changes(self, **changes: Any) -> Project:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class ClipTakes:
+    """One clip's part of a video: its project, its length and the caption editor's captions
+    (None while the speech is still being written out: the export then transcribes)."""
+
+    project: Project
+    duration: float
+    captions: tuple[Caption, ...] | None
 
 
 def to_plan(
@@ -106,22 +150,63 @@ def to_plan(
     captions: tuple[Caption, ...] | None,
     kit: BrandKit | None,
     caption_style: CaptionStyle,
+    frame_rate: Fraction | None = None,
 ) -> EditPlan:
-    """What the window exports: the project's decisions as the one plan the renderer takes.
+    """What the window exports for one clip: its decisions as the one plan the renderer
+    takes. The kept ranges are exact: the window has already trimmed."""
+    return joined_plan([ClipTakes(project, duration, captions)], kit=kit,
+                       caption_style=caption_style, frame_rate=frame_rate)  # fmt: skip
 
-    `captions` are the caption editor's (None while the speech is still being written out: the
-    export then transcribes). The kept ranges are exact: the window has already trimmed."""
-    segments = project.segments or (Segment(0.0, duration),)
+
+def joined_plan(
+    clips: Sequence[ClipTakes],
+    *,
+    kit: BrandKit | None,
+    caption_style: CaptionStyle,
+    frame_rate: Fraction | None = None,
+) -> EditPlan:
+    """Several clips as one video: each clip's kept parts (with its own captions) become takes
+    in the order given, and each clip's pictures go over its own words wherever they land.
+    What a video has once comes from the first clip's project: the shape, the fixes, how the
+    captions show, the branding and end card, the music.
+
+    `frame_rate`: the first clip's (probe's nominal rate). The pictures are placed on the
+    takes as the render snaps them to the output's frames, so one over the last words ends
+    with the video rather than a frame past it."""
+    if not clips:
+        raise ValueError("a video needs at least one clip")
+    takes: list[Take] = []
+    for clip in clips:
+        segments = clip.project.segments or (Segment(0.0, clip.duration),)
+        takes.extend(Take(clip.project.source, s.start, s.end, clip.captions) for s in segments)
+    lead = clips[0].project
     return EditPlan(
-        takes=tuple(Take(project.source, s.start, s.end, captions) for s in segments),
-        preset=project.preset,
+        takes=tuple(takes),
+        preset=lead.preset,
         trim=Trim.EXACT,
-        fixes=Fixes.of(project.fixes, project.portrait),
+        fixes=Fixes.of(lead.fixes, lead.portrait),
         captions=CaptionTrack(
-            mode=project.caption_mode, style=caption_style, language=CAPTION_LANGUAGE
+            mode=lead.caption_mode, style=caption_style, language=CAPTION_LANGUAGE
         ),
-        branding=project.branding.resolve(kit),
+        branding=lead.branding.resolve(kit),
+        music=lead.music,
+        cutaways=pictures_on_timeline(takes, [c.project for c in clips], frame_rate),
     )
+
+
+def pictures_on_timeline(
+    takes: Sequence[Take], projects: Sequence[Project], frame_rate: Fraction | None = None
+) -> tuple[Cutaway, ...]:
+    """Every project's pictures as cutaways in output seconds, through the kept parts (a
+    picture whose words were all cut is left out), in the order they play."""
+    placed_on = on_frame_grid(takes, output_fps(frame_rate)) if frame_rate else tuple(takes)
+    cutaways = []
+    for project in projects:
+        for picture in project.pictures:
+            span = span_on_timeline(placed_on, project.source, picture.start, picture.end)
+            if span is not None:
+                cutaways.append(Cutaway(picture.source, round(span[0], 3), round(span[1], 3)))
+    return tuple(sorted(cutaways, key=lambda c: c.start))
 
 
 def source_identity(path: str | Path) -> tuple[str, int, int]:
@@ -179,6 +264,10 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "show_logo": project.branding.show_logo,
             "end_card_seconds": project.branding.end_card_seconds,
         },
+        "music": None
+        if project.music is None
+        else {"source": project.music.source, "level_db": project.music.level_db},
+        "pictures": [[p.source, p.start, p.end] for p in project.pictures],
     }
 
 
@@ -222,6 +311,19 @@ def _branding_from_dict(data: Any) -> ClipBranding:
     )
 
 
+def _music_from(data: Any) -> Music | None:
+    """Autosaves before version 3 have no music; a level out of range is brought inside it."""
+    if not isinstance(data, dict):
+        return None
+    level = float(data.get("level_db", DEFAULT_MUSIC_LEVEL_DB))
+    return Music(str(data["source"]), min(MAX_MUSIC_LEVEL_DB, max(MIN_MUSIC_LEVEL_DB, level)))
+
+
+def _pictures_from(data: Any) -> tuple[PictureOver, ...]:
+    return tuple(PictureOver(str(source), float(start), float(end))
+                 for source, start, end in data or ())  # fmt: skip
+
+
 def _member(kind: type[Any], value: Any, default: Any) -> Any:
     """A vocabulary member from saved text; an unknown word (a newer app's) gets the default."""
     try:
@@ -240,7 +342,7 @@ def _fixes_from(data: dict[str, Any]) -> frozenset[Fix]:
 
 def project_from_dict(data: dict[str, Any]) -> Project:
     """Inverse of project_to_dict. Raises BadInputError for a file of another version or shape."""
-    if not isinstance(data, dict) or data.get("version") not in (1, PROJECT_FORMAT_VERSION):
+    if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
         raise BadInputError("the saved project was written by another version of Clip Studio")
     try:
         captions_data = data.get("captions")
@@ -271,6 +373,8 @@ def project_from_dict(data: dict[str, Any]) -> Project:
                 ),
             ),
             branding=_branding_from_dict(data.get("branding")),
+            music=_music_from(data.get("music")),
+            pictures=_pictures_from(data.get("pictures")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BadInputError(f"the saved project is damaged: {exc}") from exc

@@ -1,5 +1,6 @@
-"""What the window had open when it closed: the clips in their order, the one shown, the files
-opened recently and the last folder a file dialog used, so a restart brings the work back.
+"""What the window had open when it closed: the clips in their order, the one shown, whether
+they are joined into one video, the files opened recently and the last folder a file dialog
+used, so a restart brings the work back.
 
 Each clip's own work (trims, captions, fixes) is its autosave (edit/project.py); this record
 only says which clips to open again. One small JSON file in the app's state folder, written
@@ -32,6 +33,9 @@ class OpenRecord:
     current: int = -1  # the clip shown, an index into `clips` (-1: none)
     recent: tuple[str, ...] = ()  # most recent first
     last_folder: str = ""  # where the last file dialog was left ("" : never used)
+    # Several clips open are exported as one video, in their order (a volunteer who opens
+    # three takes of one appeal wants one film); off: each clip is its own video.
+    join: bool = True
 
     def with_clips(self, clips: list[str], current: int) -> OpenRecord:
         """The clip list as it is now."""
@@ -42,6 +46,9 @@ class OpenRecord:
         """`paths` were just opened: to the front of the recent files, the first one first."""
         recent = [p for p in self.recent if p not in paths]
         return replace(self, recent=tuple([*paths, *recent][:RECENT_LIMIT]))
+
+    def with_join(self, join: bool) -> OpenRecord:
+        return replace(self, join=join)
 
     def with_folder(self, folder: str | Path) -> OpenRecord:
         return replace(self, last_folder=str(folder))
@@ -70,6 +77,7 @@ def record_to_dict(record: OpenRecord) -> dict[str, Any]:
         "current": record.current,
         "recent": list(record.recent),
         "last_folder": record.last_folder,
+        "join": record.join,
     }
 
 
@@ -85,6 +93,7 @@ def record_from_dict(data: Any) -> OpenRecord:
             current=current if 0 <= current < len(clips) else (0 if clips else -1),
             recent=tuple(str(p) for p in data.get("recent", []))[:RECENT_LIMIT],
             last_folder=str(data.get("last_folder", "")),
+            join=bool(data.get("join", True)),  # records from before joining: the default
         )
     except (TypeError, ValueError) as exc:
         raise BadInputError(f"the list of open clips is damaged: {exc}") from exc

@@ -51,23 +51,6 @@ def is_photo(path: str | Path) -> bool:
     return Path(path).suffix.lower() in PHOTO_SUFFIXES
 
 
-def check_cutaways(cutaways: tuple[Cutaway, ...], main: float) -> None:
-    """Each cutaway inside the video's takes (before the end card), not over another one."""
-    for cutaway in cutaways:
-        if cutaway.end > main + 1e-6:
-            raise BadInputError(
-                f"the cutaway {Path(cutaway.source).name} at {cutaway.start:g}-{cutaway.end:g} s"
-                f" runs past the end of the video's takes ({main:.1f} s, before the end card)"
-            )
-    ordered = sorted(cutaways, key=lambda c: c.start)
-    for first, second in zip(ordered, ordered[1:], strict=False):
-        if second.start < first.end:
-            raise BadInputError(
-                f"the cutaways {Path(first.source).name} and {Path(second.source).name} overlap"
-                f" ({first.start:g}-{first.end:g} s and {second.start:g}-{second.end:g} s)"
-            )
-
-
 def lay_cutaway(
     cutaway: Cutaway,
     frame: Fit,

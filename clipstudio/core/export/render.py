@@ -14,12 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
-from clipstudio.core.edit.plan import EditPlan, captions_on_timeline, on_frame_grid
+from clipstudio.core.edit.plan import (
+    EditPlan,
+    captions_on_timeline,
+    check_cutaways,
+    on_frame_grid,
+)
 from clipstudio.core.errors import BadInputError, FfmpegError, ValidationError
 from clipstudio.core.export import ffmpeg, timeline
 from clipstudio.core.export import presets as rules
 from clipstudio.core.export.caption_check import BurnedCaptions
-from clipstudio.core.export.cutaways import check_cutaways, is_photo, lay_cutaway
+from clipstudio.core.export.cutaways import is_photo, lay_cutaway
 from clipstudio.core.export.fit import Fit, plan_fits
 from clipstudio.core.export.loudness import (
     LoudnessPlan,
