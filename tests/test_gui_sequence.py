@@ -10,13 +10,13 @@ from media_sync import flashing
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
 
-from clipstudio.core.edit.plan import Segment  # noqa: E402
-from clipstudio.core.edit.project import ClipTakes, joined_plan, new_project  # noqa: E402
-from clipstudio.core.speech.types import Caption, CaptionStyle  # noqa: E402
+from clipstudio.core.edit.plan import Segment
+from clipstudio.core.edit.project import ClipTakes, joined_plan, new_project
+from clipstudio.core.speech.types import Caption, CaptionStyle
 
 LOAD_TIMEOUT_MS = 180_000
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -31,7 +31,7 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _window(qtbot, restore: bool = False):  # noqa: ANN001, ANN202
+def _window(qtbot, restore: bool = False):
     from clipstudio.gui.app import create_window
 
     window = create_window(restore=restore)
@@ -40,18 +40,18 @@ def _window(qtbot, restore: bool = False):  # noqa: ANN001, ANN202
     return window
 
 
-def _close(window) -> None:  # noqa: ANN001
+def _close(window) -> None:
     window.close()
     window.history.clear()
 
 
-def _clips(media) -> list[Path]:  # noqa: ANN001
+def _clips(media) -> list[Path]:
     """Three small clips that tell themselves apart by size and length."""
     return [flashing(media, "320x180", 30, 0.0, 3.0), flashing(media, "320x240", 30, 0.5, 2.0),
             flashing(media, "320x180", 30, 0.2, 4.0)]  # fmt: skip
 
 
-def _open_all(qtbot, window, paths: list[Path]) -> list:  # noqa: ANN001
+def _open_all(qtbot, window, paths: list[Path]) -> list:
     """Open `paths`; wait for their pictures and stop the slow looks (checks, speech)."""
     sessions = window.add_clips([str(p) for p in paths])
     for session in sessions:
@@ -62,14 +62,14 @@ def _open_all(qtbot, window, paths: list[Path]) -> list:  # noqa: ANN001
     return sessions
 
 
-def _names(window) -> list[str]:  # noqa: ANN001
+def _names(window) -> list[str]:
     rows = [window.clips.clip_list.item(r).text().split(" ·")[0].split("\n")[0]
             for r in range(window.clips.clip_list.count())]  # fmt: skip
     assert rows == [s.name for s in window.sessions]  # the list shows the window's order
     return rows
 
 
-def _drag_row(clip_list, row: int, to_gap_y: int) -> None:  # noqa: ANN001
+def _drag_row(clip_list, row: int, to_gap_y: int) -> None:
     """A drag of `row`'s item (Qt's own drag data) dropped at height `to_gap_y`."""
     mime = clip_list.mimeData([clip_list.item(row)])
     point = QPointF(clip_list.viewport().width() / 2, to_gap_y)
@@ -82,7 +82,7 @@ def _drag_row(clip_list, row: int, to_gap_y: int) -> None:  # noqa: ANN001
 
 
 def test_clip_order_by_drag_keys_and_buttons_undoes_and_comes_back_after_restart(
-    qtbot, media, user_dirs: Path  # noqa: ANN001
+    qtbot, media, user_dirs: Path
 ) -> None:
     paths = _clips(media)
     window = _window(qtbot)

@@ -231,8 +231,10 @@ class ExportPanel(QWidget):
         if not on or clips < 2:
             self.join_note.setText("Each clip is made into a video of its own.")
             return
-        note = (f"In the order of the list. The shape, captions, fixes, words on the video"
-                f" and music below are the first clip's ({html.escape(lead)})")
+        note = (
+            f"In the order of the list. The shape, captions, fixes, words on the video"
+            f" and music below are the first clip's ({html.escape(lead)})"
+        )
         if showing_lead:
             self.join_note.setText(note + ".")
         else:
