@@ -10,7 +10,7 @@ the limit is cut at a sentence end or pause, as a single clip is."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from clipstudio.core.edit.limits import MIN_KEPT_S, check_budget, fits, keep_budget
 from clipstudio.core.edit.plan import EditPlan, Take, takes_of
@@ -70,16 +70,17 @@ def prepare_plan(
                 **_range_arguments(span),
             )
     takes = tuple(_with_captions(plan, take, transcripts.get(take.source)) for take in plan.takes)
+    footage = _Footage(media, transcripts, cancel)
     if plan.trim is Trim.EXACT:
         takes = _exact(takes, media)
     else:
-        takes = _resolved(plan, takes, media, transcripts, budget, cancel)
+        takes = _resolved(plan, takes, footage, budget)
     if plan.cleanup:
         takes = _cleaned(takes, transcripts, plan, log)
     if plan.trim is Trim.EXACT:
         _check_kept_fits(sum(t.duration for t in takes), plan)
     else:
-        takes = _held_to_budget(plan, takes, media, transcripts, budget, cancel, log)
+        takes = _held_to_budget(plan, takes, footage, budget, log)
     if plan.captions.mode.wants_captions and not any(take.captions for take in takes):
         log("no speech found, so the video has no captions")
     return replace(plan, takes=takes, trim=Trim.EXACT, cleanup=frozenset())
@@ -178,24 +179,28 @@ def _exact(takes: tuple[Take, ...], media: Mapping[str, MediaInfo]) -> tuple[Tak
     return tuple(kept)
 
 
+@dataclass(frozen=True)
+class _Footage:
+    """What cutting a take to a length reads: the sources' probe data and transcripts (the
+    sentence ends), and the cancel for the silence search."""
+
+    media: Mapping[str, MediaInfo]
+    transcripts: Mapping[str, Transcript]
+    cancel: CancelToken | None
+
+
 def _resolved(
-    plan: EditPlan,
-    takes: tuple[Take, ...],
-    media: Mapping[str, MediaInfo],
-    transcripts: Mapping[str, Transcript],
-    budget: float,
-    cancel: CancelToken | None,
+    plan: EditPlan, takes: tuple[Take, ...], footage: _Footage, budget: float
 ) -> tuple[Take, ...]:
     """Each take's range checked against its source; with --auto-trim each is trimmed on its
     own (silence at its ends dropped, whole sentences kept)."""
     resolved: list[Take] = []
     for take in takes:
         if plan.trim is Trim.SENTENCES:
-            pauses = plan.drop_pauses
-            cut = _cut_to(take, budget, media, transcripts, cancel, True, pauses)
-            resolved += cut
+            resolved += _cut_to(take, budget, footage, True, plan.drop_pauses)
         else:
-            start, end = resolve_range(media[take.source].duration, take.start, take.end)
+            duration = footage.media[take.source].duration
+            start, end = resolve_range(duration, take.start, take.end)
             resolved.append(replace(take, start=start, end=end))
     return tuple(resolved)
 
@@ -225,13 +230,7 @@ def _cleaned(
 
 
 def _held_to_budget(
-    plan: EditPlan,
-    takes: tuple[Take, ...],
-    media: Mapping[str, MediaInfo],
-    transcripts: Mapping[str, Transcript],
-    budget: float,
-    cancel: CancelToken | None,
-    log: Log,
+    plan: EditPlan, takes: tuple[Take, ...], footage: _Footage, budget: float, log: Log
 ) -> tuple[Take, ...]:
     """Takes in order while they fit; the one that crosses the limit is cut the way a single
     clip is (at a sentence end with a transcript, else at a pause); the rest are left out."""
@@ -244,7 +243,7 @@ def _held_to_budget(
             used += take.duration
             continue
         if room > MIN_KEPT_S and take.duration > MIN_KEPT_S:
-            kept += _cut_to(take, room, media, transcripts, cancel)
+            kept += _cut_to(take, room, footage)
         left_out = len({t.source for t in takes[index + 1 :]})
         if left_out and len(plan.sources) > 1:
             log(f"the time limit is reached: {left_out} later clip(s) left out")
@@ -255,24 +254,19 @@ def _held_to_budget(
 
 
 def _cut_to(
-    take: Take,
-    budget: float,
-    media: Mapping[str, MediaInfo],
-    transcripts: Mapping[str, Transcript],
-    cancel: CancelToken | None,
-    auto_trim: bool = False,
+    take: Take, budget: float, footage: _Footage, auto_trim: bool = False,
     drop_pauses: bool = False,
-) -> tuple[Take, ...]:
+) -> tuple[Take, ...]:  # fmt: skip
     """One take cut to `budget` the way trim.plan_segments cuts a single clip (at sentence ends
     with a transcript, else at pauses), as takes of its source."""
-    info = media[take.source]
+    info = footage.media[take.source]
     segments = plan_segments(
         info.duration,
         take.start,
         take.end,
         budget,
-        find_silences=_silence_finder(info, cancel),
-        transcript=transcripts.get(take.source),
+        find_silences=_silence_finder(info, footage.cancel),
+        transcript=footage.transcripts.get(take.source),
         auto_trim=auto_trim,
         drop_pauses=drop_pauses,
     )
