@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from clipstudio.core.analysis.checks.base import Span, flagged_spans, rounded
+from clipstudio.core.analysis.checks.base import Check, Says, Span, flagged_spans, rounded
 from clipstudio.core.analysis.loudness import integrated_lufs
 from clipstudio.core.analysis.samples import Samples
 from clipstudio.core.analysis.types import Finding
@@ -304,25 +304,21 @@ def _no_audio(samples: Samples) -> bool:
     return samples.media.audio is None or samples.audio.size == 0
 
 
-class AudioMissing:
+class AudioMissing(Check):
     id = "audio.missing"
+    says = Says("No sound", ADVICE_MISSING, severity="error")
 
     def run(self, samples: Samples) -> list[Finding]:
         if samples.media.audio is not None:
             return []
         return [
-            Finding(
-                id=self.id,
-                severity="error",
-                title="No sound",
-                advice=ADVICE_MISSING,
-                measured={"audio_streams": 0},
-            )
+            self.found({"audio_streams": 0})
         ]
 
 
-class TooQuiet:
+class TooQuiet(Check):
     id = "audio.too_quiet"
+    says = Says("Speech too quiet", ADVICE_QUIET)
 
     def run(self, samples: Samples) -> list[Finding]:
         if _no_audio(samples) or speech_seconds(speech_spans(samples)) < SPEECH_MIN_S:
@@ -331,18 +327,13 @@ class TooQuiet:
         if not math.isfinite(loudness) or loudness >= TOO_QUIET_LUFS:
             return []
         return [
-            Finding(
-                id=self.id,
-                severity="warning",
-                title="Speech too quiet",
-                advice=ADVICE_QUIET,
-                measured={"speech_lufs": rounded(loudness, 1), "threshold_lufs": TOO_QUIET_LUFS},
-            )
+            self.found({"speech_lufs": rounded(loudness, 1), "threshold_lufs": TOO_QUIET_LUFS})
         ]
 
 
-class Clipping:
+class Clipping(Check):
     id = "audio.clipping"
+    says = Says("Distorted sound", ADVICE_CLIPPING)
 
     def run(self, samples: Samples) -> list[Finding]:
         events = samples.clip_event_times
@@ -357,21 +348,17 @@ class Clipping:
             if count < CLIP_MIN_EVENTS:
                 continue
             findings.append(
-                Finding(
-                    id=self.id,
-                    severity="warning",
-                    title="Distorted sound",
-                    advice=ADVICE_CLIPPING,
-                    start=start,
-                    end=end,
+                self.found(
                     measured={"clipped_runs": count, "threshold_runs": CLIP_MIN_EVENTS},
+                    span=(start, end),
                 )
             )
         return findings
 
 
-class Noisy:
+class Noisy(Check):
     id = "audio.noisy"
+    says = Says("Noisy background", ADVICE_NOISY, fix=Fix.DENOISE_AUDIO)
 
     def run(self, samples: Samples) -> list[Finding]:
         if _no_audio(samples):
@@ -382,19 +369,14 @@ class Noisy:
         if measure.snr_db >= NOISY_SNR_DB:
             return []
         return [
-            Finding(
-                id=self.id,
-                severity="warning",
-                title="Noisy background",
-                advice=ADVICE_NOISY,
-                measured={
+            self.found(
+                {
                     "snr_db": rounded(measure.snr_db, 1),
                     "speech_dbfs": rounded(measure.speech_dbfs, 1),
                     "noise_dbfs": rounded(measure.noise_dbfs, 1),
                     "noise_from": measure.noise_from,
                     "threshold_snr_db": NOISY_SNR_DB,
                 },
-                fix=Fix.DENOISE_AUDIO,
             )
         ]
 
@@ -403,23 +385,23 @@ class Noisy:
         if not math.isfinite(loudness) or loudness < LOUD_NOISE_LUFS:
             return []
         return [
-            Finding(
-                id=self.id,
-                severity="warning",
-                title="Loud noise, no speech",
-                advice=ADVICE_LOUD_NOISE,
-                measured={
+            self.found(
+                {
                     "loudness_lufs": rounded(loudness, 1),
                     "speech_seconds": rounded(speech_seconds(speech_spans(samples)), 2),
                     "noise_from": "no speech",
                     "threshold_lufs": LOUD_NOISE_LUFS,
                 },
+                title="Loud noise, no speech",
+                advice=ADVICE_LOUD_NOISE,
+                repairable=False,  # noise reduction keeps speech; there is none to keep
             )
         ]
 
 
-class Wind:
+class Wind(Check):
     id = "audio.wind"
+    says = Says("Wind noise", ADVICE_WIND, fix=Fix.DENOISE_AUDIO)
 
     def run(self, samples: Samples) -> list[Finding]:
         if _no_audio(samples):
@@ -436,26 +418,21 @@ class Wind:
             min_length=0.0,
         )
         return [
-            Finding(
-                id=self.id,
-                severity="warning",
-                title="Wind noise",
-                advice=ADVICE_WIND,
-                start=spans[0][0],
-                end=spans[-1][1],
-                measured={
+            self.found(
+                {
                     "gust_seconds": rounded(total, 1),
                     "gusts": len(spans),
                     "low_frequency_share": rounded(measure.low_share[measure.gusts].mean(), 2),
                     "gust_dbfs": rounded(measure.low_dbfs[measure.gusts].mean(), 1),
                 },
-                fix=Fix.DENOISE_AUDIO,
+                span=(spans[0][0], spans[-1][1]),
             )
         ]
 
 
-class NoSpeech:
+class NoSpeech(Check):
     id = "speech.none"
+    says = Says("No one speaks", ADVICE_NO_SPEECH)
 
     def run(self, samples: Samples) -> list[Finding]:
         if _no_audio(samples):
@@ -471,11 +448,5 @@ class NoSpeech:
                 return []
             measured = {"speech_seconds": rounded(seconds, 2), "source": "voice detection"}
         return [
-            Finding(
-                id=self.id,
-                severity="warning",
-                title="No one speaks",
-                advice=ADVICE_NO_SPEECH,
-                measured=measured,
-            )
+            self.found(measured)
         ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from clipstudio.core.analysis.checks.base import Check, Says
 from clipstudio.core.analysis.samples import Samples
 from clipstudio.core.analysis.types import Finding
 from clipstudio.core.edit.limits import MAX_DURATION_S
+from clipstudio.core.media.probe import VideoInfo
 from clipstudio.core.vocabulary import Fix
 
 # Below 720 lines (the short side of the picture) Facebook's HD playback has to upscale.
@@ -23,110 +27,76 @@ ADVICE_HDR = "This is an HDR video; it will be converted to normal colours for F
 ADVICE_VFR = "The phone varied the frame rate; it will be converted to a steady rate."
 
 
-class Portrait:
-    id = "orientation.portrait"
+class VideoCheck(Check):
+    """A check of the video stream's own properties (no pictures decoded): `shows` says whether
+    this video has the problem, `measure` what the finding reports."""
+
+    def shows(self, video: VideoInfo) -> bool:
+        raise NotImplementedError
+
+    def measure(self, video: VideoInfo) -> dict[str, Any]:
+        raise NotImplementedError
 
     def run(self, samples: Samples) -> list[Finding]:
         video = samples.media.video
-        if video is None or video.orientation != "portrait":
+        if video is None or not self.shows(video):
             return []
-        return [
-            Finding(
-                id=self.id,
-                severity="warning",
-                title="Filmed upright",
-                advice=ADVICE_PORTRAIT,
-                measured={
-                    "display_width": video.display_width,
-                    "display_height": video.display_height,
-                    "rotation": video.rotation,
-                },
-                fix=Fix.PORTRAIT,
-            )
-        ]
+        return [self.found(self.measure(video))]
 
 
-class TooLong:
+class Portrait(VideoCheck):
+    id = "orientation.portrait"
+    says = Says("Filmed upright", ADVICE_PORTRAIT, fix=Fix.PORTRAIT)
+
+    def shows(self, video: VideoInfo) -> bool:
+        return video.orientation == "portrait"
+
+    def measure(self, video: VideoInfo) -> dict[str, Any]:
+        size = {"display_width": video.display_width, "display_height": video.display_height}
+        return {**size, "rotation": video.rotation}
+
+
+class TooLong(Check):
     id = "duration.too_long"
+    says = Says("Longer than one minute", ADVICE_TOO_LONG, severity="info")
 
     def run(self, samples: Samples) -> list[Finding]:
         duration = samples.media.duration
         if duration <= MAX_DURATION_S + DURATION_TOLERANCE_S:
             return []
-        return [
-            Finding(
-                id=self.id,
-                severity="info",
-                title="Longer than one minute",
-                advice=ADVICE_TOO_LONG,
-                measured={"duration_s": round(duration, 2), "limit_s": MAX_DURATION_S},
-            )
-        ]
+        return [self.found({"duration_s": round(duration, 2), "limit_s": MAX_DURATION_S})]
 
 
-class LowResolution:
+class LowResolution(VideoCheck):
     id = "video.low_resolution"
+    says = Says("Low resolution", ADVICE_LOW_RES, severity="info")
 
-    def run(self, samples: Samples) -> list[Finding]:
-        video = samples.media.video
-        if video is None:
-            return []
-        lines = min(video.display_width, video.display_height)
-        if lines >= MIN_LINES:
-            return []
-        return [
-            Finding(
-                id=self.id,
-                severity="info",
-                title="Low resolution",
-                advice=ADVICE_LOW_RES,
-                measured={
-                    "width": video.display_width,
-                    "height": video.display_height,
-                    "min_lines": MIN_LINES,
-                },
-            )
-        ]
+    def shows(self, video: VideoInfo) -> bool:
+        return min(video.display_width, video.display_height) < MIN_LINES
+
+    def measure(self, video: VideoInfo) -> dict[str, Any]:
+        size = {"width": video.display_width, "height": video.display_height}
+        return {**size, "min_lines": MIN_LINES}
 
 
-class Hdr:
+class Hdr(VideoCheck):
     id = "video.hdr"
+    says = Says("HDR video", ADVICE_HDR, severity="info")
 
-    def run(self, samples: Samples) -> list[Finding]:
-        video = samples.media.video
-        if video is None or not video.is_hdr:
-            return []
-        return [
-            Finding(
-                id=self.id,
-                severity="info",
-                title="HDR video",
-                advice=ADVICE_HDR,
-                measured={
-                    "hdr_format": video.hdr_format,
-                    "transfer": video.color_transfer,
-                    "bit_depth": video.bit_depth,
-                },
-            )
-        ]
+    def shows(self, video: VideoInfo) -> bool:
+        return video.is_hdr
+
+    def measure(self, video: VideoInfo) -> dict[str, Any]:
+        kind = {"hdr_format": video.hdr_format, "transfer": video.color_transfer}
+        return {**kind, "bit_depth": video.bit_depth}
 
 
-class Vfr:
+class Vfr(VideoCheck):
     id = "video.vfr"
+    says = Says("Variable frame rate", ADVICE_VFR, severity="info")
 
-    def run(self, samples: Samples) -> list[Finding]:
-        video = samples.media.video
-        if video is None or not video.is_vfr:
-            return []
-        return [
-            Finding(
-                id=self.id,
-                severity="info",
-                title="Variable frame rate",
-                advice=ADVICE_VFR,
-                measured={
-                    "average_fps": video.avg_frame_rate,
-                    "median_fps": video.real_frame_rate,
-                },
-            )
-        ]
+    def shows(self, video: VideoInfo) -> bool:
+        return video.is_vfr
+
+    def measure(self, video: VideoInfo) -> dict[str, Any]:
+        return {"average_fps": video.avg_frame_rate, "median_fps": video.real_frame_rate}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from typing import Literal
 
-from clipstudio.core.analysis.checks.base import rounded
+from clipstudio.core.analysis.checks.base import Check, Says, rounded
 from clipstudio.core.analysis.samples import FaceBox, Samples
 from clipstudio.core.analysis.types import Finding
 
@@ -78,19 +78,15 @@ def judge_headroom(faces_per_second: list[list[FaceBox]]) -> tuple[HeadroomProbl
     return None, measured
 
 
-class Headroom:
+class Headroom(Check):
     id = "framing.headroom"
+    says = Says("Head too low in the picture", ADVICE_TOO_LOW, severity="info")
 
     def run(self, samples: Samples) -> list[Finding]:
         problem, measured = judge_headroom(samples.faces)
         if problem is None:
             return []
-        return [
-            Finding(
-                id=self.id,
-                severity="info",
-                title="Head cut off" if problem == "cut_off" else "Head too low in the picture",
-                advice=ADVICE_CUT_OFF if problem == "cut_off" else ADVICE_TOO_LOW,
-                measured={"problem": problem, **measured},
-            )
-        ]
+        found = self.found({"problem": problem, **measured})
+        if problem == "cut_off":
+            found = self.found(found.measured, title="Head cut off", advice=ADVICE_CUT_OFF)
+        return [found]

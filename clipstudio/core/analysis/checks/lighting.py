@@ -9,10 +9,11 @@ light".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from clipstudio.core.analysis.checks.base import flagged_spans, rounded
+from clipstudio.core.analysis.checks.base import Check, Says, flagged_spans, rounded
 from clipstudio.core.analysis.samples import FACE_FPS, SAMPLE_FPS, FaceBox, Samples
 from clipstudio.core.analysis.types import Finding
 from clipstudio.core.vocabulary import Fix
@@ -149,90 +150,61 @@ def _in_span(times: np.ndarray, span: tuple[float, float]) -> np.ndarray:
     return (times >= span[0]) & (times < span[1])
 
 
-class TooDark:
+class LightingCheck(Check):
+    """A lighting problem over spans of the sampled pictures: `flags` says which samples show
+    it, `measure` what the samples `inside` a span measured."""
+
+    def flags(self, stats: PictureStats) -> np.ndarray:
+        raise NotImplementedError
+
+    def measure(self, stats: PictureStats, inside: np.ndarray) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def run(self, samples: Samples) -> list[Finding]:
+        if not samples.pictures:
+            return []
+        stats = picture_stats(samples)
+        spans = _spans(samples, self.flags(stats))
+        return [self.found(self.measure(stats, _in_span(stats.times, s)), span=s) for s in spans]
+
+
+class TooDark(LightingCheck):
     id = "lighting.too_dark"
+    says = Says("Too dark", ADVICE_TOO_DARK, fix=Fix.BRIGHTEN)
 
-    def run(self, samples: Samples) -> list[Finding]:
-        if not samples.pictures:
-            return []
-        stats = picture_stats(samples)
-        findings = []
-        for span in _spans(samples, stats.mean < TOO_DARK_MEAN):
-            inside = _in_span(stats.times, span)
-            findings.append(
-                Finding(
-                    id=self.id,
-                    severity="warning",
-                    title="Too dark",
-                    advice=ADVICE_TOO_DARK,
-                    start=span[0],
-                    end=span[1],
-                    measured={
-                        "mean_luma": rounded(stats.mean[inside].mean(), 1),
-                        "threshold_luma": TOO_DARK_MEAN,
-                    },
-                    fix=Fix.BRIGHTEN,
-                )
-            )
-        return findings
+    def flags(self, stats: PictureStats) -> np.ndarray:
+        return stats.mean < TOO_DARK_MEAN
+
+    def measure(self, stats: PictureStats, inside: np.ndarray) -> dict[str, Any]:
+        return {"mean_luma": rounded(stats.mean[inside].mean(), 1), "threshold_luma": TOO_DARK_MEAN}
 
 
-class Overexposed:
+class Overexposed(LightingCheck):
     id = "lighting.overexposed"
+    says = Says("Washed out", ADVICE_OVEREXPOSED)
 
-    def run(self, samples: Samples) -> list[Finding]:
-        if not samples.pictures:
-            return []
-        stats = picture_stats(samples)
+    def flags(self, stats: PictureStats) -> np.ndarray:
         # A window behind a dark speaker is reported as backlight, with its own advice.
-        flags = (stats.clipped >= OVEREXPOSED_AREA) & ~_backlit_flags(stats)
-        findings = []
-        for span in _spans(samples, flags):
-            inside = _in_span(stats.times, span)
-            findings.append(
-                Finding(
-                    id=self.id,
-                    severity="warning",
-                    title="Washed out",
-                    advice=ADVICE_OVEREXPOSED,
-                    start=span[0],
-                    end=span[1],
-                    measured={
-                        "clipped_fraction": rounded(stats.clipped[inside].mean(), 3),
-                        "mean_luma": rounded(stats.mean[inside].mean(), 1),
-                        "threshold_fraction": OVEREXPOSED_AREA,
-                    },
-                )
-            )
-        return findings
+        return (stats.clipped >= OVEREXPOSED_AREA) & ~_backlit_flags(stats)
+
+    def measure(self, stats: PictureStats, inside: np.ndarray) -> dict[str, Any]:
+        return {
+            "clipped_fraction": rounded(stats.clipped[inside].mean(), 3),
+            "mean_luma": rounded(stats.mean[inside].mean(), 1),
+            "threshold_fraction": OVEREXPOSED_AREA,
+        }
 
 
-class Backlit:
+class Backlit(LightingCheck):
     id = "lighting.backlit"
+    says = Says("Light behind the speaker", ADVICE_BACKLIT, fix=Fix.BRIGHTEN)
 
-    def run(self, samples: Samples) -> list[Finding]:
-        if not samples.pictures:
-            return []
-        stats = picture_stats(samples)
-        findings = []
-        for span in _spans(samples, _backlit_flags(stats)):
-            inside = _in_span(stats.times, span)
-            findings.append(
-                Finding(
-                    id=self.id,
-                    severity="warning",
-                    title="Light behind the speaker",
-                    advice=ADVICE_BACKLIT,
-                    start=span[0],
-                    end=span[1],
-                    measured={
-                        "subject_luma": rounded(stats.subject[inside].mean(), 1),
-                        "surround_luma": rounded(stats.surround[inside].mean(), 1),
-                    },
-                    fix=Fix.BRIGHTEN,
-                )
-            )
-        return findings
+    def flags(self, stats: PictureStats) -> np.ndarray:
+        return _backlit_flags(stats)
+
+    def measure(self, stats: PictureStats, inside: np.ndarray) -> dict[str, Any]:
+        subject = rounded(stats.subject[inside].mean(), 1)
+        return {"subject_luma": subject, "surround_luma": rounded(stats.surround[inside].mean(), 1)}
 
 
 @dataclass(frozen=True)
@@ -304,8 +276,9 @@ def _cuts(luma: np.ndarray, half: int) -> list[int]:
     return cuts
 
 
-class Flicker:
+class Flicker(Check):
     id = "lighting.flicker"
+    says = Says("Flickering light", ADVICE_FLICKER, fix=Fix.DEFLICKER)
 
     def run(self, samples: Samples) -> list[Finding]:
         measure = measure_flicker(samples)
@@ -329,21 +302,15 @@ class Flicker:
         for start, end in spans:
             inside = (measure.window_starts >= start) & (measure.window_starts < end) & flags
             findings.append(
-                Finding(
-                    id=self.id,
-                    severity="warning",
-                    title="Flickering light",
-                    advice=ADVICE_FLICKER,
-                    start=start,
-                    end=end,
-                    measured={
+                self.found(
+                    {
                         "fluctuation_percent": rounded(100 * measure.relative[inside].mean(), 1),
                         "fluctuation_luma": rounded(measure.levels[inside].mean(), 2),
                         "flicker_hz": rounded(float(np.median(measure.frequency_hz[inside])), 1),
                         "periodic_share": rounded(measure.periodic_share[inside].mean(), 2),
                         "threshold_percent": 100 * FLICKER_RELATIVE,
                     },
-                    fix=Fix.DEFLICKER,
+                    span=(start, end),
                 )
             )
         return findings

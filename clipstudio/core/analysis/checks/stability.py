@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clipstudio.core.analysis.checks.base import flagged_spans, rounded
+from clipstudio.core.analysis.checks.base import Check, Says, flagged_spans, rounded
 from clipstudio.core.analysis.samples import SAMPLE_FPS, Samples
 from clipstudio.core.analysis.types import Finding
 from clipstudio.core.vocabulary import Fix
@@ -96,8 +96,9 @@ def _reversed_steps(steps: np.ndarray) -> np.ndarray:
     return turned.any(axis=1)
 
 
-class Shaky:
+class Shaky(Check):
     id = "stability.shaky"
+    says = Says("Shaky picture", ADVICE_SHAKY, fix=Fix.STABILISE)
 
     def run(self, samples: Samples) -> list[Finding]:
         measure = measure_shake(samples)
@@ -119,21 +120,15 @@ class Shaky:
             inside = (measure.window_starts >= start) & (measure.window_starts < end) & flags
             jitter = float(measure.jitter_px[inside].mean())
             findings.append(
-                Finding(
-                    id=self.id,
-                    severity="warning",
-                    title="Shaky picture",
-                    advice=ADVICE_SHAKY,
-                    start=start,
-                    end=end,
-                    measured={
+                self.found(
+                    {
                         "jitter_px": rounded(jitter, 2),
                         "jitter_percent_of_width": rounded(100 * jitter / measure.width_px, 2),
                         "reversal_share": rounded(measure.reversals[inside].mean(), 2),
                         "measured_at_width_px": measure.width_px,
                         "threshold_percent": 100 * SHAKE_JITTER_FRACTION,
                     },
-                    fix=Fix.STABILISE,
+                    span=(start, end),
                 )
             )
         return findings
