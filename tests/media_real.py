@@ -4,12 +4,13 @@ HDR10), and pixel readouts that honour each file's own colour range and matrix."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
-from media import MediaFactory, run_ffmpeg
+from media import MediaFactory
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "media" / "real"
 REAL_VIDEO = REAL / "video"
@@ -153,15 +154,6 @@ def extremes(frames: list[np.ndarray]) -> tuple[float, float, float]:
     return float((values <= 5.5).mean()), float((values >= 253.5).mean()), float(values.mean())
 
 
-def mix_at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
-    """Speech plus noise (looped to its length) scaled so the speech-to-noise power ratio is
-    `snr_db`; both mono float."""
-    noise = np.resize(noise, speech.size)
-    gain = np.sqrt(np.mean(speech**2) / (np.mean(noise**2) * 10 ** (snr_db / 10)))
-    mixed = speech + gain * noise
-    return (mixed / max(1.0, float(np.abs(mixed).max()) / 0.9)).astype(np.float32)
-
-
 # A still grey picture for recordings of sound alone (check needs a video), and the encoding
 # of every clip made here.
 STILL = ["-f", "lavfi", "-i", "color=0x606060:size=320x180:rate=30"]
@@ -200,40 +192,99 @@ def decoded(path: Path, rate: int = 48_000, layout: str = "stereo") -> np.ndarra
 
 
 # Bursts: 1.5 s of every 5 s at full level, the rest 18 dB down (thunder over rain, traffic
-# passing), with 0.1 s ramps.
+# passing), with 0.1 s ramps either side: ffmpeg's volume expression (t: seconds; u runs over
+# each period with the ramp up first).
 BURST_PERIOD_S, BURST_S, BURST_FLOOR = 5.0, 1.5, 0.125
+BURST_RAMP_S = 0.1
+BURSTS = (
+    f"volume=eval=frame:volume='{BURST_FLOOR}+(1-{BURST_FLOOR})*clip(min(mod(t+{BURST_RAMP_S},"
+    f"{BURST_PERIOD_S}),{BURST_S + 2 * BURST_RAMP_S}-mod(t+{BURST_RAMP_S},{BURST_PERIOD_S}))"
+    f"/{BURST_RAMP_S},0,1)'"
+)
+# The mix leaves this much headroom under full scale (a phone's limiter would).
+MIX_PEAK = 0.9
+# Real noise in the shared videos (their README): the GoPro's drone rotors (loud, steady,
+# broadband), the Live Photo's train (its file is train.mov) and the iPhone 6's street.
+NOISES = {
+    "rotor": REAL_VIDEO / "gopro_karma.mp4",
+    "train": REAL_VIDEO / "iphone6s_livephoto.mov",
+    "street": REAL_VIDEO / "iphone6_gps.mov",
+}
+PCM = ["-c:a", "pcm_f32le", "-ar", "48000", "-ac", "1"]
 
 
-def bursts(noise: np.ndarray, rate: int = 48_000) -> np.ndarray:
-    t = np.arange(noise.size) / rate
-    envelope = np.where((t % BURST_PERIOD_S) < BURST_S, 1.0, BURST_FLOOR)
-    ramp = int(0.1 * rate)
-    return noise * np.convolve(envelope, np.ones(ramp) / ramp, mode="same")
+@dataclass(frozen=True)
+class NoisyMix:
+    """A clip of real speech mixed with real noise, and the speech-to-noise ratio the mix really
+    has, measured over the speech (the VAD's spans of the clean speech)."""
+
+    video: Path
+    snr_db: float
 
 
-def noisy_speech_video(
-    media: MediaFactory, speech: list[Path], noise: Path, snr_db: float, bursty: bool = False
-) -> Path:
-    """Real speech (the recordings one after the other) mixed with real noise, looped to the
-    speech's length, at `snr_db` overall; `bursty` makes the noise come and go (bursts)."""
+def joined_speech_wav(media: MediaFactory, recordings: list[Path]) -> Path:
+    """Real recordings one after the other, 48 kHz mono float (ffmpeg's concat)."""
+    inputs = [arg for path in recordings for arg in ("-i", str(path))]
+    joined = "".join(f"[{i}:a]" for i in range(len(recordings)))
+    return media.ffmpeg_clip(f"speech-{recordings[0].stem}", [
+        *inputs, "-filter_complex",
+        f"{joined}concat=n={len(recordings)}:v=0:a=1,aresample=48000,pan=mono|c0=c0", *PCM,
+    ], suffix=".wav")  # fmt: skip
 
-    def build(tmp: Path) -> None:
-        import wave
 
-        voice = np.concatenate([decoded_mono(path) for path in speech])
-        hum = np.resize(decoded_mono(noise), voice.size)
-        mixed = mix_at_snr(voice, bursts(hum) if bursty else hum, snr_db)
-        wav = tmp.with_suffix(".mix.wav")
-        with wave.open(str(wav), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(48_000)
-            out.writeframes((mixed * 32767).astype("<i2").tobytes())
-        run_ffmpeg([*STILL, "-i", str(wav), "-shortest", *ENCODE, str(tmp)])
-        wav.unlink()
+def noise_bed_wav(media: MediaFactory, noise: Path, seconds: float, bursty: bool = False) -> Path:
+    """A shared video's own sound, looped by the demuxer to `seconds`, both channels averaged,
+    48 kHz mono float; `bursty` makes it come and go (BURSTS)."""
+    shape = ["-af", BURSTS] if bursty else []
+    return media.ffmpeg_clip(f"noise-{noise.stem}", [
+        "-stream_loop", "-1", "-i", str(noise), "-map", "0:a", "-t", f"{seconds:.3f}",
+        *shape, *PCM,
+    ], suffix=".wav")  # fmt: skip
 
-    key = f"{[p.name for p in speech]}|{noise.name}|{snr_db}|{bursty}"
-    return media.built(f"noisy-{speech[0].stem}", key, build)
+
+def speech_active(speech: np.ndarray, rate: int = 48_000) -> np.ndarray:
+    """Mask of the samples where the clean speech is spoken (Silero VAD spans)."""
+    from clipstudio.core.speech.vad import VAD_RATE, speech_spans
+
+    spans = speech_spans(speech[:: rate // VAD_RATE].astype(np.float32), VAD_RATE)
+    mask = np.zeros(speech.size, dtype=bool)
+    for start, end in spans:
+        mask[int(start * rate) : int(end * rate)] = True
+    return mask
+
+
+def snr_over_speech(speech: np.ndarray, noise: np.ndarray, active: np.ndarray) -> float:
+    """Speech-to-noise power ratio (dB) over the speech-active samples only: pauses neither
+    dilute the speech nor hide the noise."""
+    return float(10 * np.log10(np.mean(speech[active] ** 2) / np.mean(noise[active] ** 2)))
+
+
+def noisy_speech(
+    media: MediaFactory, recordings: list[Path], noise: Path, snr_db: float, bursty: bool = False
+) -> NoisyMix:
+    """Real speech mixed by ffmpeg (amix, no normalisation) with a shared video's real noise,
+    the noise's gain set so the SNR over the speech is `snr_db`, under a still picture. The SNR
+    returned is measured on the mix itself: the mix minus the (scaled) speech is the noise."""
+    speech_wav = joined_speech_wav(media, recordings)
+    speech = decoded_mono(speech_wav)
+    seconds = speech.size / 48_000
+    noise_wav = noise_bed_wav(media, noise, seconds, bursty)
+    bed = decoded_mono(noise_wav)[: speech.size]
+    bed = np.pad(bed, (0, speech.size - bed.size))
+    active = speech_active(speech)
+    noise_gain = 10 ** ((snr_over_speech(speech, bed, active) - snr_db) / 20)
+    # One more gain on both keeps the mix's peaks at MIX_PEAK without changing the ratio.
+    headroom = min(1.0, MIX_PEAK / float(np.abs(speech + noise_gain * bed).max()))
+    mix_wav = media.ffmpeg_clip(f"mix-{noise.stem}", [
+        "-i", str(speech_wav), "-i", str(noise_wav), "-filter_complex",
+        f"[0:a]volume={headroom:.6f}[s];[1:a]volume={headroom * noise_gain:.6f}[n];"
+        "[s][n]amix=inputs=2:normalize=0:duration=first", *PCM,
+    ], suffix=".wav")  # fmt: skip
+    mixed = decoded_mono(mix_wav)[: speech.size]
+    made = snr_over_speech(headroom * speech, mixed - headroom * speech, active)
+    video = media.ffmpeg_clip(f"noisy-{recordings[0].stem}-{noise.stem}",
+                              [*STILL, "-i", str(mix_wav), "-shortest", *ENCODE])  # fmt: skip
+    return NoisyMix(video, made)
 
 
 def deep_voice_video(media: MediaFactory, speech: Path, seconds: float = 20.0) -> Path:

@@ -36,6 +36,11 @@ FRAME_S = 0.05
 # Speech-to-noise ratio below this is noisy: broadcast asks 20+ dB, speech stays easy to follow
 # down to ~15 dB, and under ~12 dB listeners start to strain (typical café or street).
 NOISY_SNR_DB = 12.0
+# Where the speech frames are no louder than the noise (real speech under rotor or train bursts at
+# 0 dB: the pauses' median came out above the speech frames' mean and the ratio read -96 to
+# -102 dB), the speech is buried and the difference of two estimates says nothing more: the
+# figure is held here.
+SNR_FLOOR_DB = -10.0
 # Noise is measured twice and the worse figure counts. In the pauses: their median level, when
 # there is at least this much pause...
 NOISE_MIN_PAUSE_S = 0.5
@@ -211,7 +216,7 @@ def _measure_noise(samples: Samples) -> NoiseMeasure | None:
 
 def _snr_db(speech_plus_noise: float, noise: float) -> float:
     speech = max(speech_plus_noise - noise, POWER_FLOOR)
-    return 10 * math.log10(speech / max(noise, POWER_FLOOR))
+    return max(SNR_FLOOR_DB, 10 * math.log10(speech / max(noise, POWER_FLOOR)))
 
 
 def band_powers(samples: Samples) -> np.ndarray:
