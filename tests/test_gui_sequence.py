@@ -166,3 +166,89 @@ def test_joined_plan_is_each_clips_kept_parts_in_order(tmp_path: Path) -> None:
     assert [t.captions for t in plan.takes] == [None, None, said]
     assert plan.preset is Shape.SQUARE and Fix.BRIGHTEN in plan.fixes
     assert plan.kept_duration == pytest.approx(6.5)
+
+
+def test_music_pick_level_and_removal_are_undoable_and_reach_the_plan(
+    qtbot, media, user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from media_music import music_file
+    from PySide6.QtWidgets import QFileDialog
+
+    from clipstudio.core.edit.plan import DEFAULT_MUSIC_LEVEL_DB, MUSIC_LEVEL_STEPS
+
+    music = music_file(media)
+    window = _window(qtbot)
+    (session,) = _open_all(qtbot, window, _clips(media)[:1])
+    panel = window.export_panel
+    asked: list[str] = []
+
+    def pick(parent, title, folder, filters):
+        asked.append(folder)
+        return str(music), filters
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", pick)
+    assert panel.music_name.text() == "No music" and not panel.music_level.isEnabled()
+    panel.music_button.click()
+    assert session.project.music is not None
+    assert session.project.music.source == str(music.resolve())
+    assert session.project.music.level_db == DEFAULT_MUSIC_LEVEL_DB
+    assert panel.music_name.text() == f"Music: {music.name}" and panel.music_level.isEnabled()
+    assert window.history.undoText() == "Add music"
+    # The next dialog opens where this one was left.
+    panel.music_button.click()
+    assert asked[-1] == str(music.parent)
+
+    # A plain step of level, mapped onto Music.level_db; it reaches the plan.
+    quiet = [words for words, _ in MUSIC_LEVEL_STEPS].index("Quiet")
+    panel.music_level.setCurrentIndex(quiet)
+    assert session.project.music.level_db == MUSIC_LEVEL_STEPS[quiet][1]
+    plan = session.plan(window.workspace.settings, None)
+    assert plan.music is not None and plan.music.source == str(music.resolve())
+    assert plan.music.level_db == MUSIC_LEVEL_STEPS[quiet][1]
+    window.menu_bar.undo_action.trigger()
+    assert session.project.music.level_db == DEFAULT_MUSIC_LEVEL_DB
+    assert panel.music_level.currentText() == "Normal"
+    window.menu_bar.redo_action.trigger()
+
+    # Removed, and back with Ctrl+Z.
+    panel.remove_music.click()
+    assert session.project.music is None and panel.music_name.text() == "No music"
+    assert session.plan(window.workspace.settings, None).music is None
+    window.menu_bar.undo_action.trigger()
+    assert session.project.music.level_db == MUSIC_LEVEL_STEPS[quiet][1]
+
+    # Autosaved with the project (format 3) and read back after a restart.
+    session.save_now()
+    _close(window)
+    again = _window(qtbot)
+    (restored,) = _open_all(qtbot, again, _clips(media)[:1])
+    assert restored.restored and restored.project.music == session.project.music
+    assert again.export_panel.music_name.text() == f"Music: {music.name}"
+    assert again.export_panel.music_level.currentText() == "Quiet"
+    _close(again)
+
+
+def test_music_and_pictures_round_trip_and_older_autosaves_still_load(tmp_path: Path) -> None:
+    from clipstudio.core.edit.plan import Music
+    from clipstudio.core.edit.project import (
+        PROJECT_FORMAT_VERSION,
+        PictureOver,
+        project_from_dict,
+        project_to_dict,
+    )
+
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    project = new_project(clip).with_changes(
+        music=Music(str(tmp_path / "song.mp3"), -24.0),
+        pictures=(PictureOver(str(tmp_path / "library.jpg"), 1.5, 3.25),),
+    )
+    saved = project_to_dict(project)
+    assert saved["version"] == PROJECT_FORMAT_VERSION == 3
+    assert project_from_dict(saved) == project
+    # Version 2 had neither: it loads with no music and no pictures, the rest as it was.
+    older = {k: v for k, v in saved.items() if k not in ("music", "pictures")} | {"version": 2}
+    assert project_from_dict(older) == project.with_changes(music=None, pictures=())
+    # A level out of the window's range (a hand-edited file) is brought inside it.
+    loud = saved | {"music": {"source": "song.mp3", "level_db": 12.0}}
+    assert project_from_dict(loud).music == Music("song.mp3", 0.0)

@@ -1,9 +1,10 @@
 """Export panel: one video from all the clips or one each, shape, captions, folder, the branded
-parts; progress; the validated result."""
+parts, music under the speech and pictures over it; progress; the validated result."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
 from clipstudio.core.branding.kit import END_CARD_MAX_S, END_CARD_MIN_S, Branding
+from clipstudio.core.edit.plan import DEFAULT_MUSIC_LEVEL_DB, MUSIC_LEVEL_STEPS, Music
 from clipstudio.core.export.layout import shape_layout
 from clipstudio.core.export.presets import PRESETS, Preset
 from clipstudio.core.export.summary import PlainRule
@@ -50,6 +52,13 @@ MISSING_STYLE = "QPlainTextEdit { border: 2px solid #c0392b; }"
 SHAPE_ICON_PX = 40
 # A choice list is at least this many characters wide (the rest of a long choice is cut).
 COMBO_MIN_CHARACTERS = 14
+MUSIC_FILTER = "Music (*.mp3 *.m4a *.aac *.wav *.flac *.ogg *.opus);;All files (*)"
+RIGHTS_NOTE = (
+    "Use only music you have the rights to: your own, or music licensed for this. Facebook"
+    " may mute or take down a video with music you may not use."
+)
+# The list of pictures over the speech shows this many rows before it scrolls.
+PICTURE_ROWS = 3
 # The list of checks behind "Details" scrolls beyond this many rows, so an export's result
 # never makes the window taller than a laptop screen (it raised the minimum to 892 px).
 DETAILS_ROWS = 5
@@ -113,6 +122,9 @@ class ExportPanel(QWidget):
     end_card_preview_requested = Signal()
     brand_kit_requested = Signal()
     join_changed = Signal(bool)  # several clips: one video (True) or one each
+    music_changed = Signal(object, str)  # Music or None, the undo menu's words
+    folder_used = Signal(str)  # a file dialog was left in this folder
+    picture_removed = Signal(object)  # the key of the picture row taken away
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -174,6 +186,7 @@ class ExportPanel(QWidget):
         form.addRow("Portrait footage:", self.portrait)
         form.addRow("Save to:", folder_row)
         branding = self._build_branding()
+        extras = self._build_music_and_pictures()
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -183,6 +196,7 @@ class ExportPanel(QWidget):
         body_layout.addLayout(shapes)
         body_layout.addLayout(form)
         body_layout.addWidget(branding)
+        body_layout.addWidget(extras)
         body_layout.addStretch(1)
         # The choices scroll inside the panel; the button and the result stay in view below.
         self.choices = QScrollArea()
@@ -196,6 +210,130 @@ class ExportPanel(QWidget):
         layout.addWidget(self._build_result())
         self.set_running(False)
         self.clear_result()
+
+    def _build_music_and_pictures(self) -> QGroupBox:
+        """Music under the speech (a file, its level in plain steps, the rights note) and the
+        pictures put over the speech from the caption editor."""
+        self.dialog_folder: Callable[[], str] = lambda: str(Path.home())
+        self.music: Music | None = None
+        self.music_button = QPushButton("Add music…")
+        self.music_button.setAccessibleName("Choose music")
+        self.music_button.setToolTip("A music file to play quietly under the speech")
+        self.music_button.clicked.connect(self._choose_music)
+        self.music_name = QLabel("No music")
+        self.music_name.setAccessibleName("Music file")
+        self.music_name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.music_name.setWordWrap(True)  # a long file name on two lines, not cut
+        self.remove_music = QPushButton("Remove")
+        self.remove_music.setAccessibleName("Remove the music")
+        self.remove_music.clicked.connect(lambda: self.music_changed.emit(None, "Remove the music"))
+        self.music_level = QComboBox()
+        self.music_level.setAccessibleName("Music level")
+        self.music_level.setToolTip(
+            "How loud the music is where nobody speaks; under the speech it is turned well down"
+        )
+        for words, level in MUSIC_LEVEL_STEPS:
+            self.music_level.addItem(words, level)
+        self.music_level.currentIndexChanged.connect(self._music_level_chosen)
+        rights = QLabel(f"<small>{html.escape(RIGHTS_NOTE)}</small>")
+        rights.setWordWrap(True)
+        rights.setAccessibleName("Music rights")
+        music_row = QHBoxLayout()
+        music_row.addWidget(self.music_button)
+        music_row.addWidget(self.remove_music)
+        music_row.addStretch(1)
+        music_row.addWidget(QLabel("Level:"))
+        music_row.addWidget(self.music_level)
+        self.pictures = QTreeWidget()
+        self.pictures.setAccessibleName("Pictures over the speech")
+        self.pictures.setHeaderHidden(True)
+        self.pictures.setRootIsDecorated(False)
+        row_height = self.fontMetrics().height() + 6
+        self.pictures.setFixedHeight(PICTURE_ROWS * row_height + 8)
+        self.pictures.itemSelectionChanged.connect(self._picture_chosen)
+        self.picture_hint = QLabel(
+            "<small>To show a photo or clip over the speech, choose captions in"
+            " <b>2 Captions</b> and press “Show a picture here”.</small>"
+        )
+        self.picture_hint.setWordWrap(True)
+        self.remove_picture = QPushButton("Remove picture")
+        self.remove_picture.setAccessibleName("Remove picture")
+        self.remove_picture.clicked.connect(self._remove_picture)
+        self.picture_problem = QLabel("")
+        self.picture_problem.setWordWrap(True)
+        self.picture_problem.setAccessibleName("Picture problem")
+        self.picture_problem.setVisible(False)
+        remove_row = QHBoxLayout()
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_picture)
+        box = QGroupBox("Music and pictures")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.music_name)
+        layout.addLayout(music_row)
+        layout.addWidget(rights)
+        layout.addWidget(QLabel("Pictures over the speech:"))
+        layout.addWidget(self.pictures)
+        layout.addWidget(self.picture_problem)
+        layout.addWidget(self.picture_hint)
+        layout.addLayout(remove_row)
+        self.set_music(None)
+        self.set_pictures([], "")
+        return box
+
+    def _choose_music(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose music", self.dialog_folder(), MUSIC_FILTER
+        )
+        if path:
+            self.folder_used.emit(str(Path(path).parent))
+            level = self.music.level_db if self.music is not None else DEFAULT_MUSIC_LEVEL_DB
+            words = "Change the music" if self.music is not None else "Add music"
+            self.music_changed.emit(Music(str(Path(path).resolve()), level), words)
+
+    def _music_level_chosen(self, _index: int) -> None:
+        if self.music is not None:
+            level = float(self.music_level.currentData())
+            self.music_changed.emit(Music(self.music.source, level), "Change the music level")
+
+    def set_music(self, music: Music | None) -> None:
+        """The clip's music: its file's name, its level's step; the level and Remove only
+        with music."""
+        self.music = music
+        self.music_name.setText(f"Music: {Path(music.source).name}" if music else "No music")
+        self.music_name.setToolTip(music.source if music else "")
+        self.music_button.setText("Change music…" if music else "Add music…")
+        self.remove_music.setEnabled(music is not None)
+        self.music_level.setEnabled(music is not None)
+        level = music.level_db if music else DEFAULT_MUSIC_LEVEL_DB
+        nearest = min(range(len(MUSIC_LEVEL_STEPS)),
+                      key=lambda i: abs(MUSIC_LEVEL_STEPS[i][1] - level))  # fmt: skip
+        self.music_level.blockSignals(True)
+        self.music_level.setCurrentIndex(nearest)
+        self.music_level.blockSignals(False)
+
+    def set_pictures(self, rows: list[tuple[str, str, object]], problem: str) -> None:
+        """The pictures over the video: (words, tooltip, key) per row, and why they cannot
+        go where they are ("" when they can), in the export's own words."""
+        self.pictures.clear()
+        for words, tip, key in rows:
+            item = QTreeWidgetItem([words])
+            item.setToolTip(0, tip)
+            item.setData(0, Qt.ItemDataRole.UserRole, key)
+            self.pictures.addTopLevelItem(item)
+        self.pictures.setVisible(bool(rows))
+        self.picture_hint.setVisible(not rows)
+        shown = f"<span style='color:#c0392b'>⚠ {html.escape(problem)}</span>" if problem else ""
+        self.picture_problem.setText(shown)
+        self.picture_problem.setVisible(bool(problem))
+        self.remove_picture.setVisible(bool(rows))
+        self._picture_chosen()
+
+    def _picture_chosen(self) -> None:
+        self.remove_picture.setEnabled(bool(self.pictures.selectedItems()))
+
+    def _remove_picture(self) -> None:
+        for item in self.pictures.selectedItems():
+            self.picture_removed.emit(item.data(0, Qt.ItemDataRole.UserRole))
 
     def _build_join(self) -> QWidget:
         """Shown only with several clips open: join them, and where the one video's choices

@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         self.export_panel.caption_look_changed.connect(self.set_caption_look)
         # The window's, like the clips' order: saved with the list of open clips.
         self.export_panel.join_changed.connect(lambda on: self.open_clips.set_join(on))
+        self.export_panel.dialog_folder = lambda: self.open_clips.record.dialog_folder()
+        self.export_panel.folder_used.connect(self.open_clips.use_folder)
         self.postcopy_panel = PostCopyPanel()
         self.edits = PanelEdits(self.workspace, self.checks_panel, self.export_panel,
                                 self.postcopy_panel, self)  # fmt: skip
@@ -420,6 +422,7 @@ class MainWindow(QMainWindow):
             project.output_dir or self.workspace.settings.output_dir,
         )  # fmt: skip
         self.export_panel.set_branding(branding)
+        self.export_panel.set_music(project.music)
         self.export_panel.set_caption_look(self.workspace.settings.caption_style.background)
         self.checks_panel.set_publish_findings(publish_findings(branding.imprint))
         self.checks_panel.set_fixes_on(project.fixes)

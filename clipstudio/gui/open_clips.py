@@ -130,6 +130,11 @@ class OpenClips(QObject):
             self._save()
         return files
 
+    def use_folder(self, folder: str) -> None:
+        """Another file dialog (music, a picture) was left in `folder`: the next one opens there."""
+        self.record = self.record.with_folder(folder)
+        self._save()
+
     def to_restore(self) -> tuple[list[str], int]:
         """The clips that were open at the last close and are still there, and the one shown."""
         paths = [p for p in self.record.clips if Path(p).is_file()]

@@ -12,7 +12,14 @@ from PySide6.QtCore import QObject
 from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.checks import ChecksPanel
 from clipstudio.gui.export_panel import ExportPanel
-from clipstudio.gui.history import BrandingEdit, ChoiceEdit, EditCommand, FixEdit, PostTextEdit
+from clipstudio.gui.history import (
+    BrandingEdit,
+    ChoiceEdit,
+    EditCommand,
+    FixEdit,
+    MusicEdit,
+    PostTextEdit,
+)
 from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.workspace import Workspace
 
@@ -43,6 +50,7 @@ class PanelEdits(QObject):
         self.workspace = workspace
         checks.fix_toggled.connect(self.fix_toggled)
         export.branding_edited.connect(self.branding_edited)
+        export.music_changed.connect(lambda music, words: self.edit(MusicEdit, words, music=music))
         for signal_name, text, field in CHOICES:
             getattr(export, signal_name).connect(
                 lambda value, t=text, f=field: self.edit(ChoiceEdit, t, **{f: value})
