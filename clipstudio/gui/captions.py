@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +42,9 @@ from clipstudio.core.speech.types import Caption, LayoutRules
 from clipstudio.core.timefmt import clock, parse_clock
 from clipstudio.gui.flow_layout import FlowLayout
 from clipstudio.gui.menu_bar import native_shortcut
+
+if TYPE_CHECKING:
+    from clipstudio.gui.words import WordCuts
 
 # One press of "Earlier"/"Later" moves a caption by this much: about three frames at 30 fps.
 NUDGE_STEP_S = 0.1
@@ -382,7 +386,8 @@ class FindReplaceDialog(QDialog):
 
 
 class CaptionsPanel(QWidget):
-    """The table plus the buttons that edit it."""
+    """The words to cut by (gui/words.py) and the table of captions with the buttons that
+    edit it, one above the other as two pages of the tab."""
 
     seek_requested = Signal(float)
 
@@ -443,11 +448,28 @@ class CaptionsPanel(QWidget):
                        self.earlier_button, self.later_button, self.find_button,
                        self.reflow_button):  # fmt: skip
             buttons.addWidget(widget)
+        from clipstudio.gui.words import WordsPanel
+
+        self.words_panel = WordsPanel()
+        self.words_panel.seek_requested.connect(self.seek_requested)
+        table_page = QWidget()
+        table_layout = QVBoxLayout(table_page)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.table, 1)
+        table_layout.addLayout(buttons)
+        self.pages = QTabWidget()
+        self.pages.setAccessibleName("Words or caption lines")
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.words_panel, "Cut by words")
+        self.pages.addTab(table_page, "Caption lines and times")
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.pages, 1)
         self._update_enabled()
+
+    def set_words(self, words: WordCuts | None) -> None:
+        """The clip's words to cut by (its session's WordCuts)."""
+        self.words_panel.set_model(words)
 
     def set_model(self, model: CaptionTableModel | None) -> None:
         if self.model is not None:

@@ -123,3 +123,9 @@ class MusicEdit(EditCommand):
 
 class PictureEdit(EditCommand):
     """A picture put over the speech, or taken away."""
+
+
+class WordCutEdit(EditCommand):
+    """Words cut from the video or put back (the caption editor's word view, its Delete and
+    "Cut all suggestions"): the kept parts change, as a trim changes them, so the export, the
+    timeline and the length readout follow, and the autosave keeps them."""

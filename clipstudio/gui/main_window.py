@@ -357,10 +357,12 @@ class MainWindow(QMainWindow):
             self.timeline.clear()  # not the last clip's waveform under a broken one
             self.strip.set_data(0.0, (), ())
             self.captions_panel.set_model(None)
+            self.captions_panel.set_words(None)
             self._set_editor_enabled(False)
             self.checks_panel.show_message(session.status if session else "")
             return
         self.captions_panel.set_model(session.captions)
+        self.captions_panel.set_words(session.word_cuts)
         if session.project is not None:
             # Before _project_changed: it may fill the post's imprint in from the video's.
             self.postcopy_panel.set_post_copy(session.project.post_copy)

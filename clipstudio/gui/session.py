@@ -31,6 +31,7 @@ from clipstudio.core.progress import CancelToken, ProgressCallback
 from clipstudio.gui.captions import CaptionTableModel
 from clipstudio.gui.history import EditCommand, TrimEdit
 from clipstudio.gui.settings import AppSettings
+from clipstudio.gui.words import WordCuts
 from clipstudio.gui.workers import TaskRunner, Worker
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from clipstudio.core.export.render import ExportJob, ExportResult
     from clipstudio.core.media.preview import Thumbnail, Waveform
     from clipstudio.core.media.probe import MediaInfo
+    from clipstudio.core.speech.disfluency import Disfluency
     from clipstudio.core.speech.types import Caption, Transcript
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,8 @@ class ClipSession(QObject):
         self.media: MediaInfo | None = None
         self.report: AnalysisReport | None = None
         self.transcript: Transcript | None = None
+        # Retakes and fillers the core found in the transcript: cuts the word view suggests.
+        self.suggestions: tuple[Disfluency, ...] = ()
         self.waveform: Waveform | None = None
         self.thumbnail: QImage | None = None
         self.unusable = False
@@ -88,6 +92,7 @@ class ClipSession(QObject):
         self.captions = CaptionTableModel(history)
         self.captions.captions_changed.connect(self._captions_edited)
         self._loading_captions = False
+        self.word_cuts = WordCuts(self)  # the captions' words, cut by Delete (gui/words.py)
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
@@ -170,15 +175,24 @@ class ClipSession(QObject):
 
     def _transcribe(
         self, settings: AppSettings, progress: ProgressCallback, cancel: CancelToken
-    ) -> tuple[Transcript, list[Caption]]:
+    ) -> tuple[Transcript, list[Caption], tuple[Disfluency, ...]]:
+        from clipstudio.core.speech.disfluency import find_disfluencies, is_filler
         from clipstudio.core.speech.layout import build_captions
+        from clipstudio.core.vocabulary import Cleanup
 
+        # Verbatim, as the CLI's --remove-retakes/--remove-fillers transcribe: the hint makes
+        # Whisper write the fillers and false starts the suggestions are found in. The
+        # captions leave the fillers out, as Whisper's plain pass does; the word view shows
+        # them, marked, between the captions' words.
         transcript = self._isolated(
             "clipstudio.core.speech.transcribe:transcribe_file", progress, cancel,
             engine=settings.engine, model=settings.speech_model, language=SPEECH_LANGUAGE,
+            verbatim=True,
         )  # fmt: skip
+        spoken = [w for w in transcript.words if not is_filler(w.text)]
         # Laid out here, on the worker thread: on the GUI thread it stalled the window 0.6 s.
-        return transcript, build_captions(transcript.words, self.captions.rules)
+        captions = build_captions(spoken, self.captions.rules)
+        return transcript, captions, find_disfluencies(transcript.words, set(Cleanup))
 
     def _peaks(self, progress: ProgressCallback, cancel: CancelToken) -> Waveform:
         return self._isolated("clipstudio.core.media.preview:waveform_peaks", progress, cancel)
@@ -203,8 +217,10 @@ class ClipSession(QObject):
         self.report_ready.emit()
         self._refresh_status()
 
-    def _transcript_done(self, transcribed: tuple[Transcript, list[Caption]]) -> None:
-        transcript, captions = transcribed
+    def _transcript_done(
+        self, transcribed: tuple[Transcript, list[Caption], tuple[Disfluency, ...]]
+    ) -> None:
+        transcript, captions, self.suggestions = transcribed
         self.transcript = transcript
         if self.project is not None and self.project.captions is None:
             self._load_captions(captions)

@@ -56,3 +56,86 @@ def cut_duration(segments: Sequence[Segment], spans: Iterable[tuple[float, float
     """How much of `segments` the spans take away (the length readout of the editor)."""
     before = sum(s.duration for s in segments)
     return before - sum(s.duration for s in cut_segments(segments, spans))
+
+
+# Two kept parts this close together are one (the rounding of cut_span's milliseconds).
+JOIN_S = 1e-6
+
+
+def is_kept(segments: Sequence[Segment], word: TimedWord) -> bool:
+    """Whether `word` is in the video: its middle inside a kept part, the rule by which the
+    export keeps a caption's words (plan.captions_on_timeline). No segments: the whole clip."""
+    if not segments:
+        return True
+    middle = (word.start + word.end) / 2
+    return any(s.start <= middle <= s.end for s in segments)
+
+
+def cut_words(
+    segments: Sequence[Segment],
+    words: Sequence[TimedWord],
+    first: int,
+    last: int,
+    duration: float,
+) -> tuple[Segment, ...]:
+    """The kept parts once words[first..last] are cut (the window's Delete, at word
+    boundaries as the CLI cuts: cut_span). No segments: the whole clip of `duration`."""
+    kept = tuple(segments) or (Segment(0.0, duration),)
+    return cut_segments(kept, [words_span(words, first, last)])
+
+
+def restore_words(
+    segments: Sequence[Segment],
+    words: Sequence[TimedWord],
+    first: int,
+    last: int,
+    duration: float,
+) -> tuple[Segment, ...]:
+    """The kept parts with words[first..last] put back. A cut whose struck words are all among
+    them is filled whole, so putting back what one Delete cut gives the parts as they were;
+    a cut that also holds other struck words gets back only the run's own span (cut_span).
+    Back to the whole clip is () again, as a project that was never cut."""
+    if not 0 <= first <= last < len(words):
+        raise ValueError(f"no words {first}-{last} of {len(words)}")
+    kept = sorted(tuple(segments) or (Segment(0.0, duration),), key=lambda s: s.start)
+    holes = _holes(kept, duration)
+    chosen = range(first, last + 1)
+    struck = [(i, (w.start + w.end) / 2) for i, w in enumerate(words) if not is_kept(kept, w)]
+    span = words_span(words, first, last)
+    added: list[Segment] = []
+    for hole in holes:
+        inside = [i for i, middle in struck if hole.start <= middle <= hole.end]
+        if not any(i in chosen for i in inside):
+            continue
+        if all(i in chosen for i in inside):
+            added.append(hole)
+        elif span.end > hole.start and span.start < hole.end:
+            added.append(Segment(max(span.start, hole.start), min(span.end, hole.end)))
+    if not added:
+        return tuple(segments)
+    merged = _union([*kept, *added])
+    if len(merged) == 1 and merged[0].start <= JOIN_S and merged[0].end >= duration - JOIN_S:
+        return ()
+    return merged
+
+
+def _holes(kept: Sequence[Segment], duration: float) -> list[Segment]:
+    """What the kept parts leave out of the clip (the cuts, and the trimmed ends)."""
+    holes, at = [], 0.0
+    for segment in kept:
+        if segment.start - at > JOIN_S:
+            holes.append(Segment(at, segment.start))
+        at = max(at, segment.end)
+    if duration - at > JOIN_S:
+        holes.append(Segment(at, duration))
+    return holes
+
+
+def _union(segments: Iterable[Segment]) -> tuple[Segment, ...]:
+    merged: list[Segment] = []
+    for segment in sorted(segments, key=lambda s: s.start):
+        if merged and segment.start <= merged[-1].end + JOIN_S:
+            merged[-1] = Segment(merged[-1].start, max(merged[-1].end, segment.end))
+        else:
+            merged.append(segment)
+    return tuple(merged)
