@@ -16,7 +16,7 @@ import time
 from bench.clip import FFMPEG, bench_clip
 
 SECTIONS = ["bench_export", "bench_branding", "bench_check", "bench_transcribe", "bench_gui",
-            "bench_frozen", "bench_long"]  # fmt: skip
+            "bench_preview", "bench_frozen", "bench_long"]  # fmt: skip
 
 
 def plain_decode_seconds(clip) -> float:

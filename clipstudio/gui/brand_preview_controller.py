@@ -10,9 +10,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from clipstudio.core.branding.kit import Branding
 from clipstudio.core.edit.plan import Fixes, Take, source_to_output_time
-from clipstudio.core.export.fit import Fit, FitMode, plan_fit
+from clipstudio.core.export.fit import Fit, plan_fit
 from clipstudio.core.export.presets import PRESETS
+from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
+from clipstudio.gui.fix_preview import PictureLook
 from clipstudio.gui.player import Player
 from clipstudio.gui.session import ClipSession
 from clipstudio.gui.workers import TaskRunner
@@ -30,6 +32,16 @@ def output_fit(session: ClipSession) -> Fit | None:
     if media is None or media.video is None or project is None:
         return None
     return plan_fit(media, PRESETS[project.preset], Fixes.of(project.fixes, project.portrait))
+
+
+def picture_look(session: ClipSession, fit: Fit | None) -> PictureLook | None:
+    """Where the export puts the picture and the picture fixes it makes, for the preview."""
+    media, project = session.media, session.project
+    if fit is None or media is None or media.video is None or project is None:
+        return None
+    return PictureLook(fit, media.video.display_width, media.video.display_height,
+                       brighten=Fix.BRIGHTEN in project.fixes,
+                       deflicker=Fix.DEFLICKER in project.fixes)  # fmt: skip
 
 
 class BrandPreviewController(QObject):
@@ -64,14 +76,14 @@ class BrandPreviewController(QObject):
         player.playing_changed.connect(self._playing_changed)
 
     def show_output(self, session: ClipSession, branding: Branding) -> None:
-        """The preview frame takes the export's shape and fill, and the brand pictures are drawn
-        for that frame: both from one plan_fit, so they cannot disagree."""
+        """The preview frame takes the export's shape, fill and picture fixes, and the brand
+        pictures are drawn for that frame: both from one plan_fit, so they cannot disagree."""
         assert session.project is not None
         fit = output_fit(session)
         self.player.set_output(
             PRESETS[session.project.preset],
             self.workspace.settings.caption_style,
-            fit.mode if fit else FitMode.SCALE,
+            picture_look(session, fit),
             accent=branding.kit.accent_colour,
         )
         self.request_layers(session, branding, fit)

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QRectF, QSizeF, Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -28,7 +28,6 @@ from PySide6.QtGui import (
     QTransform,
 )
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
@@ -41,12 +40,12 @@ from PySide6.QtWidgets import (
 
 from clipstudio.core.branding.layers import layer_opacity
 from clipstudio.core.export.contrast import readable_on_box
-from clipstudio.core.export.fit import FitMode
 from clipstudio.core.export.layout import box_alpha, box_opacity, caption_box
 from clipstudio.core.export.presets import PRESETS, Preset
 from clipstudio.core.speech.subtitles import DEFAULT_ACCENT
 from clipstudio.core.speech.types import Caption, CaptionStyle
 from clipstudio.core.vocabulary import CaptionPosition, Shape
+from clipstudio.gui.fix_preview import FixedPicture, PictureLook
 from clipstudio.resources import CAPTION_FONT_NAME, caption_font_file
 
 if TYPE_CHECKING:
@@ -284,10 +283,10 @@ class PreviewView(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.frame_item = self.scene_.addRect(QRectF(), QPen(QColor(90, 90, 90)), QColor("black"))
-        # The video is a child of the frame, clipped to it, so a crop shows exactly what is cut.
+        # The picture is a child of the frame, clipped to it, so a crop shows exactly what is cut;
+        # it places the picture and draws the fixes as the export will (gui/fix_preview.py).
         self.frame_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape)
-        self.video_item = QGraphicsVideoItem(self.frame_item)
-        self.video_item.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        self.picture = FixedPicture(self.frame_item)
         self.overlay = CaptionOverlay()
         self.scene_.addItem(self.overlay)
         self.brand = BrandOverlay()
@@ -304,18 +303,14 @@ class PreviewView(QGraphicsView):
         self,
         preset: Preset,
         style: CaptionStyle,
-        fill: FitMode = FitMode.SCALE,
+        look: PictureLook | None = None,
         accent: str = DEFAULT_ACCENT,
     ) -> None:
-        """`fill` is the export's placement (clipstudio.core.export.fit.Fit.mode): CROP fills the
-        frame and cuts the overflow; the others show the whole picture. `accent` lights the
-        word being spoken in the highlight look (the brand kit's)."""
+        """`look` is the export's placement and picture fixes (None: the picture shown whole
+        until the clip is known). `accent` lights the word being spoken in the highlight look
+        (the brand kit's)."""
         self.preset, self.style, self.accent = preset, style, accent
-        self.video_item.setAspectRatioMode(
-            Qt.AspectRatioMode.KeepAspectRatioByExpanding
-            if fill is FitMode.CROP
-            else Qt.AspectRatioMode.KeepAspectRatio
-        )
+        self.picture.set_look(look)
         self._layout()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
@@ -339,9 +334,8 @@ class PreviewView(QGraphicsView):
             available.center().x() - width / 2, available.center().y() - height / 2, width, height
         )
         self.scene_.setSceneRect(view)
-        self.frame_item.setRect(frame)
-        self.video_item.setPos(frame.topLeft())  # the frame item's rect is in scene coordinates
-        self.video_item.setSize(QSizeF(frame.width(), frame.height()))
+        self.frame_item.setRect(frame)  # in scene coordinates, as its children's
+        self.picture.set_frame_rect(frame, self.devicePixelRatioF())
         self.overlay.set_geometry(frame, self.preset, self.style, self.accent)
         self.brand.set_frame(frame)
 
@@ -365,7 +359,7 @@ class Player(QWidget):
         self.media = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
         self.media.setAudioOutput(self.audio)
-        self.media.setVideoOutput(self.view.video_item)
+        self.media.setVideoSink(self.view.picture.sink)
         self.media.positionChanged.connect(lambda ms: self.position_changed.emit(ms / 1000))
         self.media.durationChanged.connect(lambda ms: self.duration_changed.emit(ms / 1000))
         self.media.playbackStateChanged.connect(
@@ -384,6 +378,7 @@ class Player(QWidget):
 
     def load(self, path: str, frame_rate: float | None = None) -> None:
         self._from_event_loop(("stop",), ("setSource", QUrl.fromLocalFile(path)))
+        self.view.picture.clear()  # not the last clip's picture until this one's first frame
         self.frame_seconds = 1 / frame_rate if frame_rate else DEFAULT_FRAME_S
         self.view.overlay.set_caption(None)
 
@@ -396,6 +391,7 @@ class Player(QWidget):
 
     def unload(self) -> None:
         self._from_event_loop(("stop",), ("setSource", QUrl()))
+        self.view.picture.clear()
 
     def _from_event_loop(self, *calls: tuple[object, ...]) -> None:
         """Call QMediaPlayer slots from Qt's event loop, not from Python, and wait for them.
@@ -418,10 +414,10 @@ class Player(QWidget):
         self,
         preset: Preset,
         style: CaptionStyle,
-        fill: FitMode = FitMode.SCALE,
+        look: PictureLook | None = None,
         accent: str = DEFAULT_ACCENT,
     ) -> None:
-        self.view.set_output(preset, style, fill, accent)
+        self.view.set_output(preset, style, look, accent)
 
     def position(self) -> float:
         return self.media.position() / 1000
@@ -434,6 +430,7 @@ class Player(QWidget):
 
     def seek(self, seconds: float) -> None:
         self.media.setPosition(max(0, round(seconds * 1000)))
+        self.view.picture.restart_flicker()
         self._update_caption(seconds)
         self._update_brand(seconds)
 

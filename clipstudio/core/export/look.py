@@ -57,16 +57,30 @@ def box_blur_sigma(radius: float = BACKGROUND_BLUR_RADIUS,
     return math.sqrt(passes * (width * width - 1) / 12)
 
 
+# eq's brightness moves the luma codes by 256 per unit (measured: -0.12 took 32 codes off, -0.25
+# 65, -0.5 126), and limited range has 219 codes from black to white.
+EQ_BRIGHTNESS_CODES = 256
+LIMITED_RANGE_CODES = 219
+# boxblur's chroma radius is the luma's, counted in the chroma planes' pixels: 4:2:0 chroma is
+# half the size each way, so colours spread twice as far as light and shade.
+CHROMA_BLUR_SCALE = 2
+
+
 def darkened_level(x: float, darken: float = BACKGROUND_DARKEN) -> float:
-    """eq's brightness on a level (0-1): added, then held to the range."""
-    return min(1.0, max(0.0, x + darken))
+    """eq's brightness on a level (0-1, black to white): moved by `darken` in eq's units, then
+    held to the range (measured on ffmpeg's output within 0.01 for white)."""
+    return min(1.0, max(0.0, x + darken * EQ_BRIGHTNESS_CODES / LIMITED_RANGE_CODES))
 
 
 def deflicker_gain(recent_means: Sequence[float], current: float) -> float:
-    """The gain that brings a frame's mean level to the mean of the last DEFLICKER_FRAMES
-    frames' (deflicker's moving average; the export uses the power mean, the preview this
-    plain mean of what it has shown)."""
-    window = list(recent_means)[-DEFLICKER_FRAMES:]
+    """The gain that brings a frame's mean level to the power mean of the last DEFLICKER_FRAMES
+    frames' (ffmpeg's deflicker in its "pm" mode, the export's: the exponent is the window's
+    size, so brighter frames count for more). The export's window is around the frame; the
+    preview passes the frames it has shown, this one last."""
+    window = [level for level in list(recent_means)[-DEFLICKER_FRAMES:] if level > 0]
     if not window or current <= 0:
         return 1.0
-    return (sum(window) / len(window)) / current
+    # Scaled by the largest level first: 235**7 is fine in floats, but the sum need not be.
+    top = max(window)
+    power = sum((level / top) ** DEFLICKER_FRAMES for level in window) / len(window)
+    return top * power ** (1 / DEFLICKER_FRAMES) / current
