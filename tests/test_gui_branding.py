@@ -205,6 +205,92 @@ def test_editor_cannot_save_kit_stays_open(qtbot, tmp_path: Path, monkeypatch) -
     dialog.last_error.close()
 
 
+class HeldLogoReads:
+    """Stands in for the child process that reads a logo: each read waits until the test lets
+    it answer (with picture bytes or an error), whether or not it was cancelled meanwhile, as
+    a child process that has already answered does."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import threading
+
+        self.gates: dict[str, threading.Event] = {}
+        self.answers: dict[str, bytes | Exception] = {}
+        for name in ("first.png", "second.png", "third.png"):
+            self.gates[name] = threading.Event()
+        monkeypatch.setattr("clipstudio.core.isolate.run_isolated", self.read)
+
+    def read(self, target: str, arguments: dict, progress=None, cancel=None) -> bytes:
+        name = Path(arguments["path"]).name
+        assert self.gates[name].wait(30), f"{name} was never answered"
+        answer = self.answers[name]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def answer(self, name: str, answer: bytes | Exception) -> None:
+        self.answers[name] = answer
+        self.gates[name].set()
+
+
+def test_a_logo_read_that_ends_late_changes_nothing(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """A logo read that answers after a newer pick, an imported kit, "No logo" or the dialog's
+    closing (the child process answered before the cancel reached it) is ignored: it neither
+    replaces the logo, nor shows an error, nor frees the buttons of the read under way."""
+    from clipstudio.core.errors import BadInputError
+    from clipstudio.gui.dialogs import ErrorDialog
+
+    reads = HeldLogoReads(monkeypatch)
+    red, blue, green = (png_bytes(40, 20, QColor(c)) for c in ("red", "blue", "green"))
+    dialog = _dialog(qtbot)
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    first = dialog.choose_logo(tmp_path / "first.png")
+    assert not dialog.logo_button.isEnabled() and not save.isEnabled()  # no half-made kit saved
+    second = dialog.choose_logo(tmp_path / "second.png")  # a newer pick: the first is let go
+    assert first is not None and first.cancel_token.cancelled
+    assert dialog.logo_status.text() == "Reading second.png…"
+    reads.answer("first.png", BadInputError("not a picture"))
+    qtbot.waitUntil(lambda: first not in dialog.tasks.running, timeout=10_000)
+    assert dialog.last_error is None  # the first one's failure is not the volunteer's problem now
+    assert dialog.logo_status.text() == "Reading second.png…"
+    assert not dialog.logo_button.isEnabled() and not save.isEnabled()
+    reads.answer("second.png", red)
+    qtbot.waitUntil(lambda: dialog.logo_png == red, timeout=10_000)
+    qtbot.waitUntil(lambda: second not in dialog.tasks.running, timeout=10_000)
+    assert dialog.logo_button.isEnabled() and save.isEnabled() and dialog.logo_status.text() == ""
+
+    # "No logo", then an imported kit, while a read is under way: theirs is the last word.
+    third = dialog.choose_logo(tmp_path / "third.png")
+    dialog.clear_logo()
+    assert dialog.logo_png is None and dialog.logo_button.isEnabled() and save.isEnabled()
+    kit = sample_kit()
+    dialog.set_kit(kit)
+    reads.answer("third.png", blue)
+    qtbot.waitUntil(lambda: third not in dialog.tasks.running, timeout=10_000)
+    assert dialog.logo_png == kit.logo_png and dialog.kit() == kit
+
+    # The dialog closed, then deleted, before the read answers: nothing is touched.
+    for name in ("first.png", "second.png"):
+        reads.gates[name].clear()
+    late = dialog.choose_logo(tmp_path / "first.png")
+    dialog.reject()
+    reads.answer("first.png", green)
+    qtbot.waitUntil(lambda: late not in dialog.tasks.running, timeout=10_000)
+    assert dialog.logo_png == kit.logo_png and dialog.logo_read is None
+    from clipstudio.gui.brand_kit import BrandKitDialog
+    from clipstudio.gui.workers import TaskRunner
+
+    tasks = TaskRunner()
+    gone = BrandKitDialog(None, tasks)  # not given to qtbot, which would close it after
+    deleted = gone.choose_logo(tmp_path / "second.png")
+    from shiboken6 import delete
+
+    delete(gone)  # pytest-qt fails the test if a slot then touches the deleted widgets
+    reads.answer("second.png", BadInputError("too late"))
+    qtbot.waitUntil(lambda: deleted not in tasks.running, timeout=10_000)
+    qtbot.wait(50)  # the queued signals are delivered, or dropped with their receiver
+    assert not isinstance(dialog.last_error, ErrorDialog)
+
+
 def test_logo_thumbnail_shows_alpha_over_a_checkerboard(qtbot) -> None:
     from clipstudio.gui.brand_kit import logo_thumbnail
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -170,6 +170,41 @@ class ColourButton(QPushButton):
             self.set_colour(chosen.name())
 
 
+class LogoRead(QObject):
+    """One logo being read in the background. Its worker reports to this child of the dialog,
+    not to the dialog: when the dialog is deleted this goes with it and Qt drops the worker's
+    connections; and the dialog hears it only while it is the dialog's current read, which a
+    newer pick, an imported kit, "No logo" and closing the dialog all end. A read that
+    finishes or fails after that (a cancel comes too late once the child process has answered)
+    changes nothing."""
+
+    def __init__(self, dialog: BrandKitDialog, worker: Worker, path: Path) -> None:
+        super().__init__(dialog)
+        self.dialog, self.worker, self.path = dialog, worker, path
+        worker.signals.finished.connect(self.finished)
+        worker.signals.failed.connect(self.failed)
+        worker.signals.done.connect(self.done)
+
+    def current(self) -> bool:
+        return self.dialog.logo_read is self
+
+    @Slot(object)
+    def finished(self, logo_png: bytes) -> None:
+        if self.current():
+            self.dialog._logo_ready(logo_png)
+
+    @Slot(str, str, bool)
+    def failed(self, message: str, details: str, user_fault: bool) -> None:
+        if self.current():
+            self.dialog._logo_failed(self.path, message, details, user_fault)
+
+    @Slot()
+    def done(self) -> None:
+        if self.current():
+            self.dialog._logo_done()
+        self.deleteLater()
+
+
 class BrandKitDialog(QDialog):
     """Edit, import and export the brand kit; OK saves it for the app and the CLI."""
 
@@ -183,7 +218,7 @@ class BrandKitDialog(QDialog):
         self.setAccessibleName("Brand kit")
         self.tasks = tasks
         self.logo_png: bytes | None = None
-        self.logo_worker: Worker | None = None
+        self.logo_read: LogoRead | None = None  # the logo being read, if one is
         self.saved_kit: BrandKit | None = None
         self.last_error: ErrorDialog | None = None
         self._filling = False
@@ -345,6 +380,7 @@ class BrandKitDialog(QDialog):
             self.imprint.setPlainText(kit.imprint)
             self.call_to_action.setText(kit.call_to_action)
             self.link.setText(kit.link)
+            self.stop_logo()  # the kit's own logo wins over one still being read
             self._set_logo(kit.logo_png)
         finally:
             self._filling = False
@@ -426,8 +462,7 @@ class BrandKitDialog(QDialog):
             if not chosen:
                 return None
             path = Path(chosen)
-        if self.logo_worker is not None:
-            self.logo_worker.cancel()
+        self.stop_logo()
 
         def read_logo(progress: Any, cancel: Any) -> bytes:
             from clipstudio.core.isolate import run_isolated
@@ -436,21 +471,28 @@ class BrandKitDialog(QDialog):
                                 progress=progress, cancel=cancel)  # fmt: skip
 
         worker = Worker(f"Reading the logo {path.name}", read_logo)
-        worker.signals.finished.connect(lambda logo, w=worker: self._logo_ready(w, logo))
-        worker.signals.failed.connect(lambda message, details, user: self._logo_failed(
-            path, message, details, user))  # fmt: skip
-        worker.signals.done.connect(lambda w=worker: self._logo_done(w))
-        self.logo_worker = worker
-        self.logo_button.setEnabled(False)
-        self.logo_status.setText(f"Reading {path.name}…")
+        self.logo_read = LogoRead(self, worker, path)
+        self._show_reading(f"Reading {path.name}…")
         self.tasks.start(worker)
         return worker
 
-    def _logo_ready(self, worker: Worker, logo_png: bytes) -> None:
-        if worker is self.logo_worker:
-            self._set_logo(logo_png)
-            self.logo_status.setText("")
-            self._edited()
+    def stop_logo(self) -> None:
+        """End the logo read under way, if any: what it brings later is not used."""
+        if self.logo_read is not None:
+            self.logo_read.worker.cancel()
+            self.logo_read = None
+            self._show_reading(None)
+
+    def _show_reading(self, status: str | None) -> None:
+        """While a logo is read, no other pick and no saving (the kit would lack it)."""
+        self.logo_button.setEnabled(status is None)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(status is None)
+        self.logo_status.setText(status or "")
+
+    def _logo_ready(self, logo_png: bytes) -> None:
+        self._set_logo(logo_png)
+        self.logo_status.setText("")
+        self._edited()
 
     def _logo_failed(self, path: Path, message: str, details: str, user_fault: bool) -> None:
         self.logo_status.setText("")
@@ -460,12 +502,12 @@ class BrandKitDialog(QDialog):
             "" if user_fault else details,
         )
 
-    def _logo_done(self, worker: Worker) -> None:
-        if worker is self.logo_worker:
-            self.logo_worker = None
-            self.logo_button.setEnabled(True)
+    def _logo_done(self) -> None:
+        self.logo_read = None
+        self._show_reading(None)
 
     def clear_logo(self) -> None:
+        self.stop_logo()
         self._set_logo(None)
         self._edited()
 
@@ -522,9 +564,9 @@ class BrandKitDialog(QDialog):
             return
         log.info("brand kit saved to %s", target)
         self.saved_kit = kit
+        self.stop_logo()
         super().accept()
 
     def reject(self) -> None:
-        if self.logo_worker is not None:
-            self.logo_worker.cancel()
+        self.stop_logo()
         super().reject()
