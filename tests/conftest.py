@@ -44,6 +44,15 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quiet_qt_player() -> None:
+    """The window's player is kept as quiet as `clipstudio gui` keeps it (gui/quiet.py): its
+    FFmpeg printed every opened file's stream dump into the test log between tests."""
+    from clipstudio.gui.quiet import quiet_terminal
+
+    quiet_terminal()
+
+
 @pytest.fixture
 def window(qtbot):
     """The app's window, built as the app builds it, shown; closed after the test."""
