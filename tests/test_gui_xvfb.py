@@ -209,13 +209,11 @@ SCREENS = {
 }
 
 
-@pytest.mark.skipif(WINDOW_MANAGER is None, reason="no window manager (openbox) installed")
-@pytest.mark.parametrize("screen", list(SCREENS))
-def test_window_and_every_control_fit_the_screen(screen: str, media, tmp_path: Path) -> None:
-    """A real window with a window manager: after opening a clip, and after an export started
-    with Ctrl+E typed in the imprint field, the window and every control of every tab are on
-    the screen (scrolled into view inside their panel). Screenshots: test-artifacts/."""
-    size, scale = SCREENS[screen]
+def _run_with_window_manager(
+    size: tuple[int, int], scale: str, tmp_path: Path, script: list[str]
+) -> subprocess.CompletedProcess:
+    """Run `script` (a Python file and its arguments) on a fresh X server of `size` with
+    openbox managing it, scaled by `scale`, with a first start's empty settings."""
     server, display = _start_xvfb(size)
     manager = subprocess.Popen([str(WINDOW_MANAGER)], env={**os.environ, "DISPLAY": display},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -227,16 +225,27 @@ def test_window_and_every_control_fit_the_screen(screen: str, media, tmp_path: P
                    XDG_STATE_HOME=str(tmp_path / "state"),
                    PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]))  # fmt: skip
         ARTIFACTS.mkdir(exist_ok=True)
-        proc = subprocess.run(
-            [sys.executable, str(ROOT / "tests" / "xvfb_window.py"), str(gui_speech_clip(media)),
-             str(ARTIFACTS), f"gui-fit-{screen}"],
-            env=env, cwd=ROOT, capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+        return subprocess.run([sys.executable, *script], env=env, cwd=ROOT, capture_output=True,
+                              text=True, timeout=600)  # fmt: skip
     finally:
         manager.terminate()
         manager.wait(timeout=10)
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.skipif(WINDOW_MANAGER is None, reason="no window manager (openbox) installed")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_window_and_every_control_fit_the_screen(screen: str, media, tmp_path: Path) -> None:
+    """A real window with a window manager: after opening a clip, and after an export started
+    with Ctrl+E typed in the imprint field, the window and every control of every tab are on
+    the screen (scrolled into view inside their panel). Screenshots: test-artifacts/."""
+    size, scale = SCREENS[screen]
+    proc = _run_with_window_manager(
+        size, scale, tmp_path,
+        [str(ROOT / "tests" / "xvfb_window.py"), str(gui_speech_clip(media)), str(ARTIFACTS),
+         f"gui-fit-{screen}"],
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads((ARTIFACTS / f"gui-fit-{screen}-report.json").read_text("utf-8"))
     assert report["active"] and report["loaded"]
@@ -253,3 +262,36 @@ def test_window_and_every_control_fit_the_screen(screen: str, media, tmp_path: P
         assert x + frame_w <= width + slack and y + frame_h <= height + slack, seen
         assert seen["window_min"][0] <= width and seen["window_min"][1] <= height, seen
         assert seen["misfits"] == [], seen["misfits"]
+
+
+@pytest.mark.skipif(WINDOW_MANAGER is None, reason="no window manager (openbox) installed")
+@pytest.mark.parametrize(("screen", "scheme"), [("1366x768", "light"), ("1280x720", "dark")])
+def test_first_look_dialogs_fit_and_follow_the_scheme(
+    screen: str,
+    scheme: str,
+    media,
+    tmp_path: Path,
+) -> None:
+    """The empty window, the first-run welcome, the Help pages, About and the brand kit
+    editor on a laptop's screen, light or dark as the desktop is: every dialog fits the
+    screen, and the window's colours are the scheme's. Screenshots: test-artifacts/."""
+    from PySide6.QtGui import QImage
+
+    prefix = f"gui-tour-{screen}-{scheme}"
+    proc = _run_with_window_manager(
+        SCREENS[screen][0], "1", tmp_path,
+        [str(ROOT / "tests" / "xvfb_tour.py"), str(gui_speech_clip(media)), str(ARTIFACTS),
+         prefix, scheme],
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads((ARTIFACTS / f"{prefix}-report.json").read_text("utf-8"))
+    assert report["active"] and report["loaded"] and report["scheme"] == scheme
+    assert set(report["dialogs"]) == {"welcome", "guide", "shortcuts", "about", "brand-kit"}
+    left, top, width, height = report["available"]
+    for name, (x, y, w, h) in report["dialogs"].items():
+        assert x >= left and y >= top and x + w <= left + width and y + h <= top + height, (
+            name, report["dialogs"][name], report["available"])  # fmt: skip
+    # The panels' background is the scheme's: dark grey in the dark, near white in the light.
+    empty = QImage(str(ARTIFACTS / f"{prefix}-empty.png"))
+    window_colour = empty.pixelColor(empty.width() - 20, empty.height() // 2).lightness()
+    assert (window_colour < 80) if scheme == "dark" else (window_colour > 200), window_colour

@@ -46,6 +46,7 @@ from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.speech.types import CaptionStyle
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
 from clipstudio.gui.dialogs import ErrorDialog, show_error
+from clipstudio.gui.theme import warning_colour
 from clipstudio.gui.workers import TaskRunner, Worker
 
 log = logging.getLogger(__name__)
@@ -449,9 +450,13 @@ class BrandKitDialog(QDialog):
             self.card_view.clear()
             self.card_view.setText("Add a call to action or an imprint for an end card.")
             self.card_view.setWordWrap(True)
+            self.card_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.card_view.setMargin(16)  # the words clear of the box's edges
 
     def _preview_failed(self, message: str) -> None:
-        self.preview_status.setText(f"<span style='color:#c0392b'>⚠ {html.escape(message)}</span>")
+        self.preview_status.setText(
+            f"<span style='color:{warning_colour()}'>⚠ {html.escape(message)}</span>"
+        )
 
     # --- logo ------------------------------------------------------------------------------------
 

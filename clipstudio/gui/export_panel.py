@@ -41,6 +41,7 @@ from clipstudio.core.export.summary import PlainRule
 from clipstudio.core.timefmt import clock
 from clipstudio.core.vocabulary import DEFAULT_SHAPE, CaptionLook, CaptionMode, PortraitFill, Shape
 from clipstudio.gui.flow_layout import FlowLayout
+from clipstudio.gui.theme import warning_colour
 
 NO_IMPRINT_WARNING = (
     "No imprint. UK law says election material online must show who published it and their"
@@ -322,7 +323,11 @@ class ExportPanel(QWidget):
             self.pictures.addTopLevelItem(item)
         self.pictures.setVisible(bool(rows))
         self.picture_hint.setVisible(not rows)
-        shown = f"<span style='color:#c0392b'>⚠ {html.escape(problem)}</span>" if problem else ""
+        shown = (
+            f"<span style='color:{warning_colour()}'>⚠ {html.escape(problem)}</span>"
+            if problem
+            else ""
+        )
         self.picture_problem.setText(shown)
         self.picture_problem.setVisible(bool(problem))
         self.remove_picture.setVisible(bool(rows))
@@ -454,7 +459,9 @@ class ExportPanel(QWidget):
         self.imprint.setTabChangesFocus(True)
         # Three lines: the Electoral Commission's example wording takes three in this column.
         self.imprint.setFixedHeight(3 * self.imprint.fontMetrics().lineSpacing() + 14)
-        self.imprint_warning = QLabel(f"<span style='color:#c0392b'>⚠ {NO_IMPRINT_WARNING}</span>")
+        self.imprint_warning = QLabel(
+            f"<span style='color:{warning_colour()}'>⚠ {NO_IMPRINT_WARNING}</span>"
+        )
         self.imprint_warning.setWordWrap(True)
         self.imprint_warning.setAccessibleName("No imprint warning")
         self.branding_problem = QLabel("")
@@ -556,7 +563,9 @@ class ExportPanel(QWidget):
 
     def show_branding_problem(self, text: str | None) -> None:
         """Why the branded parts cannot be drawn (e.g. an imprint too long to read), or None."""
-        shown = f"<span style='color:#c0392b'>⚠ {html.escape(text)}</span>" if text else ""
+        shown = (
+            f"<span style='color:{warning_colour()}'>⚠ {html.escape(text)}</span>" if text else ""
+        )
         self.branding_problem.setText(shown)
         self.branding_problem.setVisible(bool(text))
 

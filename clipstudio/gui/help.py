@@ -99,8 +99,9 @@ def about_html() -> str:
         "<p>Turns phone footage into a Facebook-ready campaign clip: checks, captions,"
         " trims, branding and the UK digital imprint, on your own computer.</p>"
         "<p>Free software under the GNU General Public License, version 3 or later"
-        " (GPL-3.0-or-later): you may use, share and change it. The licence text is in"
-        f" {html.escape(str(licence_file()))}.</p>"
+        " (GPL-3.0-or-later): you may use, share and change it. Read"
+        f" <a href='{html.escape(QUrl.fromLocalFile(str(licence_file())).toString())}'>the"
+        " licence</a>.</p>"
         "<h3>Made with</h3>"
         f"<table cellpadding='3'>{rows}</table>"
     )

@@ -29,6 +29,7 @@ from clipstudio.core.branding.postcopy import (
     link_description_count,
     tips,
 )
+from clipstudio.gui.theme import warning_colour
 
 # How long "Copied" stays beside the button.
 COPIED_MESSAGE_MS = 6000
@@ -198,7 +199,7 @@ class PostCopyPanel(QWidget):
 
     @staticmethod
     def _show_count(label: QLabel, count: FieldCount) -> None:
-        colour = "#c0392b" if count.over else "palette(placeholder-text)"
+        colour = warning_colour() if count.over else "palette(placeholder-text)"
         label.setText(f"<span style='color:{colour}'>{count.label()}</span>")
         label.setToolTip(
             f"{-count.remaining} characters over the limit"

@@ -22,6 +22,9 @@ MIN_POINT_SIZE = 10.0
 # window's background (WCAG's 3:1 for interface parts); else Clip Studio's blue is used there.
 MIN_ACCENT_CONTRAST = 3.0
 FALLBACK_HIGHLIGHT = {"light": "#1F5FAD", "dark": "#5B9BE6"}
+# Warning words (no imprint, over the minute, too many characters): 4.5:1 or more on the
+# scheme's window (WCAG AA for text); the light scheme's red is 2.8:1 on the dark window.
+WARNING_COLOURS = {"light": "#C0392B", "dark": "#FF7B6B"}
 # Fusion's palettes, lightly tuned: (window, base, alternate base, text, button, placeholder).
 SCHEMES = {
     "light": ("#F3F4F6", "#FFFFFF", "#EEF0F3", "#1B1F24", "#E9EBEE", "#6B7280"),
@@ -35,12 +38,25 @@ def system_scheme() -> str:
     return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
 
 
+def warning_colour() -> str:
+    """The warning red for the scheme in use, read off the application's window colour."""
+    app = QApplication.instance()
+    window = (
+        app.palette().color(QPalette.ColorRole.Window) if isinstance(app, QApplication) else None
+    )
+    dark = window is not None and window.lightness() < 128
+    return WARNING_COLOURS["dark" if dark else "light"]
+
+
 def palette_for(scheme: str, accent: str) -> QPalette:
     window, base, alternate, text, button, placeholder = SCHEMES[scheme]
     highlight = accent
     if contrast_ratio(hex_rgb(accent), hex_rgb(window)) < MIN_ACCENT_CONTRAST:
         highlight = FALLBACK_HIGHLIGHT[scheme]
-    palette = QPalette()
+    # From the button and window colours, so Qt works out the bevel shades (Light, Midlight,
+    # Mid, Dark, Shadow) to match: a plain QPalette kept light ones, and the dark scheme's
+    # frames and palette(mid) backgrounds came out pale grey (the brand kit's end card box).
+    palette = QPalette(QColor(button), QColor(window))
     roles = QPalette.ColorRole
     for role, colour in (
         (roles.Window, window), (roles.Base, base), (roles.AlternateBase, alternate),

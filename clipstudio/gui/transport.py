@@ -10,9 +10,7 @@ from clipstudio.core.timefmt import clock
 from clipstudio.gui.captions import format_time
 from clipstudio.gui.flow_layout import FlowLayout
 from clipstudio.gui.menu_bar import native_shortcut
-
-# The length readout when the clip (with its end card) breaks the one-minute rule.
-OVER_LIMIT_COLOUR = "#c0392b"
+from clipstudio.gui.theme import warning_colour
 
 
 class TransportBar(QWidget):
@@ -72,7 +70,7 @@ class TransportBar(QWidget):
         """The finished video's length, red when it breaks the one-minute rule; `clips`: how
         many clips are joined in it (the length is theirs together)."""
         over = not fits(kept, end_card)
-        colour = OVER_LIMIT_COLOUR if over else "palette(window-text)"
+        colour = warning_colour() if over else "palette(window-text)"
         # On a second, smaller line: the transport row must not get wider than a laptop screen.
         parts = [f"{clips} clips joined"] if clips > 1 else []
         if end_card:

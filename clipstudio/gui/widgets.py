@@ -212,8 +212,8 @@ class ClipList(QListWidget):
 
     @staticmethod
     def describe(item: QListWidgetItem, name: str, duration: float | None, status: str) -> None:
-        length = f" · {clock(duration)}" if duration else ""
-        item.setText(f"{name}{length}\n{status}")
+        length = f"{clock(duration)} · " if duration else ""  # a line of its own wrapped at "·"
+        item.setText(f"{name}\n{length}{status}")
         item.setToolTip(f"{name}\n{status}")
 
 
