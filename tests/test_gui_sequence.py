@@ -252,3 +252,233 @@ def test_music_and_pictures_round_trip_and_older_autosaves_still_load(tmp_path: 
     # A level out of the window's range (a hand-edited file) is brought inside it.
     loud = saved | {"music": {"source": "song.mp3", "level_db": 12.0}}
     assert project_from_dict(loud).music == Music("song.mp3", 0.0)
+
+
+def _photo(path: Path) -> Path:
+    """A plain magenta photo: easy to find in the exported frames (nothing else is magenta)."""
+    from PIL import Image
+
+    Image.new("RGB", (480, 270), (230, 20, 200)).save(path)
+    return path
+
+
+def _two_trimmed_clips_with_captions(qtbot, window, media):
+    """Clips A (3 s, kept 0.2-2.7) and B (2 s, kept 0.5-1.0 and 1.4-2.0), each with captions
+    of its own in source time."""
+    from clipstudio.gui.history import TrimEdit
+
+    a, b = _open_all(qtbot, window, _clips(media)[:2])
+    a.edit(TrimEdit, "Trim", segments=(Segment(0.2, 2.7),))
+    b.edit(TrimEdit, "Trim", segments=(Segment(0.5, 1.0), Segment(1.4, 2.0)))
+    a.captions.set_captions((Caption(0.3, 1.5, ("Vote on Thursday",)),
+                             Caption(1.6, 2.6, ("for the library",))))  # fmt: skip
+    b.captions.set_captions((Caption(0.6, 0.9, ("It is ours",)),
+                             Caption(1.2, 1.8, ("keep it open",))))  # fmt: skip
+    return a, b
+
+
+def _output_time(segments_before: float, kept: tuple[Segment, ...], t: float) -> float:
+    """Where source moment `t` of a clip plays: after `segments_before` seconds of the clips
+    before it, through its own kept parts (worked out here, not by the app)."""
+    offset = segments_before
+    for part in kept:
+        if part.start <= t <= part.end:
+            return offset + t - part.start
+        offset += part.duration
+    raise AssertionError(f"{t} is cut")
+
+
+def test_show_a_picture_here_covers_the_chosen_captions_in_output_time(
+    qtbot, media, user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QFileDialog
+
+    photo = _photo(user_dirs / "library.png")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(photo), ""))
+    window = _window(qtbot)
+    a, b = _two_trimmed_clips_with_captions(qtbot, window, media)
+    window.clips.clip_list.setCurrentRow(1)
+    assert window.current is b
+    panel = window.captions_panel
+    table = panel.table
+    # Both of B's captions chosen (Ctrl+click); the second starts in a cut part.
+    table.selectRow(0)
+    table.selectionModel().select(
+        b.captions.index(1, 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    assert panel.picture_button.isEnabled()
+    panel.picture_button.click()
+    assert window.last_error is None
+    captions = b.captions.captions
+    kept_a = a.project.segments[0].duration
+    start = _output_time(kept_a, b.project.segments, captions[0].start)
+    # The last caption ends inside a kept part here (1.8 of 1.4-2.0).
+    end = _output_time(kept_a, b.project.segments, captions[1].end)
+    assert (start, end) == pytest.approx((2.6, 3.4))
+    plan = a.plan(window.workspace.settings, None, [b])
+    assert [(c.source, c.start, c.end) for c in plan.cutaways] == [
+        (str(photo.resolve()), pytest.approx(start), pytest.approx(end))]  # fmt: skip
+    assert window.history.undoText() == "Show a picture here"
+    rows = window.export_panel.pictures
+    assert rows.topLevelItemCount() == 1
+    assert (
+        rows.topLevelItem(0).text(0) == "library.png  0:02.6–0:03.4 over “It is ours keep it open”"
+    )
+
+    # Another picture over the second caption would lie over the first: refused in plain
+    # words before any export, nothing added.
+    table.clearSelection()
+    table.selectRow(1)
+    panel.picture_button.click()
+    assert window.last_error is not None and "overlap" in window.last_error.text()
+    window.last_error.close()
+    window.last_error = None
+    assert len(b.project.pictures) == 1
+
+    # It stays over the same words when the order changes: B first, it starts 0.1 s in.
+    window.open_clips.move(1, 0)
+    assert [c.start for c in a.plan(window.workspace.settings, None, []).cutaways] == []
+    plan = b.plan(window.workspace.settings, None, [a])
+    assert [(c.start, c.end) for c in plan.cutaways] == [pytest.approx((0.1, 0.9))]
+    assert rows.topLevelItem(0).text(0).startswith("library.png  0:00.1–0:00.9 over")
+    window.menu_bar.undo_action.trigger()  # the move
+
+    # Undo takes it away, redo brings it back; the list's Remove takes it away too.
+    window.menu_bar.undo_action.trigger()
+    assert b.project.pictures == () and rows.topLevelItemCount() == 0
+    window.menu_bar.redo_action.trigger()
+    assert len(b.project.pictures) == 1
+    window.export_panel.pictures.topLevelItem(0).setSelected(True)
+    window.export_panel.remove_picture.click()
+    assert b.project.pictures == ()
+    window.menu_bar.undo_action.trigger()
+    assert len(b.project.pictures) == 1
+
+    # Trimmed so the picture's words run past the end: the list says so before the export
+    # and the export refuses in the same words.
+    from clipstudio.gui.history import TrimEdit
+
+    b.edit(TrimEdit, "Trim", segments=(Segment(0.5, 1.0), Segment(1.4, 1.6)))
+    assert rows.topLevelItem(0).text(0).startswith("library.png  0:02.6–0:03.2 over")
+    assert not window.export_panel.picture_problem.isVisible()
+    window.menu_bar.undo_action.trigger()
+
+    # Restart: the order, the pictures and where they play come back.
+    for session in window.sessions:
+        session.save_now()
+    _close(window)
+    again = _window(qtbot, restore=True)
+    qtbot.waitUntil(lambda: len(again.sessions) == 2, timeout=30_000)
+    for session in again.sessions:
+        qtbot.waitUntil(lambda s=session: s.media is not None, timeout=60_000)
+        session.cancel_all()
+    assert again.sessions[1].project.pictures == b.project.pictures
+    again.clips.clip_list.setCurrentRow(1)
+    assert (
+        again.export_panel.pictures.topLevelItem(0)
+        .text(0)
+        .startswith("library.png  0:02.6–0:03.4 over")
+    )
+    for session in again.sessions:
+        qtbot.waitUntil(lambda s=session: not s.busy(), timeout=LOAD_TIMEOUT_MS)
+    _close(again)
+
+
+def test_span_on_timeline_maps_source_time_through_the_kept_parts() -> None:
+    from fractions import Fraction
+
+    from clipstudio.core.edit.plan import Take, span_on_timeline
+    from clipstudio.core.edit.project import PictureOver, Project, place_pictures
+
+    takes = (Take("a", 1.0, 3.0), Take("b", 0.5, 1.0), Take("b", 1.4, 2.0), Take("a", 5.0, 6.0))
+    assert span_on_timeline(takes, "b", 0.6, 1.8) == pytest.approx((2.1, 2.9))  # across a cut
+    assert span_on_timeline(takes, "b", 1.1, 1.3) is None  # wholly cut
+    assert span_on_timeline(takes, "b", 0.0, 0.7) == pytest.approx((2.0, 2.2))  # held to the part
+    assert span_on_timeline(takes, "a", 2.5, 5.5) == pytest.approx((1.5, 3.6))  # a's two takes
+    assert span_on_timeline(takes, "c", 0.0, 9.0) is None
+    # On the frames the render snaps the takes to (29.97 fps): a picture over the last words
+    # ends with the video, not a rounding past it.
+    project = Project("x.mp4", 0, 0, segments=(Segment(0.0, 1.01),),
+                      pictures=(PictureOver("p.png", 0.5, 9.0),))  # fmt: skip
+    placed = place_pictures([ClipTakes(project, 1.01, None)], Fraction(30000, 1001))
+    assert placed[0].cutaway is not None
+    assert placed[0].cutaway.end == pytest.approx(30 * 1001 / 30000)  # 30 frames, snapped
+
+
+def _mean_rgb(path: Path, at: float) -> tuple[float, float, float]:
+    """The picture's mean colour in the frame shown at `at` seconds (the middle of the frame,
+    clear of captions and corners)."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        for frame in container.decode(stream):
+            if frame.time is not None and frame.time + 1e-3 >= at:
+                rgb = frame.to_ndarray(format="rgb24")
+                h, w, _ = rgb.shape
+                middle = rgb[h // 3 : h // 2, w // 4 : 3 * w // 4].reshape(-1, 3).mean(axis=0)
+                return float(middle[0]), float(middle[1]), float(middle[2])
+    raise AssertionError(f"no frame at {at} s")
+
+
+def test_joined_export_from_the_window_with_music_and_a_photo(
+    qtbot, media, user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two generated clips joined in the window with music and a photo over the second's
+    words: one render that passes validation, as long as the two kept parts together, the
+    photo on screen over its words only, the music under it."""
+    from media_music import music_file
+    from media_sync import white_frames
+    from PySide6.QtWidgets import QFileDialog
+
+    photo = _photo(user_dirs / "library.png")
+    music = music_file(media)
+    window = _window(qtbot)
+    a, b = _two_trimmed_clips_with_captions(qtbot, window, media)
+    panel = window.export_panel
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(music), ""))
+    window.clips.clip_list.setCurrentRow(0)
+    panel.music_button.click()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(photo), ""))
+    window.clips.clip_list.setCurrentRow(1)
+    window.captions_panel.table.selectRow(0)  # "It is ours", 0.6-0.9 of B: 2.6-2.9 out
+    window.captions_panel.picture_button.click()
+    assert len(b.project.pictures) == 1
+    window.clips.clip_list.setCurrentRow(0)
+    panel.folder.setText(str(user_dirs))
+    panel.output_dir_changed.emit(str(user_dirs))
+    plan = a.plan(window.workspace.settings, None, [b])
+    assert plan.music is not None and len(plan.cutaways) == 1
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    body = panel.choices.widget()
+    body.grab().save(str(ARTIFACTS / "sequence-export-panel-all.png"))
+    with qtbot.waitSignal(window.export_finished, timeout=240_000) as finished:
+        panel.export_button.click()
+        window.exports.imprint_question.export_button.click()  # no imprint: asked, then go
+    result = finished.args[0]
+    assert result.validation.ok, result.validation.failures
+    assert result.output.name.startswith(Path(a.name).stem + "-and-1-more")
+    # One video as long as A's kept 2.5 s and B's 0.5 + 0.6 s (the frames: 108 at 30 fps).
+    assert result.duration == pytest.approx(2.5 + 0.5 + 0.6, abs=1 / 30 + 1e-3)
+    assert "2 clips joined" in window.transport.duration_label.text()
+    # The flashes of A (every second from 0.0 of the source) and B (from 0.5) land where the
+    # kept parts put them: A at 1.0 and 2.0 s -> frames 24, 54; B's 0.5 at frame 75; B's
+    # 1.5 at 3.0 + 0.1 -> frame 93.
+    assert white_frames(result.output) == [24, 54, 75, 93]
+    # The photo (magenta) over "It is ours" (2.6-2.9 s), the clips' black elsewhere.
+    red, green, blue = _mean_rgb(result.output, 2.75)
+    assert red > 150 and blue > 130 and green < 90
+    assert max(_mean_rgb(result.output, 2.3)) < 40 and max(_mean_rgb(result.output, 3.2)) < 40
+    # The music plays under it: its tones' band (none in the clips' own sound) is there in
+    # every 100 ms window of the joined video, far above the clips' own level in that band.
+    import numpy as np
+    from media_music import music_levels
+
+    levels = music_levels(result.output)
+    floor = max(np.median(music_levels(Path(a.path))), np.median(music_levels(Path(b.path))))
+    assert np.min(levels[1:-3]) > floor + 40, (levels.round(1), floor)
+    window.export_panel.grab().save(str(ARTIFACTS / "sequence-export-done.png"))
+    _close(window)

@@ -390,6 +390,7 @@ class CaptionsPanel(QWidget):
     edit it, one above the other as two pages of the tab."""
 
     seek_requested = Signal(float)
+    picture_requested = Signal(list)  # the captions chosen, for "Show a picture here"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -400,7 +401,8 @@ class CaptionsPanel(QWidget):
         self.table = QTableView()
         self.table.setAccessibleName("Captions table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several captions at once (Shift/Ctrl+click): a picture goes over all their words.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
@@ -442,11 +444,16 @@ class CaptionsPanel(QWidget):
         self.later_button.clicked.connect(lambda: self._nudge(NUDGE_STEP_S))
         self.find_button.clicked.connect(self.open_find_replace)
         self.reflow_button.clicked.connect(lambda: self.model and self.model.reflow_all())
+        self.picture_button = button(
+            "Show a picture here",
+            "Show a photo or a clip over the chosen captions' words (the speech carries on)",
+        )
+        self.picture_button.clicked.connect(self._picture_requested)
         # Wrapped as the column's width needs: a fixed row made the panel 442 px wide.
         buttons = FlowLayout()
         for widget in (self.edit_button, self.split_button, self.merge_button,
                        self.earlier_button, self.later_button, self.find_button,
-                       self.reflow_button):  # fmt: skip
+                       self.reflow_button, self.picture_button):  # fmt: skip
             buttons.addWidget(widget)
         from clipstudio.gui.words import WordsPanel
 
@@ -502,6 +509,20 @@ class CaptionsPanel(QWidget):
             return rows[0].row()
         return self.model.current_row if self.model else -1
 
+    def selected_captions(self) -> list[Caption]:
+        """The captions chosen in the table (the one playing when none is), in time order."""
+        if self.model is None:
+            return []
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if not rows and self.model.current_row >= 0:
+            rows = [self.model.current_row]
+        return [self.model.captions[row] for row in rows]
+
+    def _picture_requested(self) -> None:
+        chosen = self.selected_captions()
+        if chosen:
+            self.picture_requested.emit(chosen)
+
     def _resize_rows(self) -> None:
         self.table.resizeRowsToContents()
 
@@ -516,6 +537,7 @@ class CaptionsPanel(QWidget):
             self.later_button,
             self.find_button,
             self.reflow_button,
+            self.picture_button,
         ):
             widget.setEnabled(has)
         if has:

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QWidget
 
 from clipstudio.core.branding.imprint import has_imprint
 from clipstudio.core.edit.limits import fits
-from clipstudio.core.edit.plan import EditPlan, check_cutaways
+from clipstudio.core.edit.plan import EditPlan
 from clipstudio.core.edit.project import Project
-from clipstudio.core.errors import BadInputError
 from clipstudio.core.export.summary import export_summary, plain_rules
 from clipstudio.core.process import EtaClock
 from clipstudio.gui.dialogs import ImprintQuestion
 from clipstudio.gui.export_panel import ExportPanel
+from clipstudio.gui.pictures import video_pictures
 from clipstudio.gui.session import ClipSession
 from clipstudio.gui.workers import Worker
 from clipstudio.gui.workspace import Workspace
@@ -50,17 +50,6 @@ def output_path(session: ClipSession, default_folder: str, joined: int = 0) -> P
 
 # The clips an export is made of and their projects, in the video's order.
 Made = tuple[tuple[ClipSession, ...], tuple[Project, ...]]
-
-
-def picture_problem(plan: EditPlan) -> str:
-    """Why the plan's pictures cannot go where they are (over each other, past the end), in
-    the export's own words (core edit.plan.check_cutaways), or ""."""
-    try:
-        check_cutaways(plan.cutaways, plan.kept_duration)
-    except BadInputError as exc:
-        text = str(exc)
-        return text[:1].upper() + text[1:] + "."
-    return ""
 
 
 class ExportController(QObject):
@@ -161,7 +150,7 @@ class ExportController(QObject):
         plan = lead.plan(self.workspace.settings, self.workspace.brand_kit, others)
         if not self._within_limit(plan, joined=bool(others)):
             return None
-        problem = picture_problem(plan)
+        _placed, problem = video_pictures([lead, *others])
         if problem:
             self.error.emit(problem, "")
             return None

@@ -40,6 +40,7 @@ from clipstudio.gui.help import HelpPages
 from clipstudio.gui.menu_bar import FieldShortcuts, MenuBar
 from clipstudio.gui.open_clips import OpenClips
 from clipstudio.gui.panel_edits import PanelEdits
+from clipstudio.gui.pictures import PicturesController
 from clipstudio.gui.player import Player
 from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.session import ClipSession
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self._build_editor())
         self.setCentralWidget(self.stack)
         self.exports = self._build_exports()
+        self.pictures = self._build_pictures()
         self.brand_preview = self._build_brand_preview()
         self.menu_bar = self._build_menu_bar()
         self.open_clips.recent_changed.connect(self.menu_bar.set_recent)
@@ -193,6 +195,15 @@ class MainWindow(QMainWindow):
         exports.status.connect(self.statusBar().showMessage)
         exports.export_finished.connect(self.export_finished)
         return exports
+
+    def _build_pictures(self) -> PicturesController:
+        pictures = PicturesController(
+            self.workspace, self.captions_panel, self.export_panel, self.exports.clips,
+            lambda: self.open_clips.record.dialog_folder(), self,
+        )  # fmt: skip
+        pictures.error.connect(self.report_error)
+        pictures.folder_used.connect(self.open_clips.use_folder)
+        return pictures
 
     def _build_brand_preview(self) -> BrandPreviewController:
         preview = BrandPreviewController(
@@ -425,6 +436,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.export_panel.set_branding(branding)
         self.export_panel.set_music(project.music)
+        self.pictures.refresh()
         self.export_panel.set_caption_look(self.workspace.settings.caption_style.background)
         self.checks_panel.set_publish_findings(publish_findings(branding.imprint))
         self.checks_panel.set_fixes_on(project.fixes)

@@ -37,6 +37,7 @@ from clipstudio.core.edit.plan import (
     Music,
     Segment,
     Take,
+    check_cutaways,
     on_frame_grid,
     span_on_timeline,
 )
@@ -173,15 +174,10 @@ def joined_plan(
     `frame_rate`: the first clip's (probe's nominal rate). The pictures are placed on the
     takes as the render snaps them to the output's frames, so one over the last words ends
     with the video rather than a frame past it."""
-    if not clips:
-        raise ValueError("a video needs at least one clip")
-    takes: list[Take] = []
-    for clip in clips:
-        segments = clip.project.segments or (Segment(0.0, clip.duration),)
-        takes.extend(Take(clip.project.source, s.start, s.end, clip.captions) for s in segments)
     lead = clips[0].project
+    placed = place_pictures(clips, frame_rate)
     return EditPlan(
-        takes=tuple(takes),
+        takes=clip_takes(clips),
         preset=lead.preset,
         trim=Trim.EXACT,
         fixes=Fixes.of(lead.fixes, lead.portrait),
@@ -190,23 +186,69 @@ def joined_plan(
         ),
         branding=lead.branding.resolve(kit),
         music=lead.music,
-        cutaways=pictures_on_timeline(takes, [c.project for c in clips], frame_rate),
+        cutaways=tuple(p.cutaway for p in placed if p.cutaway is not None),
     )
 
 
-def pictures_on_timeline(
-    takes: Sequence[Take], projects: Sequence[Project], frame_rate: Fraction | None = None
-) -> tuple[Cutaway, ...]:
-    """Every project's pictures as cutaways in output seconds, through the kept parts (a
-    picture whose words were all cut is left out), in the order they play."""
-    placed_on = on_frame_grid(takes, output_fps(frame_rate)) if frame_rate else tuple(takes)
-    cutaways = []
-    for project in projects:
-        for picture in project.pictures:
-            span = span_on_timeline(placed_on, project.source, picture.start, picture.end)
+def clip_takes(clips: Sequence[ClipTakes]) -> tuple[Take, ...]:
+    """Each clip's kept parts (the whole clip when nothing is cut), in the order given."""
+    if not clips:
+        raise ValueError("a video needs at least one clip")
+    return tuple(
+        Take(clip.project.source, s.start, s.end, clip.captions)
+        for clip in clips
+        for s in (clip.project.segments or (Segment(0.0, clip.duration),))
+    )
+
+
+@dataclass(frozen=True)
+class PlacedPicture:
+    """A clip's picture and where it plays in the video (None: all its words were cut)."""
+
+    clip: int  # which of the clips given
+    picture: PictureOver
+    cutaway: Cutaway | None
+
+
+def place_pictures(
+    clips: Sequence[ClipTakes], frame_rate: Fraction | None = None
+) -> list[PlacedPicture]:
+    """Every clip's pictures through the kept parts onto the video's time (output seconds),
+    in the order they play (pictures left out at the end)."""
+    takes = clip_takes(clips)
+    placed_on = on_frame_grid(takes, output_fps(frame_rate)) if frame_rate else takes
+    placed = []
+    for index, clip in enumerate(clips):
+        for picture in clip.project.pictures:
+            span = span_on_timeline(placed_on, clip.project.source, picture.start, picture.end)
+            cutaway = None
             if span is not None:
-                cutaways.append(Cutaway(picture.source, round(span[0], 3), round(span[1], 3)))
-    return tuple(sorted(cutaways, key=lambda c: c.start))
+                cutaway = Cutaway(picture.source, *span)
+            placed.append(PlacedPicture(index, picture, cutaway))
+    never = float("inf")
+    return sorted(placed, key=lambda p: p.cutaway.start if p.cutaway else never)
+
+
+def check_pictures(
+    clips: Sequence[ClipTakes], frame_rate: Fraction | None = None
+) -> list[PlacedPicture]:
+    """place_pictures, refused in the export's own words (plan.check_cutaways: BadInputError)
+    when pictures lie over each other or past the end, measured on the takes as the render
+    snaps them, so the window says it before the export would."""
+    placed = place_pictures(clips, frame_rate)
+    takes = clip_takes(clips)
+    main = sum(t.duration for t in (on_frame_grid(takes, output_fps(frame_rate))
+                                    if frame_rate else takes))  # fmt: skip
+    check_cutaways([p.cutaway for p in placed if p.cutaway is not None], main)
+    return placed
+
+
+def picture_over(source: str | Path, captions: Sequence[Caption]) -> PictureOver:
+    """A picture over the words of `captions` (source time): from the first one's start to
+    the last one's end."""
+    if not captions:
+        raise ValueError("a picture goes over at least one caption")
+    return PictureOver(str(source), min(c.start for c in captions), max(c.end for c in captions))
 
 
 def source_identity(path: str | Path) -> tuple[str, int, int]:
