@@ -274,14 +274,15 @@ def test_first_look_dialogs_fit_and_follow_the_scheme(
 ) -> None:
     """The empty window, the first-run welcome, the Help pages, About and the brand kit
     editor on a laptop's screen, light or dark as the desktop is: every dialog fits the
-    screen, and the window's colours are the scheme's. Screenshots: test-artifacts/."""
+    screen, and the window's colours are the scheme's; an upright clip's preview shows its
+    blurred fill on the real screen. Screenshots: test-artifacts/."""
     from PySide6.QtGui import QImage
 
     prefix = f"gui-tour-{screen}-{scheme}"
     proc = _run_with_window_manager(
         SCREENS[screen][0], "1", tmp_path,
-        [str(ROOT / "tests" / "xvfb_tour.py"), str(gui_speech_clip(media)), str(ARTIFACTS),
-         prefix, scheme],
+        [str(ROOT / "tests" / "xvfb_tour.py"), str(gui_speech_clip(media)),
+         str(media.marked_clip("upright360x640", 360, 640, 4.0)), str(ARTIFACTS), prefix, scheme],
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads((ARTIFACTS / f"{prefix}-report.json").read_text("utf-8"))
@@ -291,6 +292,11 @@ def test_first_look_dialogs_fit_and_follow_the_scheme(
     for name, (x, y, w, h) in report["dialogs"].items():
         assert x >= left and y >= top and x + w <= left + width and y + h <= top + height, (
             name, report["dialogs"][name], report["available"])  # fmt: skip
+    # The upright clip's preview on the real screen: its sides are the blurred fill, not bars.
+    shot = QImage(str(ARTIFACTS / f"{prefix}-upright-brightened.png"))
+    x, y, width, height = report["preview_frame"]
+    side = [shot.pixelColor(x + width // 20, y + row).lightness() for row in range(5, height, 5)]
+    assert sum(side) / len(side) > 40, side
     # The panels' background is the scheme's: dark grey in the dark, near white in the light.
     empty = QImage(str(ARTIFACTS / f"{prefix}-empty.png"))
     window_colour = empty.pixelColor(empty.width() - 20, empty.height() // 2).lightness()

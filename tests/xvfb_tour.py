@@ -4,7 +4,9 @@ editor, then a clip's four tabs, in the light or the dark scheme (a dark desktop
 desktop theme to ask, and QStyleHints.setColorScheme is a request the xcb platform ignores
 there, so theme.system_scheme is told). Writes a screenshot of the screen per step and
 OUT/PREFIX-report.json with every dialog's frame and the screen it must fit.
-Usage: python tests/xvfb_tour.py CLIP OUT_FOLDER PREFIX light|dark
+Last, an upright clip with "Brighten" ticked: the preview as the export will make it, over its
+blurred fill (the preview frame's place on the screen goes in the report).
+Usage: python tests/xvfb_tour.py CLIP UPRIGHT_CLIP OUT_FOLDER PREFIX light|dark
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def frame_of(widget) -> list[int]:
 
 
 def main() -> int:
-    clip, out, prefix, scheme = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+    clip, upright, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    prefix, scheme = sys.argv[4], sys.argv[5]
     out.mkdir(parents=True, exist_ok=True)
     from PySide6.QtTest import QTest
 
@@ -76,6 +79,17 @@ def main() -> int:
         window.tabs.setCurrentIndex(index)
         report["shots"].append(shoot(app, window, out, f"{prefix}-tab-{index + 1}"))
     report["window"] = frame_of(window)
+
+    from clipstudio.core.vocabulary import Fix
+
+    session = window.add_clips([str(upright)])[0]
+    wait(app, lambda: not session.busy() and session.media is not None, LOAD_TIMEOUT_S)
+    window.edits.fix_toggled(Fix.BRIGHTEN, True)
+    view = window.player.view
+    frame = view.picture.frame
+    corner = view.viewport().mapToGlobal(view.mapFromScene(frame.topLeft()))
+    report["preview_frame"] = [corner.x(), corner.y(), round(frame.width()), round(frame.height())]
+    report["shots"].append(shoot(app, window, out, f"{prefix}-upright-brightened"))
     (out / f"{prefix}-report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     window.close()
     return 0

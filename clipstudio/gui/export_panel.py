@@ -540,6 +540,7 @@ class ExportPanel(QWidget):
             if line.text() != text:
                 line.blockSignals(True)
                 line.setText(text)
+                line.setCursorPosition(line.cursorPosition() if line.hasFocus() else 0)  # its start
                 line.blockSignals(False)
         if self.imprint.toPlainText() != branding.imprint:
             self.imprint.blockSignals(True)
