@@ -13,14 +13,14 @@ from media_disfluency import mistakes_clip, score
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QColor  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
-from clipstudio.core.edit.plan import captions_on_timeline  # noqa: E402
-from clipstudio.core.edit.project import load_project  # noqa: E402
-from clipstudio.core.timefmt import clock  # noqa: E402
-from clipstudio.core.vocabulary import Cleanup  # noqa: E402
-from clipstudio.gui.words import SUGGESTION_BACKGROUND, WordState  # noqa: E402
+from clipstudio.core.edit.plan import captions_on_timeline
+from clipstudio.core.edit.project import load_project
+from clipstudio.core.timefmt import clock
+from clipstudio.core.vocabulary import Cleanup
+from clipstudio.gui.words import SUGGESTION_BACKGROUND, WordState
 
 LOAD_TIMEOUT_MS = 180_000
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -38,7 +38,14 @@ MIXED_PARTS: tuple[tuple[str, float, bool], ...] = (
 )
 
 
-def _loaded(qtbot, window, path: Path):  # noqa: ANN001, ANN202
+@pytest.fixture
+def own_autosaves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own autosaves: another test's trim or captions of the same clip would
+    come back in this one (requested before `window`)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+def _loaded(qtbot, window, path: Path):
     session = window.add_clips([str(path)])[0]
     qtbot.waitUntil(lambda: session.media is not None and session.transcript is not None
                     and not session.busy(), timeout=LOAD_TIMEOUT_MS)  # fmt: skip
@@ -48,21 +55,23 @@ def _loaded(qtbot, window, path: Path):  # noqa: ANN001, ANN202
     return session
 
 
-def _plan(window, session):  # noqa: ANN001, ANN202
+def _plan(window, session):
     plan, _job = session.export_job(Path("/nonexistent/out.mp4"), window.workspace.settings, None)
     return plan
 
 
-def _index(words, text: str) -> int:  # noqa: ANN001
+def _index(words, text: str) -> int:
     return next(i for i, w in enumerate(words) if w.text.strip(".,").lower() == text.lower())
 
 
-def _press(qtbot, widget, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:  # noqa: ANN001
+def _press(qtbot, widget, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
     widget.setFocus()
     qtbot.keyClick(widget, key, modifiers)
 
 
-def test_deleted_words_are_struck_left_out_and_undoable(qtbot, window, media) -> None:  # noqa: ANN001
+def test_deleted_words_are_struck_left_out_and_undoable(
+    own_autosaves, qtbot, window, media, monkeypatch
+) -> None:
     session = _loaded(qtbot, window, gui_speech_clip(media))
     cuts, panel = session.word_cuts, window.captions_panel.words_panel
     view = panel.view
@@ -99,6 +108,15 @@ def test_deleted_words_are_struck_left_out_and_undoable(qtbot, window, media) ->
     kept = sum(s.duration for s in segments)
     assert kept <= whole - (words[last].end - words[first].start) + 1e-6
     assert clock(kept + end_card) in window.transport.duration_label.text()
+    # Playing, the preview jumps over the cut; paused, it shows what is there.
+    seeks: list[float] = []
+    monkeypatch.setattr(window.player, "seek", seeks.append)
+    window._position_changed(words[first].start + 0.05)
+    monkeypatch.setattr(window.player, "is_playing", lambda: True)
+    window._position_changed(words[first].start + 0.05)
+    window._position_changed(words[last].end + 0.5)
+    assert seeks == [segments[1].start]
+    monkeypatch.undo()
 
     # Ctrl+Z in the view restores the kept parts, the text's look and the readout; both redo
     # keys cut again.
@@ -130,7 +148,9 @@ def test_deleted_words_are_struck_left_out_and_undoable(qtbot, window, media) ->
     assert clock(whole + end_card) in window.transport.duration_label.text()
 
 
-def test_retakes_and_fillers_are_suggested_and_cut_in_one_step(qtbot, window, media) -> None:  # noqa: ANN001
+def test_retakes_and_fillers_are_suggested_and_cut_in_one_step(
+    own_autosaves, qtbot, window, media
+) -> None:
     clip = mistakes_clip(media, MIXED_PARTS)
     session = _loaded(qtbot, window, clip.path)
     cuts, panel = session.word_cuts, window.captions_panel.words_panel
@@ -188,7 +208,9 @@ def test_retakes_and_fillers_are_suggested_and_cut_in_one_step(qtbot, window, me
     assert panel.suggestions_button.isEnabled()
 
 
-def test_a_word_cut_export_is_shorter_by_the_words(qtbot, window, media, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_word_cut_export_is_shorter_by_the_words(
+    own_autosaves, qtbot, window, media, tmp_path: Path
+) -> None:
     from clipstudio.core.export.render import export_clip
     from clipstudio.core.media.probe import probe
 
@@ -210,7 +232,7 @@ def test_a_word_cut_export_is_shorter_by_the_words(qtbot, window, media, tmp_pat
     assert session.duration - exported + plan.end_card_duration >= cut - 2 * frame
 
 
-def _timed(text: str, pause_after: dict[int, float] | None = None):  # noqa: ANN202
+def _timed(text: str, pause_after: dict[int, float] | None = None):
     from clipstudio.core.speech.types import CaptionWord
 
     words, t = [], 1.0

@@ -55,6 +55,7 @@ from clipstudio.gui.timeline import SignalStrip, TimelineWidget
 from clipstudio.gui.transport import TransportBar
 from clipstudio.gui.trim_controller import TrimController
 from clipstudio.gui.widgets import DropZone, dropped_files
+from clipstudio.gui.words import CutSkipper
 from clipstudio.gui.workers import TaskRunner
 from clipstudio.gui.workspace import Workspace
 
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineWidget()
         self.timeline.seek_requested.connect(self.seek)
         self.trims = TrimController(self.workspace, self.player, self.timeline, self)
+        self.cut_skipper = CutSkipper(self.workspace, self.player, self)
         self.trims.error.connect(self.report_error)
         self.trims.status.connect(self.statusBar().showMessage)
         self.transport.set_in_clicked.connect(lambda: self.trims.set_in())
@@ -494,6 +496,7 @@ class MainWindow(QMainWindow):
         self._position_changed(seconds)
 
     def _position_changed(self, seconds: float) -> None:
+        self.cut_skipper.follow(seconds)  # words cut: the preview plays on past them
         self.transport.show_position(seconds)
         self.timeline.set_playhead(seconds)
         self.captions_panel.set_current_time(seconds)

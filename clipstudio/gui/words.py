@@ -37,7 +37,9 @@ from clipstudio.gui.history import WordCutEdit
 if TYPE_CHECKING:
     from clipstudio.core.edit.plan import Segment
     from clipstudio.core.speech.disfluency import Disfluency
+    from clipstudio.gui.player import Player
     from clipstudio.gui.session import ClipSession
+    from clipstudio.gui.workspace import Workspace
 
 # A suggested cut: amber under black text reads in the light and the dark theme alike, and is
 # not the grey of a struck word.
@@ -77,30 +79,39 @@ class WordCuts(QObject):
         self.words: tuple[ViewWord, ...] = ()
         session.captions.captions_changed.connect(self.rebuild)
         session.transcript_ready.connect(self.rebuild)
+        session.suggestions_ready.connect(self.rebuild)
         session.project_changed.connect(lambda: self.cuts_changed.emit())
         session.media_ready.connect(lambda: self.cuts_changed.emit())
 
     # --- the words ----------------------------------------------------------------------------
 
     def rebuild(self) -> None:
-        """The captions' timed words, with the fillers of the transcript between them (the
-        captions leave fillers out; the view shows them so that they can be cut)."""
+        """The captions' timed words, with what the verbatim pass heard that they leave out:
+        its fillers, and the words of a suggestion where the captions have none (Whisper's
+        plain pass may tidy a false start away)."""
         words = [
             ViewWord(w.text, w.start, w.end)
             for caption in self.session.captions.captions
             if caption.has_word_timings
             for w in caption.words
         ]
-        transcript = self.session.transcript
-        if transcript is not None:
+        verbatim = self.session.verbatim
+        if verbatim is not None:
             from clipstudio.core.speech.disfluency import is_filler
 
-            middles = [(w.start, w.end) for w in words]
-            for word in transcript.words:
-                middle = (word.start + word.end) / 2
-                if is_filler(word.text) and not any(s <= middle <= e for s, e in middles):
+            def inside(start: float, end: float, spans: Sequence[tuple[float, float]]) -> bool:
+                return any(s <= (start + end) / 2 <= e for s, e in spans)
+
+            shown = [(w.start, w.end) for w in words]
+            empty = [(d.start, d.end) for d in self.suggestions
+                     if not any(d.start <= (s + e) / 2 <= d.end for s, e in shown)]  # fmt: skip
+            for word in verbatim.words:
+                if (is_filler(word.text) and not inside(word.start, word.end, shown)) or inside(
+                    word.start, word.end, empty
+                ):
                     words.append(ViewWord(word.text.strip(), word.start, word.end, False))
-        words.sort(key=lambda w: w.start)
+        # By the middle: Whisper's plain pass may stretch a word over the filler before it.
+        words.sort(key=lambda w: w.start + w.end)
         self.words = tuple(words)
         self.words_changed.emit()
 
@@ -348,7 +359,7 @@ class WordView(QTextEdit):
         suggested = QTextCharFormat()
         suggested.setBackground(QColor(SUGGESTION_BACKGROUND))
         suggested.setForeground(QColor("black"))
-        suggested.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        suggested.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
         suggested.setUnderlineColor(QColor(SUGGESTION_UNDERLINE))
         return {WordState.KEPT: QTextCharFormat(), WordState.CUT: cut,
                 WordState.SUGGESTED: suggested}  # fmt: skip
@@ -435,8 +446,10 @@ class WordsPanel(QWidget):
             f"Cut all {len(pending)} suggestions" if len(pending) > 1 else "Cut all suggestions"
         )
         found = len(model.suggestions) if model is not None else 0
+        session = model.session if model is not None else None
         self.found.setText(
-            "" if model is None or model.session.transcript is None
+            "" if session is None or session.transcript is None
+            else "Looking for retakes and fillers…" if session.verbatim is None
             else "No retakes or fillers found" if not found
             else f"{found} found, {len(pending)} left to cut"
         )  # fmt: skip
@@ -444,3 +457,25 @@ class WordsPanel(QWidget):
     def _word_clicked(self, index: int) -> None:
         if self.model is not None:
             self.seek_requested.emit(self.model.words[index].start)
+
+
+class CutSkipper(QObject):
+    """While the preview plays, it jumps over the parts cut out between kept ones (words cut
+    here, pauses an auto-trim dropped), so the volunteer hears the video as it will be. The
+    trimmed ends are not its business: the start is where play begins, the end card follows
+    the end (brand_preview_controller.py)."""
+
+    def __init__(self, workspace: Workspace, player: Player, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.player = player
+
+    def follow(self, seconds: float) -> None:
+        session = self.workspace.current
+        if session is None or not self.player.is_playing() or len(session.segments()) < 2:
+            return
+        from clipstudio.core.edit.cuts import cut_inside
+
+        cut = cut_inside(session.segments(), seconds)
+        if cut is not None:
+            self.player.seek(cut.end)

@@ -139,3 +139,13 @@ def _union(segments: Iterable[Segment]) -> tuple[Segment, ...]:
         else:
             merged.append(segment)
     return tuple(merged)
+
+
+def cut_inside(segments: Sequence[Segment], t: float) -> Segment | None:
+    """The cut between two kept parts that `t` falls in (not the trimmed ends): what the
+    preview skips while it plays, so the volunteer hears the video as it will be."""
+    ordered = sorted(segments, key=lambda s: s.start)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if before.end <= t < after.start:
+            return Segment(before.end, after.start)
+    return None
