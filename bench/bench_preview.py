@@ -16,6 +16,8 @@ from pathlib import Path
 # Frames decoded for the figures, and the preview frame's size (a 1366x768 window's).
 FRAMES = 30
 PREVIEW = (744, 418)
+# Playback is measured from this long after it starts (the decoder's own start-up stalls).
+WARM_UP_S = 0.4
 
 
 def _decoded_frames(app, clip: Path, count: int) -> list:
@@ -90,6 +92,55 @@ def _figures(app, name: str, size: tuple[int, int], modes: list) -> dict[str, fl
     return figures
 
 
+def _playback(app, size: tuple[int, int], look_switches: dict) -> tuple[float, float]:
+    """Play a 1080p clip's two seconds in the preview (744x418): frames composed a second and
+    the GUI thread's worst stall (a 10 ms timer's longest gap), after WARM_UP_S."""
+    from PySide6.QtWidgets import QApplication
+
+    from bench.bench_gui import StallProbe
+    from clipstudio.core.export.fit import Fit, FitMode
+    from clipstudio.core.export.presets import PRESETS
+    from clipstudio.core.speech.types import CaptionStyle
+    from clipstudio.core.vocabulary import Shape
+    from clipstudio.gui.fix_preview import PictureLook
+    from clipstudio.gui.player import Player
+
+    player = Player()
+    player.resize(PREVIEW[0] + 16, PREVIEW[1] + 16)
+    player.show()
+    mode = FitMode.SCALE if size[0] > size[1] else FitMode.BLUR
+    player.set_output(PRESETS[Shape.FEED], CaptionStyle(),
+                      PictureLook(Fit(mode, 1920, 1080), *size, **look_switches))  # fmt: skip
+    player.load(str(_clip(*size)))
+    composed = [0]
+    original = player.view.picture.compose
+
+    def counted(new_frame: bool = False) -> None:
+        composed[0] += new_frame
+        original(new_frame)
+
+    player.view.picture.compose = counted  # type: ignore[method-assign]
+    deadline = time.monotonic() + 30
+    while player.duration() <= 0 and time.monotonic() < deadline:
+        app.processEvents()
+    probe = StallProbe()
+    player.toggle_play()
+    started = time.monotonic()
+    while time.monotonic() - started < WARM_UP_S:  # the decoder's start is not the preview's
+        app.processEvents()
+    composed[0] = 0
+    probe.start()
+    started = time.monotonic()
+    while player.is_playing() and time.monotonic() - started < 10:
+        app.processEvents()
+    seconds = time.monotonic() - started
+    worst = probe.stop()
+    player.unload()
+    player.close()
+    QApplication.processEvents()
+    return composed[0] / seconds, worst * 1000
+
+
 def run(clip: Path | None = None) -> dict[str, float]:
     """`clip` (the bench's own) is not used: the figures need a landscape and an upright one."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -99,7 +150,14 @@ def run(clip: Path | None = None) -> dict[str, float]:
 
     app = QApplication.instance() or QApplication([])
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return {"load average at start": load,**_figures(app, "landscape", (1920, 1080), [FitMode.SCALE]),
+    playback = {}
+    for name, size in (("landscape", (1920, 1080)), ("portrait", (1080, 1920))):
+        for look_name, switches in (("plain", {}),
+                                    ("fixes", {"brighten": True, "deflicker": True})):  # fmt: skip
+            rate, stall = _playback(app, size, switches)
+            playback[f"{name} playback {look_name} frames composed per s"] = rate
+            playback[f"{name} playback {look_name} worst stall ms"] = stall
+    return {"load average at start": load, **playback,**_figures(app, "landscape", (1920, 1080), [FitMode.SCALE]),
             **_figures(app, "portrait", (1080, 1920),
                        [FitMode.BLUR, FitMode.CROP, FitMode.PAD])}  # fmt: skip
 

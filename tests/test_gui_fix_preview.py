@@ -248,3 +248,20 @@ def test_deflicker_evens_out_the_frames_levels_as_the_export_does(qtbot) -> None
     assert np.ptp(exported[settled]) < 10  # the export's own: from 46 levels apart
     assert evened[settled] == pytest.approx(exported[settled], abs=3)
     assert np.array_equal(shown_levels(False), plain)
+
+
+def test_a_clip_the_phone_turned_is_placed_upright(qtbot, window, media) -> None:
+    """An iPhone-style clip (landscape pictures tagged to turn -90 degrees) is placed as the
+    viewer sees it: upright over its fill, its white marker at the picture's top left."""
+    _opened(qtbot, window, media.rotated_portrait(seconds=2.0))
+    picture = window.player.view.picture
+    assert (picture.image.width(), picture.image.height()) == (360, 640)
+    shown, _ = _shown(window)
+    height, width = shown.shape[:2]
+    place = picture_placement(Fit(FitMode.BLUR, width, height), 360, 640)
+    marker = 80 * place.height / 640  # marked_clip's square: an eighth of the height
+    inside = _luma(shown[2 : int(marker) - 2, int(place.x) + 2 : int(place.x + marker) - 2])
+    assert inside.min() > 230  # white
+    beside = _luma(shown[2 : int(marker) - 2, int(place.x + place.width - marker) + 2 :
+                         int(place.x + place.width) - 2])  # fmt: skip
+    assert beside.mean() < 200  # the top right is testsrc2, not the marker
