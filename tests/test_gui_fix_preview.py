@@ -265,3 +265,18 @@ def test_a_clip_the_phone_turned_is_placed_upright(qtbot, window, media) -> None
     beside = _luma(shown[2 : int(marker) - 2, int(place.x + place.width - marker) + 2 :
                          int(place.x + place.width) - 2])  # fmt: skip
     assert beside.mean() < 200  # the top right is testsrc2, not the marker
+
+
+def test_a_frame_step_keeps_the_deflicker_window_and_a_jump_starts_it_again(qtbot) -> None:
+    from clipstudio.gui.player import Player
+
+    player = Player()
+    qtbot.addWidget(player)
+    restarts = []
+    player.view.picture.restart_flicker = lambda: restarts.append(player.position())
+    player.step(1)
+    player.step(-1)
+    assert restarts == []  # the frames either side still count, as in the export's window
+    player.step(10)
+    player.seek(2.0)
+    assert len(restarts) == 2

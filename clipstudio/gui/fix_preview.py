@@ -10,8 +10,8 @@ Where the preview differs from the export (measured in tests/test_gui_fix_previe
   at mean luma 31: +19.7 in the preview, +22.1 in the file).
 - Deflicker: the export's `deflicker` brings each frame's luma to the power mean of a window of
   DEFLICKER_FRAMES around it, on the luma codes only; the preview takes the same power mean
-  (look.deflicker_gain) of the frames it has shown (begun again at every seek, so the first
-  frames after one are not evened out yet) and scales R, G and B by it, so colours scale too.
+  (look.deflicker_gain) of the frames it has shown (begun again at every jump, not at a
+  frame's step, so the first frames after a jump are not evened out yet) and scales R, G and B by it, so colours scale too.
 - Blur-fill: the export blurs the covering copy with two box blurs of BACKGROUND_BLUR_RADIUS
   output pixels (colour twice as far: its 4:2:0 chroma planes are half size) and lowers its
   luma codes with eq; the preview shrinks the copy to FILL_SHRINK of the output's size, blurs

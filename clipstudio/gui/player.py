@@ -428,9 +428,12 @@ class Player(QWidget):
     def is_playing(self) -> bool:
         return self.media.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
-    def seek(self, seconds: float) -> None:
+    def seek(self, seconds: float, nearby: bool = False) -> None:
+        """`nearby`: a frame's step, after which the frames shown before still count for the
+        preview's deflicker (the export's window takes frames on both sides too)."""
         self.media.setPosition(max(0, round(seconds * 1000)))
-        self.view.picture.restart_flicker()
+        if not nearby:
+            self.view.picture.restart_flicker()
         self._update_caption(seconds)
         self._update_brand(seconds)
 
@@ -460,7 +463,7 @@ class Player(QWidget):
 
     def step(self, frames: int) -> None:
         self.pause()
-        self.seek(max(0.0, self.position() + frames * self.frame_seconds))
+        self.seek(max(0.0, self.position() + frames * self.frame_seconds), nearby=abs(frames) == 1)
 
     def refresh_caption(self) -> None:
         self._update_caption(self.position())
