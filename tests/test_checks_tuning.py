@@ -25,7 +25,7 @@ from media_real import (
 )
 
 from clipstudio.cli import main
-from clipstudio.core.analysis.checks.audio import NOISY_SNR_DB
+from clipstudio.core.analysis.checks.audio import NOISY_SNR_DB, SNR_FLOOR_DB
 from clipstudio.core.analysis.checks.base import flagged_spans
 from clipstudio.core.analysis.checks.lighting import LIGHTING_MIN_SPAN_S
 from clipstudio.core.analysis.checks.stability import SHAKE_MIN_SPAN_S
@@ -147,6 +147,15 @@ def test_real_noise_under_real_speech_is_noisy(media: MediaFactory, snr_db: floa
         # (measured 15 dB from them): the noise is found under the speech.
         assert noisy.measured["noise_from"] == "under the speech"
     assert "audio.wind" not in ids(report)
+
+
+@needs_real
+def test_speech_buried_in_noise_bursts_reads_the_floor(media: MediaFactory):
+    # The Harvard sentences under the train in bursts at 0 dB: the VAD takes the bursts for
+    # pauses, whose median is above the speech frames' mean; the SNR read -96.5 dB.
+    mix = noisy_speech(media, speech_set("harvard"), NOISES["train"], 0.0, bursty=True)
+    noisy = only(analyse_clip(mix.video), "audio.noisy")
+    assert noisy.measured["snr_db"] == SNR_FLOOR_DB
 
 
 @needs_real
