@@ -24,7 +24,7 @@ MIN_ACCENT_CONTRAST = 3.0
 FALLBACK_HIGHLIGHT = {"light": "#1F5FAD", "dark": "#5B9BE6"}
 # Warning words (no imprint, over the minute, too many characters): 4.5:1 or more on the
 # scheme's window (WCAG AA for text); the light scheme's red is 2.8:1 on the dark window.
-WARNING_COLOURS = {"light": "#C0392B", "dark": "#FF7B6B"}
+WARNING_COLOURS = {"light": "#c0392b", "dark": "#ff7b6b"}
 # Fusion's palettes, lightly tuned: (window, base, alternate base, text, button, placeholder).
 SCHEMES = {
     "light": ("#F3F4F6", "#FFFFFF", "#EEF0F3", "#1B1F24", "#E9EBEE", "#6B7280"),
