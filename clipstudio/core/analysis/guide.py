@@ -40,7 +40,8 @@ GUIDE_RULES: tuple[GuideRule, ...] = (
         "Film landscape, never upright",
         "The golden rule: hold the phone sideways.",
         (("orientation.portrait", "Filmed upright"),),
-        "An upright clip gets its sides filled with a blurred copy (or is cropped to fill).",
+        "An upright clip gets its sides filled with a blurred copy (or is cropped to fill),"
+        " in the preview as in the video.",
     ),
     GuideRule(
         "Keep the phone steady",
@@ -69,7 +70,7 @@ GUIDE_RULES: tuple[GuideRule, ...] = (
         "Steady light, not at night",
         "Avoid flickering lights and filming after dark.",
         (("lighting.flicker", "Flickering light"),),
-        f"“{Fix.DEFLICKER.label}” smooths flickering light.",
+        f"“{Fix.DEFLICKER.label}” smooths flickering light; the preview shows it as you play.",
     ),
     GuideRule(
         "Clear sound",
