@@ -147,6 +147,16 @@ def test_deleted_words_are_struck_left_out_and_undoable(
     assert session.project.segments == ()
     assert clock(whole + end_card) in window.transport.duration_label.text()
 
+    # "Show a picture here" from the words: over the captions they are said in.
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: ("", ""))
+    view.select_words(_index(words, "keep"), _index(words, "library"))
+    with qtbot.waitSignal(window.captions_panel.picture_requested) as asked:
+        qtbot.mouseClick(panel.picture_button, Qt.MouseButton.LeftButton)
+    (chosen,) = asked.args[0]
+    assert "keep the library" in " ".join(chosen.lines)
+
 
 def test_retakes_and_fillers_are_suggested_and_cut_in_one_step(
     own_autosaves, qtbot, window, media

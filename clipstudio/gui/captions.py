@@ -459,6 +459,7 @@ class CaptionsPanel(QWidget):
 
         self.words_panel = WordsPanel()
         self.words_panel.seek_requested.connect(self.seek_requested)
+        self.words_panel.picture_requested.connect(self.picture_requested)
         table_page = QWidget()
         table_layout = QVBoxLayout(table_page)
         table_layout.setContentsMargins(0, 0, 0, 0)

@@ -37,6 +37,7 @@ from clipstudio.gui.history import WordCutEdit
 if TYPE_CHECKING:
     from clipstudio.core.edit.plan import Segment
     from clipstudio.core.speech.disfluency import Disfluency
+    from clipstudio.core.speech.types import Caption
     from clipstudio.gui.player import Player
     from clipstudio.gui.session import ClipSession
     from clipstudio.gui.workspace import Workspace
@@ -166,6 +167,12 @@ class WordCuts(QObject):
         return " — ".join(parts)
 
     # --- cuts (each one undo step) ----------------------------------------------------------------
+
+    def captions_of(self, first: int, last: int) -> list[Caption]:
+        """The captions that words[first..last] are said in (a picture goes over them)."""
+        middles = [(w.start + w.end) / 2 for w in self.words[first : last + 1]]
+        return [c for c in self.session.captions.captions
+                if any(c.start <= m <= c.end for m in middles)]  # fmt: skip
 
     def can_cut(self) -> bool:
         return bool(self.words) and self.session.duration > 0 and self.session.project is not None
@@ -369,6 +376,7 @@ class WordsPanel(QWidget):
     """The word view with its key and buttons; it shows one clip's WordCuts at a time."""
 
     seek_requested = Signal(float)
+    picture_requested = Signal(list)  # the captions of the chosen words: "Show a picture here"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -394,10 +402,15 @@ class WordsPanel(QWidget):
             "Cut every marked retake and filler in one step (Ctrl+Z brings them back)"
         )
         self.suggestions_button.clicked.connect(self.cut_suggestions)
+        self.picture_button = QPushButton("Show a picture here")
+        self.picture_button.setAccessibleName("Show a picture over the chosen words")
+        self.picture_button.setToolTip("Show a photo or a clip over the captions of the chosen"
+                                       " words while the speech carries on")  # fmt: skip
+        self.picture_button.clicked.connect(self._picture_requested)
         self.found = QLabel("")
         self.found.setAccessibleName("Suggested cuts")
         buttons = FlowLayout()
-        for widget in (self.cut_button, self.suggestions_button, self.found):
+        for widget in (self.cut_button, self.suggestions_button, self.picture_button, self.found):
             buttons.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -441,6 +454,7 @@ class WordsPanel(QWidget):
         pending = model.pending_suggestions() if model is not None else []
         can_cut = model is not None and model.can_cut()
         self.cut_button.setEnabled(can_cut)
+        self.picture_button.setEnabled(can_cut)
         self.suggestions_button.setEnabled(can_cut and bool(pending))
         self.suggestions_button.setText(
             f"Cut all {len(pending)} suggestions" if len(pending) > 1 else "Cut all suggestions"
@@ -453,6 +467,13 @@ class WordsPanel(QWidget):
             else "No retakes or fillers found" if not found
             else f"{found} found, {len(pending)} left to cut"
         )  # fmt: skip
+
+    def _picture_requested(self) -> None:
+        chosen = self.view.selected_words()
+        if self.model is not None and chosen is not None:
+            captions = self.model.captions_of(chosen[0], chosen[1])
+            if captions:
+                self.picture_requested.emit(captions)
 
     def _word_clicked(self, index: int) -> None:
         if self.model is not None:
