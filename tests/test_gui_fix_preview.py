@@ -280,3 +280,26 @@ def test_a_frame_step_keeps_the_deflicker_window_and_a_jump_starts_it_again(qtbo
     player.step(10)
     player.seek(2.0)
     assert len(restarts) == 2
+
+
+def test_a_joined_clip_is_previewed_with_the_first_clips_shape_and_fixes(
+    qtbot, window, media
+) -> None:
+    """Joined clips make one video with the first clip's shape and fixes in the largest frame
+    any of them makes (edit/project.joined_plan, fit.plan_fits): the preview of the second shows
+    that, and its own choices again once the clips are no longer joined."""
+    from clipstudio.core.export.presets import PRESETS
+
+    lead = _opened(qtbot, window, _dark_clip(media))
+    window.edits.fix_toggled(Fix.BRIGHTEN, True)
+    window.export_panel.preset_changed.emit(Shape.SQUARE)
+    second = _opened(qtbot, window, _upright_clip(media))
+    assert window.open_clips.joined() == [lead, second] and window.current is second
+    picture = window.player.view.picture
+    assert picture.look.brighten and window.player.view.preset == PRESETS[Shape.SQUARE]
+    assert Fix.BRIGHTEN not in second.project.fixes and second.project.preset is Shape.FEED
+    # The frame: the upright clip's 640x640 over its fill (the landscape one makes 360x360).
+    assert picture.look.fit == Fit(FitMode.BLUR, 640, 640)
+    window.open_clips.set_join(False)
+    assert not picture.look.brighten and window.player.view.preset == PRESETS[Shape.FEED]
+    assert picture.look.fit.mode is FitMode.BLUR

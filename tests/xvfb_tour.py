@@ -84,6 +84,7 @@ def main() -> int:
 
     session = window.add_clips([str(upright)])[0]
     wait(app, lambda: not session.busy() and session.media is not None, LOAD_TIMEOUT_S)
+    window.open_clips.set_join(False)  # its own video: its own fixes
     window.edits.fix_toggled(Fix.BRIGHTEN, True)
     view = window.player.view
     frame = view.picture.frame

@@ -4,13 +4,13 @@ card where the video shows it: after the end point, for the card's seconds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from clipstudio.core.branding.kit import Branding
 from clipstudio.core.edit.plan import Fixes, Take, source_to_output_time
-from clipstudio.core.export.fit import Fit, plan_fit
+from clipstudio.core.export.fit import Fit, plan_fit, plan_fits
 from clipstudio.core.export.presets import PRESETS
 from clipstudio.core.vocabulary import Fix
 from clipstudio.gui.brand_preview import LayerJob, LayerRenderer, RenderedLayers
@@ -26,17 +26,32 @@ END_OF_CLIP_SLACK_S = 0.1
 NO_END_CARD_MESSAGE_MS = 6000
 
 
-def output_fit(session: ClipSession) -> Fit | None:
-    """Size and placement of the exported picture (the core decides; the preview shows it)."""
-    media, project = session.media, session.project
+def lead_of(session: ClipSession, joined: Sequence[ClipSession]) -> ClipSession:
+    """The clip whose choices the video takes: the first of the joined clips when `session` is
+    one of them (core edit/project.joined_plan: shape, fixes, captions, branding), else itself."""
+    return joined[0] if session in joined else session
+
+
+def output_fit(session: ClipSession, joined: Sequence[ClipSession] = ()) -> Fit | None:
+    """Size and placement of the exported picture (the core decides; the preview shows it).
+    With clips joined: the first clip's shape and fixes, the frame the largest any clip makes
+    and this clip's own placement in it (fit.plan_fits, as the joined export lays them out)."""
+    lead = lead_of(session, joined)
+    media, project = session.media, lead.project
     if media is None or media.video is None or project is None:
         return None
-    return plan_fit(media, PRESETS[project.preset], Fixes.of(project.fixes, project.portrait))
+    preset, fixes = PRESETS[project.preset], Fixes.of(project.fixes, project.portrait)
+    sources = [s.media for s in joined if s.media is not None and s.media.video is not None]
+    if session in joined and len(sources) == len(joined):
+        return plan_fits(sources, preset, fixes)[1][media.path]
+    return plan_fit(media, preset, fixes)
 
 
-def picture_look(session: ClipSession, fit: Fit | None) -> PictureLook | None:
+def picture_look(
+    session: ClipSession, fit: Fit | None, joined: Sequence[ClipSession] = ()
+) -> PictureLook | None:
     """Where the export puts the picture and the picture fixes it makes, for the preview."""
-    media, project = session.media, session.project
+    media, project = session.media, lead_of(session, joined).project
     if fit is None or media is None or media.video is None or project is None:
         return None
     return PictureLook(fit, media.video.display_width, media.video.display_height,
@@ -57,10 +72,13 @@ class BrandPreviewController(QObject):
         tasks: TaskRunner,
         end_point: Callable[[], float],
         parent: QObject | None = None,
+        joined: Callable[[], list[ClipSession]] = list,
     ) -> None:
-        """`end_point` is where the clip ends in source time (the timeline's out handle)."""
+        """`end_point` is where the clip ends in source time (the timeline's out handle);
+        `joined`, the clips of the one video in order when they are joined, else []."""
         super().__init__(parent)
         self.workspace = workspace
+        self.joined = joined
         self.player = player
         self.end_point = end_point
         self.layer_renderer = LayerRenderer(tasks, self)
@@ -78,19 +96,21 @@ class BrandPreviewController(QObject):
     def show_output(self, session: ClipSession, branding: Branding) -> None:
         """The preview frame takes the export's shape, fill and picture fixes, and the brand
         pictures are drawn for that frame: both from one plan_fit, so they cannot disagree."""
-        assert session.project is not None
-        fit = output_fit(session)
+        joined = self.joined()
+        lead = lead_of(session, joined)
+        assert lead.project is not None
+        fit = output_fit(session, joined)
         self.player.set_output(
-            PRESETS[session.project.preset],
+            PRESETS[lead.project.preset],
             self.workspace.settings.caption_style,
-            picture_look(session, fit),
+            picture_look(session, fit, joined),
             accent=branding.kit.accent_colour,
         )
         self.request_layers(session, branding, fit)
 
     def request_layers(self, session: ClipSession, branding: Branding, fit: Fit | None) -> None:
         """Redraw the brand pictures only when something they show has changed."""
-        project = session.project
+        project = lead_of(session, self.joined()).project  # the video's shape
         if fit is None or project is None or not branding.shows_anything:
             self.layer_renderer.request(None)
             return

@@ -209,7 +209,12 @@ class MainWindow(QMainWindow):
 
     def _build_brand_preview(self) -> BrandPreviewController:
         preview = BrandPreviewController(
-            self.workspace, self.player, self.tasks, lambda: self.timeline.in_out()[1], self
+            self.workspace,
+            self.player,
+            self.tasks,
+            lambda: self.timeline.in_out()[1],
+            self,
+            joined=self.open_clips.joined,
         )
         preview.branding_problem.connect(self.export_panel.show_branding_problem)
         preview.status.connect(self.statusBar().showMessage)
