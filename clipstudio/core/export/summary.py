@@ -35,6 +35,8 @@ PLAIN_RULES: tuple[tuple[str, str], ...] = (
     ("constant frame rate", "Smooth, steady motion"),
     ("constant ", "Smooth, steady motion"),
     ("SDR BT.709", "Ordinary colours (not HDR), so they look right in the feed"),
+    ("limited range BT.709", "Blacks and whites as the phone filmed them"),
+    ("square pixels", "Not stretched or squeezed"),
     ("captions inside the caption zone", "Captions clear of Facebook's buttons and text"),
     ("caption contrast", "Captions easy to read"),
     ("has an audio stream", "Has sound"),

@@ -116,6 +116,18 @@ def validate_output(
         on_grid, detail = _on_frame_grid(path, expected.fps)
         report.add(f"constant {expected.fps} fps ({float(expected.fps):.3f})", on_grid, detail)
         report.add("SDR BT.709", not video.is_hdr, str(video.color_transfer))
+        # Read from the decoded frame (probe.py), not only the header: a full-range picture
+        # relabelled limited would pass a tag check and still crush its blacks.
+        report.add(
+            "limited range BT.709 colours",
+            video.color_range == "tv" and video.color_matrix == "bt709",
+            f"{video.color_range} range, {video.color_matrix} matrix",
+        )
+        report.add(
+            "square pixels",
+            video.sample_aspect_ratio == 1,
+            f"sample aspect ratio {video.sample_aspect_ratio}",
+        )
         _check_captions(path, expected, report, cancel)
     if audio is None:
         report.add("has an audio stream", False, "none")
