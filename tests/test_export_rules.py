@@ -156,3 +156,33 @@ def test_digital_silence_is_left_alone():
     plan = decide_loudness(readings(np.full(50, -120.7)), [])
     assert plan.rule is LoudnessRule.SILENT and plan.gain_db == 0.0
     assert not math.isfinite(rule_level(LoudnessRule.NO_SPEECH, readings(np.zeros(10)), []))
+
+
+@pytest.mark.parametrize(
+    ("picture", "broken"),
+    [
+        ("-pix_fmt yuv420p -color_range tv -colorspace bt709", set()),
+        # A full-range picture (as a Pixel or GoPro writes it), even when tagged as video range.
+        ("-pix_fmt yuvj420p -color_range pc -colorspace bt709", {"limited range BT.709 colours"}),
+        ("-pix_fmt yuv420p -color_range tv -colorspace smpte170m", {"limited range BT.709 colours"}),
+        ("-pix_fmt yuv420p -colorspace bt709 -vf setsar=4/3", {"square pixels"}),
+    ],
+)
+def test_validation_measures_colour_range_matrix_and_pixel_shape(
+    tmp_path, picture: str, broken: set[str]
+) -> None:
+    """The export's colours and pixel shape are rules the finished file is measured against,
+    so a conversion that only relabelled would stop the export."""
+    from media import run_ffmpeg
+
+    from clipstudio.core.export.validate import Expected, validate_output
+
+    path = tmp_path / "made.mp4"
+    run_ffmpeg([
+        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30:d=1",
+        "-c:v", "libx264", *picture.split(), str(path),
+    ])  # fmt: skip
+    report = validate_output(path, Expected(320, 180, Fraction(30), 60.0, loudness=None))
+    colour_rules = {"limited range BT.709 colours", "square pixels"}
+    failed = {rule.name for rule in report.failures} & colour_rules
+    assert failed == broken, [(r.name, r.detail) for r in report.rules if r.name in colour_rules]
