@@ -162,7 +162,7 @@ def test_digital_silence_is_left_alone():
     ("picture", "broken"),
     [
         ("-pix_fmt yuv420p -color_range tv -colorspace bt709", set()),
-        # A full-range picture (as a Pixel or GoPro writes it), even when tagged as video range.
+        # A full-range picture, as a Pixel or GoPro writes it, and a BT.601 matrix.
         ("-pix_fmt yuvj420p -color_range pc -colorspace bt709", {"limited range BT.709 colours"}),
         ("-pix_fmt yuv420p -color_range tv -colorspace smpte170m", {"limited range BT.709 colours"}),
         ("-pix_fmt yuv420p -colorspace bt709 -vf setsar=4/3", {"square pixels"}),
