@@ -241,6 +241,25 @@ def test_a_word_cut_export_is_shorter_by_the_words(
     )  # fmt: skip
     assert session.duration - exported + plan.end_card_duration >= cut - 2 * frame
 
+    # A restart brings the cut back from the autosave, struck in the text again.
+    from clipstudio.gui.app import create_window
+
+    segments = session.project.segments
+    window.close()
+    after = create_window(restore=True)
+    qtbot.addWidget(after)
+    again = after.current
+    assert again is not None and again.restored and again.project.segments == segments
+    qtbot.waitUntil(
+        lambda: not again.busy() and bool(again.word_cuts.words), timeout=LOAD_TIMEOUT_MS
+    )
+    states = again.word_cuts.states()
+    assert [i for i, s in enumerate(states) if s is WordState.CUT] == [first, last]
+    after.tabs.setCurrentWidget(after.captions_panel)
+    assert after.captions_panel.words_panel.view.word_format(first).fontStrikeOut()
+    after.close()
+    after.history.clear()
+
 
 def _timed(text: str, pause_after: dict[int, float] | None = None):
     from clipstudio.core.speech.types import CaptionWord
