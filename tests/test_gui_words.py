@@ -147,6 +147,17 @@ def test_deleted_words_are_struck_left_out_and_undoable(
     assert session.project.segments == ()
     assert clock(whole + end_card) in window.transport.duration_label.text()
 
+    # The word at the play position is lit, and only while it is said.
+    window.seek(words[first].start + 0.05)
+    assert view.playing == first
+    assert (
+        view.word_format(first).background().color()
+        != view.word_format(first - 1).background().color()
+    )
+    window.seek(words[last].end + 0.5)
+    assert view.playing != first
+    assert view.word_format(first).background() == view.word_format(first - 1).background()
+
     # "Show a picture here" from the words: over the captions they are said in.
     from PySide6.QtWidgets import QFileDialog
 

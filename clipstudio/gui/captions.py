@@ -497,6 +497,7 @@ class CaptionsPanel(QWidget):
 
     def set_current_time(self, seconds: float) -> None:
         self.current_time = seconds
+        self.words_panel.set_current_time(seconds)
         if self.model is None:
             return
         before = self.model.current_row

@@ -81,8 +81,16 @@ class WordCuts(QObject):
         session.captions.captions_changed.connect(self.rebuild)
         session.transcript_ready.connect(self.rebuild)
         session.suggestions_ready.connect(self.rebuild)
-        session.project_changed.connect(lambda: self.cuts_changed.emit())
+        # Only when the kept parts change: every keystroke in a branding field changes the
+        # project too, and restyling a long transcript for it would make typing lag.
+        self._segments = session.segments()
+        session.project_changed.connect(self._project_changed)
         session.media_ready.connect(lambda: self.cuts_changed.emit())
+
+    def _project_changed(self) -> None:
+        if self.session.segments() != self._segments:
+            self._segments = self.session.segments()
+            self.cuts_changed.emit()
 
     # --- the words ----------------------------------------------------------------------------
 
@@ -270,37 +278,76 @@ class WordView(QTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.ranges: list[tuple[int, int]] = []  # each word's place in the document
+        self.shown: list[WordState] = []  # each word's look now
+        self.playing: int | None = None  # the word the preview is at
         self.describe: Callable[[int], str] | None = None
 
     def show_words(self, texts: Sequence[str], paragraph_starts: set[int]) -> None:
+        """The words, a sentence a paragraph, all plain (show_states styles them). Inserted a
+        sentence at a time: word by word, 10,000 words took 1.5 s."""
         bar = self.verticalScrollBar()
         scrolled = bar.value()
         self.clear()
-        self.ranges = []
+        self.ranges, self.shown, self.playing = [], [WordState.KEPT] * len(texts), None
         cursor = QTextCursor(self.document())
-        plain = QTextCharFormat()
+        cursor.beginEditBlock()
         sentence = QTextBlockFormat()
         sentence.setBottomMargin(SENTENCE_SPACING_PX)
         cursor.setBlockFormat(sentence)
-        for index, text in enumerate(texts):
-            if index:
-                if index in paragraph_starts:
-                    cursor.insertBlock(sentence)
-                else:
-                    cursor.insertText(" ", plain)
-            start = cursor.position()
-            cursor.insertText(text, plain)
-            self.ranges.append((start, cursor.position()))
+        starts = sorted(paragraph_starts | {0})
+        for first, end in zip(starts, [*starts[1:], len(texts)], strict=True):
+            if first >= len(texts):
+                break
+            if first:
+                cursor.insertBlock(sentence)
+            at = cursor.position()
+            for text in texts[first:end]:
+                self.ranges.append((at, at + len(text)))
+                at += len(text) + 1
+            cursor.insertText(" ".join(texts[first:end]))
+        cursor.endEditBlock()
         bar.setValue(scrolled)
 
     def show_states(self, states: Sequence[WordState]) -> None:
-        """Struck, marked or plain, word by word (the text and the selection stay)."""
+        """Struck, marked or plain, word by word (the text and the selection stay); only
+        the words whose look changed are restyled."""
+        before = self.shown if len(self.shown) == len(states) else [None] * len(states)
+        self.shown = list(states)
+        changed = [i for i, (old, new) in enumerate(zip(before, states, strict=True))
+                   if old is not new]  # fmt: skip
+        self._style(changed)
+
+    def show_playing(self, index: int | None) -> None:
+        """Light the word the preview is at, and keep it in sight."""
+        if index == self.playing:
+            return
+        old, self.playing = self.playing, index
+        self._style([i for i in (old, index) if i is not None and i < len(self.shown)])
+        if index is not None and index < len(self.ranges):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.ranges[index][0])
+            rect = self.cursorRect(cursor)
+            bar = self.verticalScrollBar()
+            if rect.top() < 0 or rect.bottom() > self.viewport().height():
+                bar.setValue(bar.value() + rect.top() - self.viewport().height() // 3)
+
+    def _style(self, indices: Sequence[int]) -> None:
+        if not indices:
+            return
         formats = self._formats()
+        lit = QTextCharFormat()
+        lit.setBackground(self.palette().color(QPalette.ColorRole.Highlight).lighter(160))
+        lit.setForeground(QColor("black"))
         cursor = QTextCursor(self.document())
-        for (start, end), state in zip(self.ranges, states, strict=True):
+        cursor.beginEditBlock()  # one layout pass for the lot, not one per word
+        for index in indices:
+            start, end = self.ranges[index]
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(formats[state])
+            cursor.setCharFormat(formats[self.shown[index]])
+            if index == self.playing:
+                cursor.mergeCharFormat(lit)
+        cursor.endEditBlock()
 
     def word_format(self, index: int) -> QTextCharFormat:
         """The format the word is drawn with (tests read it)."""
@@ -474,6 +521,12 @@ class WordsPanel(QWidget):
             captions = self.model.captions_of(chosen[0], chosen[1])
             if captions:
                 self.picture_requested.emit(captions)
+
+    def set_current_time(self, seconds: float) -> None:
+        """The play position: its word is lit in the text."""
+        words = self.model.words if self.model is not None else ()
+        playing = next((i for i, w in enumerate(words) if w.start <= seconds < w.end), None)
+        self.view.show_playing(playing)
 
     def _word_clicked(self, index: int) -> None:
         if self.model is not None:
