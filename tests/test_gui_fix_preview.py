@@ -294,6 +294,7 @@ def test_a_joined_clip_is_previewed_with_the_first_clips_shape_and_fixes(
     window.edits.fix_toggled(Fix.BRIGHTEN, True)
     window.export_panel.preset_changed.emit(Shape.SQUARE)
     second = _opened(qtbot, window, _upright_clip(media))
+    window.open_clips.set_join(True)  # the default, but kept from the last window's record
     assert window.open_clips.joined() == [lead, second] and window.current is second
     picture = window.player.view.picture
     assert picture.look.brighten and window.player.view.preset == PRESETS[Shape.SQUARE]
@@ -303,3 +304,29 @@ def test_a_joined_clip_is_previewed_with_the_first_clips_shape_and_fixes(
     window.open_clips.set_join(False)
     assert not picture.look.brighten and window.player.view.preset == PRESETS[Shape.FEED]
     assert picture.look.fit.mode is FitMode.BLUR
+    window.open_clips.set_join(True)  # the record outlives the window: leave the default
+
+
+def test_a_joined_clip_is_previewed_on_the_joined_videos_timeline(qtbot, window, media) -> None:
+    """The brand layers' times, the end card's place and the branding's length are the joined
+    video's: the second clip's moments come after the first clip, and only the last clip's
+    end leads to the end card."""
+    from clipstudio.core.branding.imprint import IMPRINT_EXAMPLE
+    from clipstudio.core.branding.kit import BrandKit
+
+    window.set_brand_kit(BrandKit(imprint=IMPRINT_EXAMPLE))
+    lead = _opened(qtbot, window, _dark_clip(media))
+    second = _opened(qtbot, window, _upright_clip(media))
+    window.open_clips.set_join(True)  # the default, but kept from the last window's record
+    preview = window.brand_preview
+    both = lead.kept_duration() + second.kept_duration()
+    assert preview.output_time(0.5) == pytest.approx(lead.kept_duration() + 0.5)
+    assert preview.ends_video()
+    assert preview.layer_renderer.wanted.main_duration == pytest.approx(both)
+    window.clips.clip_list.setCurrentRow(0)
+    assert window.current is lead and not preview.ends_video()
+    assert preview.output_time(0.5) == pytest.approx(0.5)
+    window.open_clips.set_join(False)
+    assert preview.ends_video()
+    assert preview.layer_renderer.wanted.main_duration == pytest.approx(lead.kept_duration())
+    window.open_clips.set_join(True)  # the record outlives the window: leave the default

@@ -93,12 +93,20 @@ class BrandPreviewController(QObject):
         player.reached_end.connect(self._reached_end)
         player.playing_changed.connect(self._playing_changed)
 
+    def video_clips(self, session: ClipSession) -> list[ClipSession]:
+        """The clips of the video `session` is part of, in order: the joined ones, or itself."""
+        joined = self.joined()
+        return joined if session in joined else [session]
+
     def show_output(self, session: ClipSession, branding: Branding) -> None:
         """The preview frame takes the export's shape, fill and picture fixes, and the brand
-        pictures are drawn for that frame: both from one plan_fit, so they cannot disagree."""
+        pictures are drawn for that frame: both from one plan_fit, so they cannot disagree.
+        With clips joined, the video's branding is the first clip's."""
         joined = self.joined()
         lead = lead_of(session, joined)
         assert lead.project is not None
+        if lead is not session:
+            branding = self.workspace.branding_for(lead)
         fit = output_fit(session, joined)
         self.player.set_output(
             PRESETS[lead.project.preset],
@@ -120,7 +128,7 @@ class BrandPreviewController(QObject):
                 width=fit.width,
                 height=fit.height,
                 preset=PRESETS[project.preset],
-                main_duration=session.kept_duration(),
+                main_duration=sum(s.kept_duration() for s in self.video_clips(session)),
                 caption_style=self.workspace.settings.caption_style,
             )
         )
@@ -149,8 +157,12 @@ class BrandPreviewController(QObject):
         session = self.workspace.current
         if session is None or session.project is None or session.duration <= 0:
             return None
-        takes = [Take(session.path, s.start, s.end) for s in session.project.segments] or [
-            Take(session.path, 0.0, session.duration)
+        takes = [
+            take
+            for clip in self.video_clips(session)
+            if clip.project is not None
+            for take in [Take(clip.path, s.start, s.end) for s in clip.project.segments]
+            or [Take(clip.path, 0.0, clip.duration)]
         ]
         return source_to_output_time(takes, session.path, seconds)
 
@@ -172,7 +184,7 @@ class BrandPreviewController(QObject):
             )
             return False
         self.player.show_end_card(True)
-        seconds = self.workspace.branding_for(session).end_card_duration
+        seconds = self.workspace.branding_for(self.video_clips(session)[0]).end_card_duration
         self.end_card_timer.start(round(seconds * 1000))
         return True
 
@@ -189,11 +201,18 @@ class BrandPreviewController(QObject):
         """A seek is not playback: the next position is measured from here, not from before."""
         self._last_position = seconds
 
+    def ends_video(self) -> bool:
+        """Whether the video's end comes after the clip shown (not so for all but the last of
+        joined clips: the next clip does)."""
+        session = self.workspace.current
+        return session is not None and self.video_clips(session)[-1] is session
+
     def follow_position(self, seconds: float) -> None:
         """Playing past the end point pauses there and shows what the video shows next."""
         previous, self._last_position = self._last_position, seconds
         if (
-            self.player.is_playing()
+            self.ends_video()
+            and self.player.is_playing()
             and self.player.view.brand.has_end_card()
             and previous < self.end_point() <= seconds + END_OF_CLIP_SLACK_S
         ):
@@ -203,7 +222,7 @@ class BrandPreviewController(QObject):
     def _reached_end(self) -> None:
         """The source ran out while playing: if the clip ends there, its end card comes next."""
         session = self.workspace.current
-        if session is None or not self.player.view.brand.has_end_card():
+        if session is None or not self.player.view.brand.has_end_card() or not self.ends_video():
             return
         if self.end_point() >= session.duration - END_OF_CLIP_SLACK_S:
             self.show_end_card()
