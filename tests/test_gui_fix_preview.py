@@ -330,3 +330,24 @@ def test_a_joined_clip_is_previewed_on_the_joined_videos_timeline(qtbot, window,
     assert preview.ends_video()
     assert preview.layer_renderer.wanted.main_duration == pytest.approx(lead.kept_duration())
     window.open_clips.set_join(True)  # the record outlives the window: leave the default
+
+
+def test_the_last_picture_stays_up_when_playback_reaches_the_end(qtbot, media) -> None:
+    """Qt's player hands the preview an empty frame at the end of the clip: the preview keeps
+    the last picture (it went black), and only a new clip or none clears it."""
+    from clipstudio.gui.player import Player
+
+    player = Player()
+    qtbot.addWidget(player)
+    player.resize(400, 300)
+    player.show()
+    player.load(str(_dark_clip(media)))
+    qtbot.waitUntil(lambda: player.duration() > 0, timeout=LOAD_TIMEOUT_MS)
+    player.seek(1.2)
+    with qtbot.waitSignal(player.reached_end, timeout=LOAD_TIMEOUT_MS):
+        player.toggle_play()
+    qtbot.wait(300)  # the empty frame follows the end
+    picture = player.view.picture
+    assert not picture.composed.isNull() and _luma(_rgb(picture.composed)).mean() > 10
+    player.unload()
+    assert picture.composed.isNull()

@@ -184,8 +184,10 @@ class FixedPicture(QGraphicsObject):
 
     def _take_pending(self) -> None:
         frame, self._pending = self._pending, None
-        if frame is not None:
-            self.show_image(frame.toImage() if frame.isValid() else QImage())
+        # The player hands over an empty frame when playback reaches the end: the last picture
+        # stays up (a new clip or none clears it: Player.load and unload).
+        if frame is not None and frame.isValid():
+            self.show_image(frame.toImage())
 
     def show_image(self, image: QImage) -> None:
         """A new frame (upright, as QVideoFrame.toImage gives it)."""
