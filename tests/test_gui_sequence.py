@@ -323,6 +323,17 @@ def test_show_a_picture_here_covers_the_chosen_captions_in_output_time(
     assert window.history.undoText() == "Show a picture here"
     rows = window.export_panel.pictures
     assert rows.topLevelItemCount() == 1
+    # What a volunteer sees on a 1366x768 laptop: the list of clips and the export panel.
+    window.resize(1366, 768)
+    window.tabs.setCurrentWidget(window.export_panel)
+    QApplication.processEvents()  # laid out before it is scrolled to
+    window.export_panel.choices.ensureWidgetVisible(rows)
+    QApplication.processEvents()
+    ARTIFACTS.mkdir(exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "sequence-window-pictures.png"))
+    window.tabs.setCurrentWidget(panel)
+    QApplication.processEvents()
+    window.grab().save(str(ARTIFACTS / "sequence-window-captions.png"))
     assert (
         rows.topLevelItem(0).text(0) == "library.png  0:02.6–0:03.4 over “It is ours keep it open”"
     )
