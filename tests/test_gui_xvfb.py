@@ -262,6 +262,8 @@ def test_window_and_every_control_fit_the_screen(screen: str, media, tmp_path: P
         assert x + frame_w <= width + slack and y + frame_h <= height + slack, seen
         assert seen["window_min"][0] <= width and seen["window_min"][1] <= height, seen
         assert seen["misfits"] == [], seen["misfits"]
+        # No button or one-line label narrower than its words ("Faceboo...ed 16:9" once).
+        assert seen["cut_off"] == [], seen["cut_off"]
 
 
 @pytest.mark.skipif(WINDOW_MANAGER is None, reason="no window manager (openbox) installed")

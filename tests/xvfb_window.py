@@ -3,8 +3,9 @@ opens a clip, looks at every tab, types an imprint and presses Ctrl+E in that te
 key presses through the window manager, with xdotool), waits for the export and looks again.
 
 Writes OUT/report.json with the screen, the window's frame and minimum size, each tab's minimum
-size, and every control that does not fit the screen (scrolled into view first when it sits in
-a scrolling panel); and a screenshot of the whole screen per tab and stage in OUT.
+size, every control that does not fit the screen (scrolled into view first when it sits in
+a scrolling panel) and every button or one-line label too narrow for its words; and a
+screenshot of the whole screen per tab and stage in OUT.
 Usage: python tests/xvfb_window.py CLIP OUT_FOLDER PREFIX
 """
 
@@ -102,6 +103,27 @@ def misfits(app, window, screen_rect) -> list[str]:
     return found
 
 
+def cut_off(window) -> list[str]:
+    """Buttons and labels (visible now) narrower than their words: the text is cut off. A
+    word-wrapped label wraps instead, and a label Qt elides on purpose says so in its tooltip."""
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QWidget
+
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.window() is not window:
+            continue
+        if isinstance(widget, QLabel) and (widget.wordWrap() or not widget.text()):
+            continue
+        if not isinstance(widget, (QAbstractButton, QComboBox, QLabel)):
+            continue
+        if isinstance(widget, QAbstractButton) and not widget.text():
+            continue  # an icon button
+        if widget.width() + 1 < widget.minimumSizeHint().width():
+            found.append(f"{type(widget).__name__} {widget.accessibleName() or widget.objectName()!r}"
+                         f" {widget.width()} px wide for {widget.minimumSizeHint().width()}")  # fmt: skip
+    return found
+
+
 def look(app, window, stage: str, out: Path, prefix: str, report: dict) -> None:
     screen = window.screen()
     screen_rect = screen.geometry()
@@ -115,6 +137,7 @@ def look(app, window, stage: str, out: Path, prefix: str, report: dict) -> None:
         "window_min": [hint.width(), hint.height()],
         "tabs": {},
         "misfits": [],
+        "cut_off": [],
     }
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
@@ -124,6 +147,7 @@ def look(app, window, stage: str, out: Path, prefix: str, report: dict) -> None:
         tab_hint = tab.minimumSizeHint()
         entry["tabs"][name] = [tab_hint.width(), tab_hint.height()]
         entry["misfits"] += [f"{name}: {m}" for m in misfits(app, window, screen_rect)]
+        entry["cut_off"] += [f"{name}: {m}" for m in cut_off(window)]
         shot = out / f"{prefix}-{stage}-{index + 1}.png"
         screen.grabWindow(0).save(str(shot))
     report[stage] = entry
