@@ -60,6 +60,10 @@ def _plan(window, session):
     return plan
 
 
+def normalised_words(text: str) -> list[str]:
+    return [w.strip(".,").lower() for w in text.split()]
+
+
 def _index(words, text: str) -> int:
     return next(i for i, w in enumerate(words) if w.text.strip(".,").lower() == text.lower())
 
@@ -224,6 +228,11 @@ def test_retakes_and_fillers_are_suggested_and_cut_in_one_step(
     result = score(clip, MIXED_PARTS, holes)
     assert (result.found, result.missed, result.false_cuts) == (3, 0, 0), result
     assert not panel.suggestions_button.isEnabled()
+    # The captions keep every word of the tries and sentences kept, and only those (their
+    # words are timed by the verbatim pass: the plain one ran "the" over "Erm").
+    kept = captions_on_timeline(_plan(window, session).takes)
+    said = " ".join(text for text, _pause, mistake in MIXED_PARTS if not mistake)
+    assert normalised_words(" ".join(" ".join(c.lines) for c in kept)) == normalised_words(said)
     window.history.undo()
     assert session.project.segments == ()
     assert panel.suggestions_button.isEnabled()
@@ -302,3 +311,53 @@ def test_putting_words_back_undoes_their_cut_exactly() -> None:
     assert restore_words(cut_words(trimmed, words, 3, 3, duration), words, 3, 3, duration) == (
         trimmed
     )
+
+
+def _heard(*timed: tuple[str, float, float]):
+    from clipstudio.core.speech.types import Word
+
+    return [Word(f" {text}", start, end, 0.9) for text, start, end in timed]
+
+
+def _caption(*timed: tuple[str, float, float]):
+    from clipstudio.core.speech.types import Caption, CaptionWord
+
+    words = tuple(CaptionWord(text, start, end) for text, start, end in timed)
+    return Caption(words[0].start, words[-1].end, (" ".join(w.text for w in words),), words)
+
+
+def _kept_text(captions, spans, duration: float) -> str:
+    from clipstudio.core.edit.cuts import cut_segments
+    from clipstudio.core.edit.plan import Segment, Take
+
+    kept = cut_segments((Segment(0.0, duration),), spans)
+    takes = [Take("clip.mp4", s.start, s.end, tuple(captions)) for s in kept]
+    return " ".join(" ".join(c.lines) for c in captions_on_timeline(takes))
+
+
+def test_caption_words_timed_by_the_verbatim_pass_keep_the_kept_words() -> None:
+    from clipstudio.core.speech.disfluency import find_disfluencies, timed_by_verbatim
+
+    # Measured on espeak: the plain pass ran "the" over the "Erm" before it, so cutting the
+    # filler took "the" from the captions.
+    plain = [_caption(("it.", 8.0, 8.6), ("the", 9.3, 10.2), ("council", 10.2, 10.7))]
+    heard = _heard(("it.", 8.0, 8.6), ("Erm,", 9.3, 9.6), ("the", 9.85, 10.0),
+                   ("council", 10.0, 10.7))  # fmt: skip
+    spans = [(d.start, d.end) for d in find_disfluencies(heard, set(Cleanup))]
+    assert _kept_text(plain, spans, 12.0) == "it. council"
+    assert _kept_text(timed_by_verbatim(plain, heard), spans, 12.0) == "it. the council"
+    # A try the plain pass tidied away: its words are the last tries, the one kept
+    # (difflib alone matched them to the first tries: the sentence before is the longer run).
+    first_words = ["we", "will", "fight", "for", "the", "parks."]
+    before = [(t, 0.4 * i, 0.4 * i + 0.3) for i, t in enumerate(first_words)]
+    tries = [("please", 3.0), ("come", 3.3), ("to", 3.6), ("the,", 3.8)]
+    said = [(t, s + offset, s + offset + 0.2) for offset in (0.0, 2.0, 4.0) for t, s in tries]
+    heard = _heard(*before, *said, ("meeting.", 8.2, 8.6))
+    plain = [_caption(*before), _caption(
+        ("please", 3.0, 3.2), ("come", 3.3, 3.5), ("to", 3.6, 3.8), ("the,", 3.8, 4.0),
+        ("please", 5.0, 5.2), ("come", 5.3, 7.9), ("to", 7.9, 8.0), ("the", 8.0, 8.1),
+        ("meeting.", 8.2, 8.6))]  # fmt: skip
+    spans = [(d.start, d.end) for d in find_disfluencies(heard, set(Cleanup))]
+    expected = "we will fight for the parks. please come to the meeting."
+    assert _kept_text(plain, spans, 9.0) != expected
+    assert _kept_text(timed_by_verbatim(plain, heard), spans, 9.0) == expected

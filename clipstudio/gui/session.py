@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage, QUndoStack
@@ -53,6 +53,16 @@ AUTOSAVE_DELAY_MS = 800
 SPEECH_LANGUAGE = CAPTION_LANGUAGE
 
 Result = TypeVar("Result")
+
+
+class Mistakes(NamedTuple):
+    """What the verbatim pass found: its words, the suggested cuts, and the captions it read
+    with their words timed by it."""
+
+    verbatim: Transcript
+    suggestions: tuple[Disfluency, ...]
+    captions: tuple[Caption, ...]
+    retimed: tuple[Caption, ...]
 
 
 class ClipSession(QObject):
@@ -190,13 +200,15 @@ class ClipSession(QObject):
 
     def _find_mistakes(
         self, settings: AppSettings, progress: ProgressCallback, cancel: CancelToken
-    ) -> tuple[Transcript, tuple[Disfluency, ...]]:
+    ) -> Mistakes:
         """A second pass, verbatim as the CLI's --remove-retakes/--remove-fillers: the hint
         makes Whisper write the fillers and false starts the suggestions are found in. Its
         words are not the captions': on the 28 real recordings it wrote words nobody said
         ("Okay.", "Last. Just...") and took the captions' mean word error rate from 7.8 % to
-        9.3 % (tiny.en, fillers left out), so the captions stay the plain pass's."""
-        from clipstudio.core.speech.disfluency import find_disfluencies
+        9.3 % (tiny.en, fillers left out), so the captions stay the plain pass's, their words
+        timed by the verbatim one where both wrote the same word (disfluency.timed_by_verbatim:
+        so that a suggestion's cut takes none of the kept words)."""
+        from clipstudio.core.speech.disfluency import find_disfluencies, timed_by_verbatim
         from clipstudio.core.vocabulary import Cleanup
 
         verbatim = self._isolated(
@@ -204,7 +216,9 @@ class ClipSession(QObject):
             engine=settings.engine, model=settings.speech_model, language=SPEECH_LANGUAGE,
             verbatim=True,
         )  # fmt: skip
-        return verbatim, find_disfluencies(verbatim.words, set(Cleanup))
+        captions = self.captions.captions
+        return Mistakes(verbatim, find_disfluencies(verbatim.words, set(Cleanup)), captions,
+                        timed_by_verbatim(captions, verbatim.words))  # fmt: skip
 
     def _peaks(self, progress: ProgressCallback, cancel: CancelToken) -> Waveform:
         return self._isolated("clipstudio.core.media.preview:waveform_peaks", progress, cancel)
@@ -247,8 +261,14 @@ class ClipSession(QObject):
         )
         self._refresh_status()
 
-    def _mistakes_done(self, found: tuple[Transcript, tuple[Disfluency, ...]]) -> None:
-        self.verbatim, self.suggestions = found
+    def _mistakes_done(self, found: Mistakes) -> None:
+        self.verbatim, self.suggestions = found.verbatim, found.suggestions
+        # Retimed only if the captions are still the ones the worker read (not edited since).
+        if self.captions.captions is found.captions and found.retimed != found.captions:
+            if self.project is not None and self.project.captions is None:
+                self._load_captions(found.retimed)  # still the transcript's own
+            else:
+                self.captions.set_captions(found.retimed)  # the volunteer's: saved, no step
         self.suggestions_ready.emit()
 
     def _waveform_done(self, waveform: Waveform) -> None:

@@ -10,16 +10,17 @@ onto the burst of voice it really is, found in the audio's own energy.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
 from clipstudio.core.speech.audio import ENERGY_FRAME_S, frame_energy_db
 from clipstudio.core.speech.layout import CLAUSE_END, SENTENCE_END, ends_with
-from clipstudio.core.speech.types import Word
+from clipstudio.core.speech.types import Caption, CaptionWord, Word
 from clipstudio.core.vocabulary import Cleanup
 
 # Put before every 30 s window Whisper reads (faster-whisper's `hotwords`, openai-whisper's
@@ -302,3 +303,70 @@ def fit_to_voice(words: Sequence[Word], audio: np.ndarray, rate: int) -> tuple[W
         if burst is not None and previous_end <= burst[0] and word.start - burst[0] <= MAX_SHIFT_S:
             fitted[index] = Word(word.text, burst[0], word.end, word.probability)
     return tuple(fitted)
+
+
+def timed_by_verbatim(captions: Sequence[Caption], verbatim: Sequence[Word]) -> tuple[Caption, ...]:
+    """The captions' words timed by a verbatim pass over the same speech where both passes
+    wrote the same word (difflib over the words as compared, fillers left out), so the
+    mistakes found in the verbatim words are cut without the captions' own words: Whisper's
+    plain pass stretches a word over a filler or a false start beside it, and cutting the
+    verbatim spans took "Please", "the" and "you" from the kept tries of the espeak clips.
+    A word the verbatim pass did not write keeps its time, held between its neighbours; the
+    text and each caption's time on screen stay."""
+    flat = (
+        [w for c in captions for w in c.words] if all(c.has_word_timings for c in captions) else []
+    )
+    heard = [w for w in verbatim if not is_filler(w.text) and normalised(w.text)]
+    if not flat or not heard:
+        return tuple(captions)
+    said = [normalised(w.text) for w in flat]
+    wrote = [normalised(w.text) for w in heard]
+    matcher = difflib.SequenceMatcher(None, said, wrote, autojunk=False)
+    pairs = [(m.a + k, m.b + k) for m in matcher.get_matching_blocks() for k in range(m.size)]
+    _match_last_tries(pairs, wrote)
+    times: list[tuple[float, float] | None] = [None] * len(flat)
+    for a, b in pairs:
+        times[a] = (heard[b].start, heard[b].end)
+    timed: list[tuple[float, float]] = []
+    for index, word in enumerate(flat):
+        known = times[index]
+        if known is None:
+            low = timed[-1][1] if timed else 0.0
+            high = next((t[0] for t in times[index + 1 :] if t is not None), float("inf"))
+            known = (word.start, word.end)
+            if low <= high:
+                start = min(max(word.start, low), high)
+                known = (start, max(min(word.end, high), start))
+        timed.append(known)
+    out, at = [], 0
+    for caption in captions:
+        words = tuple(
+            CaptionWord(w.text, round(s, 3), round(e, 3))
+            for w, (s, e) in zip(caption.words, timed[at : at + len(caption.words)], strict=True)
+        )
+        at += len(caption.words)
+        out.append(replace(caption, words=words))
+    return tuple(out)
+
+
+def _match_last_tries(pairs: list[tuple[int, int]], wrote: Sequence[str]) -> None:
+    """Where the verbatim pass wrote words the plain one left out (a try of a retake it
+    tidied away) and the words before repeat them, the plain words are matched to the later
+    of the equal runs: the tries said last are the ones the plain pass kept (difflib matches
+    whichever side of the clip is longer). `pairs` (caption word, verbatim word) in order."""
+    for gap in range(len(pairs) - 1):
+        (a, b), (next_a, next_b) = pairs[gap], pairs[gap + 1]
+        if next_a != a + 1 or next_b == b + 1:
+            continue
+        target = next_b - 1
+        index = gap
+        while index >= 0 and wrote[pairs[index][1]] == wrote[target] and target > pairs[index][1]:
+            contiguous = index == 0 or pairs[index - 1] == (
+                pairs[index][0] - 1,
+                pairs[index][1] - 1,
+            )
+            pairs[index] = (pairs[index][0], target)
+            target -= 1
+            if not contiguous:
+                break
+            index -= 1
