@@ -81,8 +81,9 @@ class PictureLook:
 
 
 def _pixels(image: QImage) -> np.ndarray:
-    """A writable numpy view (rows, columns, BGRA) of a 32-bit QImage's pixels."""
-    rows = np.frombuffer(image.bits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    """A read-only numpy view (rows, columns, BGRA) of a 32-bit QImage's pixels (constBits: no
+    copy is made of an image a painter is drawing into)."""
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
     return rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4)
 
 
