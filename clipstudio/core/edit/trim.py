@@ -35,7 +35,7 @@ def resolve_range(duration: float, start: float | None, end: float | None) -> tu
             f"--start {range_start:g} s is past the end of the clip ({duration:.1f} s)"
         )
     if range_end - range_start < MIN_KEPT_S:
-        if start is None and end is None:  # the whole clip: a volunteer chose no range
+        if not start and end is None:  # the whole clip: the volunteer chose no range
             raise BadInputError(
                 f"this clip is only {duration:.2f} s long, too short to make a video"
                 f" (at least {MIN_KEPT_S:g} s)"

@@ -46,6 +46,9 @@ def prepare_plan(
 ) -> EditPlan:
     """The plan with nothing left to decide. Raises BadInputError for ranges that cannot work."""
     budget = check_budget(plan.max_duration, plan.end_card_duration)
+    if len(plan.takes) == 1:  # a range that cannot work is said before any transcription
+        only = plan.takes[0]
+        resolve_range(media[only.source].duration, only.start, only.end)
     if plan.captions.mode.wants_captions:
         for take in plan.takes:
             _check_given_captions(take, media[take.source], log)
