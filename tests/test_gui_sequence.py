@@ -493,3 +493,30 @@ def test_joined_export_from_the_window_with_music_and_a_photo(
     assert np.min(levels[1:-3]) > floor + 40, (levels.round(1), floor)
     window.export_panel.grab().save(str(ARTIFACTS / "sequence-export-done.png"))
     _close(window)
+
+
+def test_files_dropped_on_the_clip_list_still_open(qtbot, media, user_dirs: Path) -> None:
+    """The list takes its own rows' drags only: files from the desktop dropped on it go on to
+    the window, which opens them."""
+    from PySide6.QtCore import QMimeData, QUrl
+
+    first, second = _clips(media)[:2]
+    window = _window(qtbot)
+    _open_all(qtbot, window, [first])
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(second))])
+    viewport = window.clips.clip_list.viewport()
+    point = QPointF(viewport.rect().center())
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    enter = QDragEnterEvent(point.toPoint(), *args)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(viewport, QDragMoveEvent(point.toPoint(), *args))
+    QApplication.sendEvent(viewport, QDropEvent(point, *args))
+    assert [s.name for s in window.sessions] == [first.name, second.name]
+    for session in window.sessions:
+        qtbot.waitUntil(lambda s=session: s.media is not None, timeout=60_000)
+        session.cancel_all()
+        qtbot.waitUntil(lambda s=session: not s.busy(), timeout=LOAD_TIMEOUT_MS)
+    _close(window)

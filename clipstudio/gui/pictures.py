@@ -41,9 +41,9 @@ def _plain(exc: BadInputError) -> str:
 
 
 def video_pictures(clips: list[ClipSession]) -> tuple[list[PlacedPicture], str]:
-    """The pictures of the video made of `clips` (in order) and why they cannot go where
-    they are, in the export's words ("" when they can)."""
-    works = [s.clip_takes() for s in clips if s.project is not None]
+    """The pictures of the video made of `clips` (in order; each with its project) and why
+    they cannot go where they are, in the export's words ("" when they can)."""
+    works = [s.clip_takes() for s in clips]
     if not works:
         return [], ""
     rate = _frame_rate(clips[0])
@@ -114,11 +114,11 @@ class PicturesController(QObject):
         another picture (said in plain words, nothing added)."""
         assert session.project is not None
         pictures = (*session.project.pictures, picture)
-        clips = self.video_clips() or [session]
+        clips = [s for s in self.video_clips() if s.project is not None] or [session]
         works = [
             replace(s.clip_takes(), project=s.project.with_changes(pictures=pictures))
             if s is session else s.clip_takes()
-            for s in clips if s.project is not None
+            for s in clips
         ]  # fmt: skip
         try:
             placed = check_pictures(works, _frame_rate(clips[0]))
@@ -143,7 +143,7 @@ class PicturesController(QObject):
     def refresh(self) -> None:
         """The export panel's list: each picture of the video, where it plays, and any
         problem the export would refuse."""
-        clips = self.video_clips()
+        clips = [s for s in self.video_clips() if s.project is not None]
         placed, problem = video_pictures(clips)
         rows = []
         for item in placed:
