@@ -151,6 +151,15 @@ def test_deleted_words_are_struck_left_out_and_undoable(
     assert session.project.segments == ()
     assert clock(whole + end_card) in window.transport.duration_label.text()
 
+    # The right-click menu's "Cut or put back" does what Delete does.
+    view.select_words(first, last)
+    cut_action = view.menu_actions[0]
+    assert cut_action.isEnabled()
+    cut_action.trigger()
+    assert session.project.segments == segments
+    window.history.undo()
+    assert session.project.segments == ()
+
     # The word at the play position is lit, and only while it is said.
     window.seek(words[first].start + 0.05)
     assert view.playing == first

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
+    QContextMenuEvent,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -281,6 +283,7 @@ class WordView(QTextEdit):
         self.shown: list[WordState] = []  # each word's look now
         self.playing: int | None = None  # the word the preview is at
         self.describe: Callable[[int], str] | None = None
+        self.menu_actions: list[QAction] = []  # the panel's, for the right-click menu
 
     def show_words(self, texts: Sequence[str], paragraph_starts: set[int]) -> None:
         """The words, a sentence a paragraph, all plain (show_states styles them). Inserted a
@@ -379,6 +382,16 @@ class WordView(QTextEdit):
                 return index
         return None
 
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt's name
+        """Right-click: the panel's actions on the words chosen, above Copy and Select all."""
+        menu = self.createStandardContextMenu(event.pos())
+        first = menu.actions()[0] if menu.actions() else None
+        for action in self.menu_actions:
+            menu.insertAction(first, action)
+        if self.menu_actions:
+            menu.insertSeparator(first)
+        menu.exec(event.globalPos())
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not (
             event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -454,6 +467,12 @@ class WordsPanel(QWidget):
         self.picture_button.setToolTip("Show a photo or a clip over the captions of the chosen"
                                        " words while the speech carries on")  # fmt: skip
         self.picture_button.clicked.connect(self._picture_requested)
+        for text, slot in (("Cut or put back the chosen words", self.delete_selected),
+                           ("Cut all suggestions", self.cut_suggestions),
+                           ("Show a picture here…", self._picture_requested)):  # fmt: skip
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            self.view.menu_actions.append(action)
         self.found = QLabel("")
         self.found.setAccessibleName("Suggested cuts")
         buttons = FlowLayout()
@@ -502,6 +521,9 @@ class WordsPanel(QWidget):
         can_cut = model is not None and model.can_cut()
         self.cut_button.setEnabled(can_cut)
         self.picture_button.setEnabled(can_cut)
+        for action, enabled in zip(self.view.menu_actions, (can_cut, can_cut and bool(pending),
+                                                            can_cut), strict=True):  # fmt: skip
+            action.setEnabled(enabled)
         self.suggestions_button.setEnabled(can_cut and bool(pending))
         self.suggestions_button.setText(
             f"Cut all {len(pending)} suggestions" if len(pending) > 1 else "Cut all suggestions"
