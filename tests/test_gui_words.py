@@ -160,6 +160,18 @@ def test_deleted_words_are_struck_left_out_and_undoable(
     window.history.undo()
     assert session.project.segments == ()
 
+    # "Trim to 1 minute" keeps the words cut by hand cut.
+    view.select_words(first, last)
+    _press(qtbot, view, Qt.Key.Key_Delete)
+    window.trims.auto_trim()
+    assert window.history.undoText() == "Trim to under a minute"
+    states = cuts.states()
+    assert [i for i, s in enumerate(states) if s is WordState.CUT] == [first, last]
+    assert session.project.segments[0].start > 0  # the silence before the speech trimmed
+    window.history.undo()
+    window.history.undo()
+    assert session.project.segments == ()
+
     # The word at the play position is lit, and only while it is said.
     window.seek(words[first].start + 0.05)
     assert view.playing == first

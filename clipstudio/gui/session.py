@@ -421,6 +421,12 @@ class ClipSession(QObject):
             transcript=self.transcript,
             auto_trim=True,
         )
+        # The words cut by hand stay cut (core edit/cuts.inner_cuts): the trim chooses the
+        # sentences, the volunteer chose the mistakes. The trim counted them in its minute,
+        # so the video may come out a little shorter than it needs to be, never longer.
+        from clipstudio.core.edit.cuts import cut_segments, inner_cuts
+
+        segments = cut_segments(segments, inner_cuts(self.segments())) or segments
         self.edit(TrimEdit, "Trim to under a minute", segments=segments)
         return segments
 

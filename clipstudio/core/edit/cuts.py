@@ -141,6 +141,13 @@ def _union(segments: Iterable[Segment]) -> tuple[Segment, ...]:
     return tuple(merged)
 
 
+def inner_cuts(segments: Sequence[Segment]) -> list[Segment]:
+    """The cuts between kept parts (words cut, pauses dropped), not the trimmed ends."""
+    ordered = sorted(segments, key=lambda s: s.start)
+    return [Segment(a.end, b.start) for a, b in zip(ordered, ordered[1:], strict=False)
+            if b.start > a.end]  # fmt: skip
+
+
 def cut_inside(segments: Sequence[Segment], t: float) -> Segment | None:
     """The cut between two kept parts that `t` falls in (not the trimmed ends): what the
     preview skips while it plays, so the volunteer hears the video as it will be."""
