@@ -50,6 +50,8 @@ SUGGESTION_BACKGROUND = "#ffe08a"
 SUGGESTION_UNDERLINE = "#c0392b"
 # Space under each sentence's paragraph, pixels: the sentences read apart, the text stays dense.
 SENTENCE_SPACING_PX = 4
+# The word being said: this share of the selection colour over the page.
+PLAYING_TINT = 0.25
 # The undo menu quotes at most this many characters of the words cut.
 QUOTE_CHARS = 32
 
@@ -339,8 +341,7 @@ class WordView(QTextEdit):
             return
         formats = self._formats()
         lit = QTextCharFormat()
-        lit.setBackground(self.palette().color(QPalette.ColorRole.Highlight).lighter(160))
-        lit.setForeground(QColor("black"))
+        lit.setBackground(self._playing_colour())
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()  # one layout pass for the lot, not one per word
         for index in indices:
@@ -385,11 +386,12 @@ class WordView(QTextEdit):
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt's name
         """Right-click: the panel's actions on the words chosen, above Copy and Select all."""
         menu = self.createStandardContextMenu(event.pos())
-        first = menu.actions()[0] if menu.actions() else None
-        for action in self.menu_actions:
-            menu.insertAction(first, action)
-        if self.menu_actions:
-            menu.insertSeparator(first)
+        standard = menu.actions()
+        if standard:
+            menu.insertActions(standard[0], self.menu_actions)
+            menu.insertSeparator(standard[0])
+        else:
+            menu.addActions(self.menu_actions)
         menu.exec(event.globalPos())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
@@ -417,6 +419,18 @@ class WordView(QTextEdit):
                 QToolTip.hideText()
             return True
         return super().viewportEvent(event)
+
+    def _playing_colour(self) -> QColor:
+        """A tint of the selection colour over the page: the selection itself (lighter(160)
+        was tried) made the word being said look chosen, one Delete away from being cut."""
+        base = self.palette().color(QPalette.ColorRole.Base)
+        tint = self.palette().color(QPalette.ColorRole.Highlight)
+
+        def mix(page: float, selection: float) -> float:
+            return page + (selection - page) * PLAYING_TINT
+
+        return QColor.fromRgbF(mix(base.redF(), tint.redF()), mix(base.greenF(), tint.greenF()),
+                               mix(base.blueF(), tint.blueF()))  # fmt: skip
 
     def _formats(self) -> dict[WordState, QTextCharFormat]:
         cut = QTextCharFormat()
