@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import sys
@@ -42,6 +43,19 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
         monkeypatch.setenv(var, str(home / sub))
     # Tests never touch the network: the Hugging Face hub must not be asked for models.
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+# A test that runs this long is stuck, not slow (the slowest, a random Whisper checkpoint, took
+# 290 s on a machine loaded 4x): every thread's stack is printed and the run stops, so a freeze
+# fails CI in minutes with its cause instead of running out its 90 minutes.
+STUCK_TEST_S = 900
+
+
+@pytest.fixture(autouse=True)
+def _stuck_test_stops_the_run():
+    faulthandler.dump_traceback_later(STUCK_TEST_S, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(scope="session", autouse=True)
