@@ -45,3 +45,25 @@ def test_cancel_reaches_the_child_and_its_ffmpeg(media, tmp_path):
             cancel=token,
         )  # fmt: skip
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cancel_after_the_child_has_exited_returns_at_once():
+    """A cancel that races the end of a task must not wait for the child: with a
+    multiprocessing Event, set() waited for the exited child's watcher to wake, for ever (the
+    window's worker thread froze; 2 of 8 GUI test runs)."""
+    import multiprocessing
+
+    from isolate_targets import watch_then_exit
+
+    from clipstudio.core.isolate import request_stop, stop_flag
+
+    context = multiprocessing.get_context("spawn")
+    stop = stop_flag(context)
+    child = context.Process(target=watch_then_exit, args=(stop,))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0
+    requester = threading.Thread(target=request_stop, args=(stop,), daemon=True)
+    requester.start()
+    requester.join(5)
+    assert not requester.is_alive(), "the cancel request waited for a child that had exited"

@@ -50,7 +50,12 @@ def run_isolated(
     `kwargs` when it takes them; return its result or raise its exception here."""
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
-    stop = context.Event()
+    # The cancel request is one shared byte, not a multiprocessing Event: Event.set() waits for
+    # every process sleeping in Event.wait() to wake, and a child that had already exited (its
+    # work done, its watcher thread killed mid-wait) never does, so a cancel that raced the
+    # end of a task froze the window's worker thread for good (seen in the GUI tests: py-spy
+    # showed run_isolated inside Condition.notify). A byte has no lock a dead child can hold.
+    stop = stop_flag(context)
     child = context.Process(
         target=_child_main, args=(target, kwargs, messages, stop, os.getpid()), daemon=True
     )
@@ -62,7 +67,7 @@ def run_isolated(
     try:
         while True:
             if cancel is not None and cancel.cancelled and cancel_sent_at is None:
-                stop.set()
+                request_stop(stop)
                 cancel_sent_at = time.monotonic()
             if cancel_sent_at is not None and time.monotonic() - cancel_sent_at > CANCEL_GRACE_S:
                 child.terminate()
@@ -107,7 +112,7 @@ def _child_main(
         # processes inherit this; on an idle machine it costs nothing.
         os.nice(BACKGROUND_NICENESS)
     cancel = CancelToken()
-    threading.Thread(target=_watch_stop, args=(stop, cancel), daemon=True).start()
+    threading.Thread(target=watch_stop, args=(stop, cancel), daemon=True).start()
     last_sent = [0.0]
 
     def progress(fraction: float) -> None:
@@ -143,8 +148,20 @@ def _stop_on_signal(signum: int, _frame: object) -> None:
     raise Stopped(signum)
 
 
-def _watch_stop(stop: Any, cancel: CancelToken) -> None:
-    stop.wait()
+def stop_flag(context: Any) -> Any:
+    """The parent's cancel request to one child (see run_isolated for why not an Event)."""
+    return context.RawValue("b", 0)
+
+
+def request_stop(stop: Any) -> None:
+    """Never waits, whether the child is working, finished or killed."""
+    stop.value = 1
+
+
+def watch_stop(stop: Any, cancel: CancelToken) -> None:
+    """In the child: turn the parent's request into a cancel of the running call."""
+    while not stop.value:
+        time.sleep(POLL_S)
     cancel.cancel()
 
 
