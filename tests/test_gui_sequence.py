@@ -63,10 +63,11 @@ def _open_all(qtbot, window, paths: list[Path]) -> list:
 
 
 def _names(window) -> list[str]:
-    rows = [window.clips.clip_list.item(r).text().split(" ·")[0].split("\n")[0]
-            for r in range(window.clips.clip_list.count())]  # fmt: skip
-    assert rows == [s.name for s in window.sessions]  # the list shows the window's order
-    return rows
+    texts = [window.clips.clip_list.item(r).text() for r in range(window.clips.clip_list.count())]
+    rows = [text.split("\n")[0] for text in texts]
+    # The list shows the window's order, each row numbered by its place in the joined video.
+    assert rows == [f"{n}. {s.name}" for n, s in enumerate(window.sessions, 1)]
+    return [row.split(". ", 1)[1] for row in rows]
 
 
 def _drag_row(clip_list, row: int, to_gap_y: int) -> None:

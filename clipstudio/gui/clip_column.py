@@ -98,12 +98,14 @@ class ClipColumn(QWidget):
         session.media_ready.connect(lambda: self._describe(session, item))
         session.thumbnail_ready.connect(lambda: self._show_thumbnail(session, item))
         self._update_arrows()
+        self._describe_all()
 
     def remove_row(self, row: int) -> None:
         """The row of a clip taken out; the list then shows its neighbour."""
         item = self.clip_list.takeItem(row)
         self.items = {s: i for s, i in self.items.items() if i is not item}
         self._update_arrows()
+        self._describe_all()
 
     def show_order(self, sessions: Sequence[ClipSession], current: int) -> None:
         """The rows in the order of `sessions`, `current` chosen; the list's own signals stay
@@ -119,6 +121,7 @@ class ClipColumn(QWidget):
         finally:
             self.clip_list.blockSignals(False)
         self._update_arrows()
+        self._describe_all()
 
     def _move_current(self, step: int) -> None:
         row = self.clip_list.currentRow()
@@ -158,7 +161,13 @@ class ClipColumn(QWidget):
         if session.thumbnail is not None:
             item.setIcon(QIcon(QPixmap.fromImage(session.thumbnail)))
 
-    @staticmethod
-    def _describe(session: ClipSession, item: QListWidgetItem) -> None:
+    def _describe(self, session: ClipSession, item: QListWidgetItem) -> None:
+        """Its name (numbered by its place when there are several: the joined video's
+        order), length and status."""
         duration = session.media.duration if session.media is not None else None
-        ClipList.describe(item, session.name, duration, session.status)
+        place = self.clip_list.row(item) + 1 if self.clip_list.count() > 1 else 0
+        ClipList.describe(item, session.name, duration, session.status, place)
+
+    def _describe_all(self) -> None:
+        for session, item in self.items.items():
+            self._describe(session, item)

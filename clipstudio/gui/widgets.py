@@ -211,9 +211,13 @@ class ClipList(QListWidget):
         return item
 
     @staticmethod
-    def describe(item: QListWidgetItem, name: str, duration: float | None, status: str) -> None:
+    def describe(
+        item: QListWidgetItem, name: str, duration: float | None, status: str, place: int = 0
+    ) -> None:
+        """`place`: its place in the joined video (1, 2, ...), 0 when there is no order to show."""
         length = f"{clock(duration)} · " if duration else ""  # a line of its own wrapped at "·"
-        item.setText(f"{name}\n{length}{status}")
+        number = f"{place}. " if place else ""
+        item.setText(f"{number}{name}\n{length}{status}")
         item.setToolTip(f"{name}\n{status}")
 
 
