@@ -58,7 +58,10 @@ def _open_all(qtbot, window, paths: list[Path]) -> list:
         qtbot.waitUntil(lambda s=session: s.media is not None, timeout=60_000)
         session.cancel_all()
     for session in sessions:
-        qtbot.waitUntil(lambda s=session: not s.busy(), timeout=LOAD_TIMEOUT_MS)
+        try:
+            qtbot.waitUntil(lambda s=session: not s.busy(), timeout=LOAD_TIMEOUT_MS)
+        except Exception as exc:  # which work held the clip up (seen on a loaded machine)
+            raise AssertionError(f"still busy: {session.name} {list(session.workers)}") from exc
     return sessions
 
 
