@@ -108,7 +108,7 @@ class BrandPreviewController(QObject):
         if lead is not session:
             branding = self.workspace.branding_for(lead)
         fit = output_fit(session, joined)
-        self.player.set_output(
+        self.player.view.set_output(
             PRESETS[lead.project.preset],
             self.workspace.settings.caption_style,
             picture_look(session, fit, joined),

@@ -1,6 +1,7 @@
 """The main window: drop zone first, then clip list, preview, timeline and the four work panels.
 
-It lays the pieces out and wires their signals; each owns its own work: the menus (menu_bar.py),
+It lays the pieces out and wires their signals (the controllers' to the panels and menus in
+wiring.py); each owns its own work: the menus (menu_bar.py),
 the clips open and the record that reopens them (open_clips.py), the clip list
 (clip_column.py), the transport row (transport.py), the trims (trim_controller.py), the
 export (export_controller.py), the preview's branding (brand_preview_controller.py), the
@@ -28,19 +29,16 @@ from clipstudio import __version__
 from clipstudio.core.branding.imprint import publish_findings
 from clipstudio.core.branding.kit import Branding, BrandKit
 from clipstudio.core.vocabulary import CaptionLook
+from clipstudio.gui import wiring
 from clipstudio.gui.brand_kit import BrandKitDialog
-from clipstudio.gui.brand_preview_controller import BrandPreviewController
 from clipstudio.gui.captions import CaptionsPanel
 from clipstudio.gui.checks import ChecksPanel
 from clipstudio.gui.clip_column import ClipColumn
 from clipstudio.gui.dialogs import ErrorDialog, show_error
-from clipstudio.gui.export_controller import ExportController
 from clipstudio.gui.export_panel import ExportPanel
 from clipstudio.gui.help import HelpPages
-from clipstudio.gui.menu_bar import FieldShortcuts, MenuBar
 from clipstudio.gui.open_clips import OpenClips
 from clipstudio.gui.panel_edits import PanelEdits
-from clipstudio.gui.pictures import PicturesController
 from clipstudio.gui.player import Player
 from clipstudio.gui.postcopy_panel import PostCopyPanel
 from clipstudio.gui.session import ClipSession
@@ -97,10 +95,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.drop_zone)
         self.stack.addWidget(self._build_editor())
         self.setCentralWidget(self.stack)
-        self.exports = self._build_exports()
-        self.pictures = self._build_pictures()
-        self.brand_preview = self._build_brand_preview()
-        self.menu_bar = self._build_menu_bar()
+        self.exports = wiring.exports(self)
+        self.pictures = wiring.pictures(self)
+        self.brand_preview = wiring.brand_preview(self)
+        self.menu_bar = wiring.menu_bar(self)
         self.open_clips.recent_changed.connect(self.menu_bar.set_recent)
         self.menu_bar.set_recent(self.open_clips.record.existing_recent())
         self._set_editor_enabled(False)
@@ -187,64 +185,6 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.export_panel, "3 Export")
         self.tabs.addTab(self.postcopy_panel, "4 Post text")
         return self.tabs
-
-    def _build_exports(self) -> ExportController:
-        exports = ExportController(self.workspace, self.export_panel, self,
-                                   joined=self.open_clips.joined)  # fmt: skip
-        exports.started.connect(lambda: self.tabs.setCurrentWidget(self.export_panel))
-        exports.imprint_wanted.connect(self.focus_imprint)
-        exports.error.connect(self.report_error)
-        exports.status.connect(self.statusBar().showMessage)
-        exports.export_finished.connect(self.export_finished)
-        return exports
-
-    def _build_pictures(self) -> PicturesController:
-        pictures = PicturesController(
-            self.workspace, self.captions_panel, self.export_panel, self.exports.clips,
-            lambda: self.open_clips.record.dialog_folder(), self,
-        )  # fmt: skip
-        pictures.error.connect(self.report_error)
-        pictures.folder_used.connect(self.open_clips.use_folder)
-        return pictures
-
-    def _build_brand_preview(self) -> BrandPreviewController:
-        preview = BrandPreviewController(
-            self.workspace,
-            self.player,
-            self.tasks,
-            lambda: self.timeline.in_out()[1],
-            self,
-            joined=self.open_clips.joined,
-        )
-        preview.branding_problem.connect(self.export_panel.show_branding_problem)
-        preview.status.connect(self.statusBar().showMessage)
-        self.export_panel.end_card_preview_requested.connect(preview.preview_end_card)
-        return preview
-
-    def _build_menu_bar(self) -> MenuBar:
-        menu_bar = MenuBar(self.history, self)
-        for signal, slot in (
-            (menu_bar.open_requested, self.choose_files),
-            (menu_bar.recent_requested, lambda path: self.add_clips([path])),
-            (menu_bar.export_requested, lambda: self.exports.start_export()),
-            (menu_bar.brand_kit_requested, self.open_brand_kit),
-            (menu_bar.settings_requested, self.open_settings),
-            (menu_bar.quit_requested, self.close),
-            (menu_bar.find_replace_requested, self._find_replace),
-            (menu_bar.play_pause_requested, self.player.toggle_play),
-            (menu_bar.back_requested, self.player.shuttle_back),
-            (menu_bar.pause_requested, self.player.pause),
-            (menu_bar.forward_requested, self.player.shuttle_forward),
-            (menu_bar.set_in_requested, lambda: self.trims.set_in()),
-            (menu_bar.set_out_requested, lambda: self.trims.set_out()),
-        ):
-            signal.connect(slot)
-        menu_bar.step_requested.connect(self.player.step)
-        self.help.serve(menu_bar)  # the Help menu's items
-        self.setMenuBar(menu_bar)
-        self.addActions(menu_bar.shortcut_actions)  # shortcuts work while the menus are closed
-        self.field_shortcuts = FieldShortcuts(self, menu_bar.shortcut_actions)
-        return menu_bar
 
     def report_error(self, message: str, details: str = "") -> None:
         """Every error dialog of the window; the last one is kept for whoever asks (tests)."""
@@ -511,7 +451,7 @@ class MainWindow(QMainWindow):
         if self.current is not None and self.current.media is None and seconds > 0:
             self.timeline.set_duration(seconds)
 
-    def _find_replace(self) -> None:
+    def find_replace(self) -> None:
         self.tabs.setCurrentWidget(self.captions_panel)
         self.captions_panel.open_find_replace()
 

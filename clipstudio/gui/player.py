@@ -410,15 +410,6 @@ class Player(QWidget):
         QMetaObject.invokeMethod(loop, "quit", Qt.ConnectionType.QueuedConnection)
         loop.exec()
 
-    def set_output(
-        self,
-        preset: Preset,
-        style: CaptionStyle,
-        look: PictureLook | None = None,
-        accent: str = DEFAULT_ACCENT,
-    ) -> None:
-        self.view.set_output(preset, style, look, accent)
-
     def position(self) -> float:
         return self.media.position() / 1000
 

@@ -36,21 +36,19 @@ class TrimController(QObject):
 
     def set_in(self, seconds: float | None = None) -> None:
         """The clip starts at `seconds` (default: the play position), its end unchanged."""
-        session = self.workspace.current
-        if session is None or session.media is None:
-            return
-        start = self.player.position() if seconds is None else seconds
-        _, out_t = self.timeline.in_out()
-        session.set_in_out(start, out_t)
+        self._move_end(seconds, start=True)
 
     def set_out(self, seconds: float | None = None) -> None:
         """The clip ends at `seconds` (default: the play position), its start unchanged."""
+        self._move_end(seconds, start=False)
+
+    def _move_end(self, seconds: float | None, *, start: bool) -> None:
         session = self.workspace.current
         if session is None or session.media is None:
             return
-        end = self.player.position() if seconds is None else seconds
-        in_t, _ = self.timeline.in_out()
-        session.set_in_out(in_t, end)
+        at = self.player.position() if seconds is None else seconds
+        in_t, out_t = self.timeline.in_out()
+        session.set_in_out(*((at, out_t) if start else (in_t, at)))
 
     def _dragged(self, start: float, end: float) -> None:
         if self.workspace.current is not None:
