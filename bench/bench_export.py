@@ -7,7 +7,9 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.clip import BENCH_DIR, FFMPEG
 
@@ -74,24 +76,38 @@ def _timed(command: list[str]) -> tuple[float, float, str]:
 ROUNDS = 2
 
 
-def run(clip: Path) -> dict[str, float]:
+def against_hand(
+    module: str, clip: Path, hand: Callable[[dict[str, Any]], list[str]]
+) -> tuple[dict[str, Any], dict[str, float]]:
+    """`python -m module clip` (our export, printing its JSON last) against the hand-written
+    command `hand(ours)` makes, interleaved ROUNDS times: our JSON and the best timings."""
     ours_wall, ours_cpu, hand_wall, hand_cpu = [], [], [], []
-    ours: dict[str, float] = {}
+    ours: dict[str, Any] = {}
     for _ in range(ROUNDS):
-        wall, cpu, stdout = _timed([sys.executable, "-m", "bench.bench_export", str(clip)])
+        wall, cpu, stdout = _timed([sys.executable, "-m", module, str(clip)])
         ours = json.loads(stdout.strip().splitlines()[-1])
         ours_wall.append(wall)
         ours_cpu.append(cpu)
-        wall, cpu, _ = _timed(hand_written_command(clip, BENCH_DIR / "hand.mp4", ours))
+        wall, cpu, _ = _timed(hand(ours))
         hand_wall.append(wall)
         hand_cpu.append(cpu)
-    return {
+    return ours, {
         "export_s": min(ours_wall),
         "hand_written_s": min(hand_wall),
         "export_vs_hand": min(ours_wall) / min(hand_wall),
         "export_cpu_s": min(ours_cpu),
         "hand_written_cpu_s": min(hand_cpu),
         "export_vs_hand_cpu": min(ours_cpu) / min(hand_cpu),
+    }
+
+
+def run(clip: Path) -> dict[str, float | str]:
+    hand = BENCH_DIR / "hand.mp4"
+    ours, timings = against_hand(
+        "bench.bench_export", clip, lambda o: hand_written_command(clip, hand, o)
+    )
+    return {
+        **timings,
         "export_peak_python_mb": ours["peak_mb"],
         "output_duration_s": ours["duration"],
         "loudness_rule": ours["rule"],

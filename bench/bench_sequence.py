@@ -18,15 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-from bench.bench_export import _timed
+from bench.bench_export import against_hand
 from bench.clip import BENCH_DIR, FFMPEG
 
 # The takes (source seconds of the bench clip) and the photos' spans (output seconds).
 TAKES = ((2.0, 16.0), (20.0, 34.0), (40.0, 54.0))
 PHOTOS = ((5.0, 9.0), (24.0, 29.0))
 MUSIC_S = 20.0  # shorter than the video: it is looped
-# Interleaved rounds, best wall time of each kept (the machine is shared; see bench_export).
-ROUNDS = 2
 # The export's zoom (core export/cutaways.py), copied so the hand command is the same work.
 ZOOM_PER_S, MAX_ZOOM = 0.02, 0.12
 
@@ -144,27 +142,11 @@ def hand_written_command(clip: Path, out: Path, measured: dict[str, float]) -> l
 
 
 def run(clip: Path) -> dict[str, float | str]:
-    ours_wall, ours_cpu, hand_wall, hand_cpu = [], [], [], []
-    ours: dict[str, float] = {}
-    for _ in range(ROUNDS):
-        wall, cpu, stdout = _timed([sys.executable, "-m", "bench.bench_sequence", str(clip)])
-        ours = json.loads(stdout.strip().splitlines()[-1])
-        ours_wall.append(wall)
-        ours_cpu.append(cpu)
-        wall, cpu, _ = _timed(hand_written_command(clip, BENCH_DIR / "sequence-hand.mp4", ours))
-        hand_wall.append(wall)
-        hand_cpu.append(cpu)
-    return {
-        "export_s": min(ours_wall),
-        "hand_written_s": min(hand_wall),
-        "export_vs_hand": min(ours_wall) / min(hand_wall),
-        "export_cpu_s": min(ours_cpu),
-        "hand_written_cpu_s": min(hand_cpu),
-        "export_vs_hand_cpu": min(ours_cpu) / min(hand_cpu),
-        "output_duration_s": ours["duration"],
-        "validated": str(ours["ok"]),
-    }
-
+    hand = BENCH_DIR / "sequence-hand.mp4"
+    ours, timings = against_hand(
+        "bench.bench_sequence", clip, lambda o: hand_written_command(clip, hand, o)
+    )
+    return {**timings, "output_duration_s": ours["duration"], "validated": str(ours["ok"])}
 
 if __name__ == "__main__":
     child(sys.argv[1])
