@@ -91,8 +91,16 @@ def run_here(argv: list[str], capsys: pytest.CaptureFixture[str]) -> Run:
     return Run(code, out, err)
 
 
+def _ctrl_c_as_from_a_terminal() -> None:
+    """A test run started in the background (CI scripts, `cmd &`) ignores SIGINT and its
+    children inherit that, so Python would not turn Ctrl+C into KeyboardInterrupt: the CLI is
+    run as from a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def cli(*args: object, prefix: tuple[str, ...] = (), **options: object) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    options.setdefault("preexec_fn", _ctrl_c_as_from_a_terminal)
     return subprocess.Popen(
         [*prefix, sys.executable, "-m", "clipstudio.cli", *map(str, args)],
         stdout=options.pop("stdout", subprocess.PIPE),
