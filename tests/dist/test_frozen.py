@@ -138,7 +138,7 @@ def frozen(tmp_path_factory: pytest.TempPathFactory) -> Frozen:
 
 
 @pytest.fixture(scope="module")
-def clip(media) -> Path:  # noqa: ANN001
+def clip(media) -> Path:
     return gui_speech_clip(media)
 
 
@@ -267,7 +267,11 @@ def test_gui_opens_a_clip_through_child_processes(frozen: Frozen, clip: Path) ->
     log = frozen.log_text()
     for task in ("Opening", "Checking", "Writing out the speech in", "Making a picture of"):
         assert f"task {task} {clip.name} finished" in log, log
-    assert "failed" not in log and "Traceback" not in log, log
+    # Qt's own chatter goes to the log too (gui/quiet.py: "qt: PulseAudioService:
+    # pa_context_connect() failed" on a machine with no sound server); the app's lines may not
+    # say that anything failed.
+    ours = [line for line in log.splitlines() if " qt: " not in line]
+    assert not [line for line in ours if "failed" in line] and "Traceback" not in log, log
     # One window: a child that started the app instead of its task would log a second start.
     assert log.count("starting, log at") == 1, log
 
