@@ -53,6 +53,16 @@ def test_a_sentence_started_again_is_a_retake_and_the_last_try_is_kept() -> None
     assert retake.end == pytest.approx(words[5].start - CUT_LEAD_S)  # up to the last try
 
 
+def test_a_run_of_hesitation_sounds_is_not_a_retake() -> None:
+    """tiny.en sometimes writes "hm, hm, hm, hm," over a breath in real speech (the Harvard
+    sentences): a run repeats itself, but nobody started a sentence again."""
+    words = _said("hm,| hm, hm, hm, The birch canoe slid on the smooth planks.")
+    assert find_retakes(words) == []
+    # A real restart after one is still found, and the "hm" goes with the attempt it ends.
+    real = _said("Our library is closing on.| hm, Our library is closing on Mondays.")
+    assert _texts(find_retakes(real)) == ["Our library is closing on. hm,"]
+
+
 def test_every_earlier_try_is_marked() -> None:
     words = _said("Please come to the,| please come to the,| please come to the meeting.")
     assert _texts(find_retakes(words)) == ["Please come to the,", "please come to the,"]

@@ -30,6 +30,10 @@ from clipstudio.core.vocabulary import Cleanup
 VERBATIM_HINT = "Um, er, so, uh, erm, I mean, um."
 # The fillers the issue names and the spellings Whisper gives them.
 FILLERS = frozenset({"um", "umm", "uhm", "er", "err", "erm", "uh", "uhh"})
+# Sounds that are not words and not the fillers to cut: Whisper writes runs of them ("hm, hm,
+# hm, hm" over a breath in the Harvard sentences, one run in some runs of tiny.en), and a run
+# repeats itself, so it must never read as a sentence started again.
+HESITATIONS = frozenset({"hm", "hmm", "mm", "mmm", "mhm", "ah", "ahh", "oh"})
 # A filler is one short burst of voice: longer than this, it is a word Whisper misheard.
 MAX_FILLER_S = 1.0
 # Voice bursts in the energy: frames this far from the noise floor towards the speech level
@@ -117,7 +121,10 @@ def find_retakes(words: Sequence[TimedWord]) -> list[Disfluency]:
     """Attempts the speaker started again: words that the words right after them repeat and
     then carry on past in the same sentence (the last complete try is kept). Fillers are
     skipped in the comparison ("We want to, um, we want to keep it")."""
-    spoken = [i for i, w in enumerate(words) if not is_filler(w.text) and normalised(w.text)]
+    spoken = [
+        i for i, w in enumerate(words)
+        if not is_filler(w.text) and normalised(w.text) not in HESITATIONS | {""}
+    ]  # fmt: skip
     tokens = [normalised(words[i].text) for i in spoken]
     ends = [ends_with(words[i].text, SENTENCE_END) for i in spoken]
     starts = [_starts_phrase(words, i) for i in spoken]
